@@ -1,0 +1,122 @@
+"""Who may see and change what: the one place every view, list and template asks.
+
+The default policy (architecture note, "Who sees what"):
+
+| role                                   | sees                                           |
+|----------------------------------------|------------------------------------------------|
+| NQSW / trainee                         | their own enrolment                            |
+| practice manager                       | everyone in the practice groups they lead      |
+| group manager                          | everyone in their service                      |
+| assessor                               | the NQSWs assigned to them                     |
+| panel chair, Professional Practice team| every cohort                                   |
+| administrator                          | everything                                     |
+
+Each `*_filter(user)` returns a Q for the matching model; the models' `visible_to(user)`
+queryset methods apply it, and the `get_*_for_user` helpers turn "not visible" into 404 so
+that outsiders cannot learn a record exists.
+"""
+
+import rules
+from django.db.models import Q
+from django.http import Http404
+
+from academy.models import Person
+
+NOTHING = Q(pk__in=[])
+
+
+def person_of(user) -> Person | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    person = person_of(user)
+    return person is not None and person.role == Person.Role.ADMIN
+
+
+@rules.predicate
+def sees_every_cohort(user) -> bool:
+    """Administrators, the panel chair and the Professional Practice team."""
+    if is_administrator(user):
+        return True
+    person = person_of(user)
+    return person is not None and person.is_professional_practice
+
+
+def enrolment_filter(user) -> Q:
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    q = Q(person=person) | Q(assessor=person) | Q(practice_group__practice_manager=person)
+    if person.role == Person.Role.GROUP_MANAGER:
+        q |= Q(practice_group__group_manager=person)
+        if person.service_id:
+            q |= Q(practice_group__service_id=person.service_id)
+    return q
+
+
+def person_filter(user) -> Q:
+    """People behind the enrolments the user sees, and the user themself."""
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    from cohorts.models import Enrolment
+
+    visible = Enrolment.objects.filter(enrolment_filter(user)).values("person_id")
+    return Q(pk=person.pk) | Q(pk__in=visible)
+
+
+def practice_group_filter(user) -> Q:
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    q = Q(practice_manager=person) | Q(group_manager=person) | Q(pk=person.practice_group_id)
+    if person.role == Person.Role.GROUP_MANAGER and person.service_id:
+        q |= Q(service_id=person.service_id)
+    return q
+
+
+@rules.predicate
+def can_view_enrolment(user, enrolment) -> bool:
+    from cohorts.models import Enrolment
+
+    return Enrolment.objects.visible_to(user).filter(pk=enrolment.pk).exists()
+
+
+@rules.predicate
+def leads_enrolment_group(user, enrolment) -> bool:
+    person = person_of(user)
+    return person is not None and enrolment.practice_group.practice_manager_id == person.pk
+
+
+# Recording an extension is a management decision: the worker's own PM, or an admin.
+can_record_extension = is_administrator | leads_enrolment_group
+
+rules.add_perm("cohorts.view_enrolment", can_view_enrolment)
+rules.add_perm("cohorts.add_extension", can_record_extension)
+rules.add_perm("academy.import_people", is_administrator)
+
+
+def get_enrolment_for_user(user, pk):
+    from cohorts.models import Enrolment
+
+    enrolment = Enrolment.objects.visible_to(user).for_listing().filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    return enrolment

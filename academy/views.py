@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from academy import access
+from academy.models import Person
+from cohorts.models import Cohort, Enrolment
+
+
+@login_required
+def home(request):
+    """One home page whose content follows the signed-in person's role."""
+    person = access.person_of(request.user)
+    today = timezone.localdate()
+    ctx = {"person": person, "today": today}
+
+    if access.sees_every_cohort(request.user):
+        current = Q(enrolments__status__in=["active", "deferred"])
+        ctx["cohorts"] = Cohort.objects.annotate(
+            current=Count("enrolments", filter=current),
+            nqsws=Count("enrolments", filter=current & Q(enrolments__kind="asye")),
+            trainees=Count("enrolments", filter=current & Q(enrolments__kind="trainee")),
+            finished=Count("enrolments", filter=~current & Q(enrolments__isnull=False)),
+        )
+        return render(request, "academy/home_all.html", ctx)
+
+    if person is None:
+        return render(request, "academy/home_no_profile.html", ctx)
+
+    enrolments = Enrolment.objects.visible_to(request.user).current().for_listing()
+    if person.role in (Person.Role.NQSW, Person.Role.TRAINEE):
+        ctx["own"] = list(enrolments.filter(person=person))
+        return render(request, "academy/home_worker.html", ctx)
+
+    ctx["enrolments"] = list(enrolments.exclude(person=person))
+    ctx["led_groups"] = person.led_groups.select_related("office", "service")
+    return render(request, "academy/home_staff.html", ctx)

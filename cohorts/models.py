@@ -1,0 +1,359 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from academy.models import Person, PracticeGroup
+from cohorts.months import (
+    Shift,
+    asye_last_day,
+    asye_month,
+    first_day_of_month,
+    inclusive_days,
+    whole_months,
+)
+
+
+class Cohort(models.Model):
+    """An intake: the September cohort, or the January start for OU trainees."""
+
+    class Intake(models.TextChoices):
+        SEPTEMBER = "september", "September"
+        JANUARY = "january", "January"
+
+    name = models.CharField(max_length=100, unique=True)
+    intake = models.CharField(max_length=10, choices=Intake.choices)
+    start_date = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intake__in=["september", "january"]),
+                name="%(app_label)s_%(class)s_intake_valid",
+                violation_error_message="The intake is September or January.",
+            ),
+            models.UniqueConstraint(
+                fields=["intake", "start_date"], name="%(app_label)s_%(class)s_one_per_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def for_start(cls, start: date) -> "Cohort":
+        """The intake a worker starting on `start` belongs to, created on first use.
+
+        Starts from July to December join that year's September cohort; January to June
+        the January start, as the guidance's OU trainees do after qualifying in December.
+        """
+        if start.month >= 7:
+            intake, nominal = cls.Intake.SEPTEMBER, date(start.year, 9, 1)
+        else:
+            intake, nominal = cls.Intake.JANUARY, date(start.year, 1, 1)
+        cohort, _ = cls.objects.get_or_create(
+            intake=intake,
+            start_date=nominal,
+            defaults={"name": f"{intake.label} {nominal.year}"},
+        )
+        return cohort
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from academy import access
+
+        return self.filter(access.enrolment_filter(user))
+
+    def current(self):
+        """Enrolments still running: active, or deferred and expected back."""
+        return self.filter(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED])
+
+    def for_listing(self):
+        """Everything a list of enrolments shows, in a fixed number of queries."""
+        return self.select_related(
+            "person",
+            "cohort",
+            "practice_group__service",
+            "practice_group__office",
+            "practice_group__practice_manager",
+            "assessor",
+        ).prefetch_related("extensions")
+
+
+class Enrolment(models.Model):
+    """One NQSW's ASYE or one trainee's academy placement: the spine of every rule."""
+
+    class Kind(models.TextChoices):
+        ASYE = "asye", "ASYE"
+        TRAINEE = "trainee", "Trainee placement"
+
+    class Programme(models.TextChoices):
+        OU_BA = "OU_BA", "BA Social Work, Open University"
+        CHI_MA = "CHI_MA", "MA Social Work, University of Chichester"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DEFERRED = "deferred", "Deferred"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="enrolments")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ASYE)
+    programme = models.CharField(max_length=10, choices=Programme.choices, blank=True)
+    # The academy team; the enrolment's service is the team's, so the two cannot disagree.
+    practice_group = models.ForeignKey(PracticeGroup, models.PROTECT, related_name="enrolments")
+    assessor = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="assessed_enrolments"
+    )
+    # For a trainee, the date their ASYE is to begin (January for OU trainees who qualify
+    # in December), if known.
+    asye_start = models.DateField("ASYE start date", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    end_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["asye", "trainee"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="The kind is ASYE or trainee placement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "deferred", "passed", "failed", "withdrawn"]),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="asye", programme="")
+                | Q(kind="trainee", programme__in=["OU_BA", "CHI_MA"]),
+                name="%(app_label)s_%(class)s_programme_for_trainees",
+                violation_error_message=(
+                    "A trainee placement needs the programme (OU_BA or CHI_MA); "
+                    "an ASYE enrolment has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="trainee") | Q(asye_start__isnull=False),
+                name="%(app_label)s_%(class)s_asye_has_start",
+                violation_error_message="An ASYE enrolment needs its ASYE start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(asye_start__isnull=True)
+                | Q(end_date__gte=F("asye_start")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="The end date is before the ASYE start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "deferred"]) | Q(end_date__isnull=False),
+                name="%(app_label)s_%(class)s_finished_has_end",
+                violation_error_message="A passed, failed or withdrawn enrolment needs its end date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(assessor=F("person")),
+                name="%(app_label)s_%(class)s_not_own_assessor",
+                violation_error_message="ASSESSOR-INDEPENDENT: nobody assesses themselves.",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["active", "deferred"]),
+                name="%(app_label)s_%(class)s_one_current_per_person",
+                violation_error_message="This person already has a current enrolment.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.full_name}: {self.get_kind_display()} ({self.cohort})"
+
+    def clean(self):
+        errors = {}
+        if self.assessor_id and self.practice_group_id:
+            pm_id = self.practice_group.practice_manager_id
+            if pm_id is not None and pm_id == self.assessor_id:
+                errors["assessor"] = (
+                    f"ASSESSOR-INDEPENDENT: {self.assessor.full_name} is the practice manager "
+                    f"of {self.practice_group}, so cannot assess {self.person.full_name}."
+                )
+            elif not self.assessor.is_qualified:
+                errors["assessor"] = (
+                    f"{self.assessor.full_name} is a {self.assessor.get_role_display().lower()}"
+                    " and cannot be an assessor."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def service(self):
+        return self.practice_group.service
+
+    @property
+    def practice_manager(self):
+        return self.practice_group.practice_manager
+
+    def shifts(self) -> list[Shift]:
+        """Approved extensions as date shifts; uses prefetched extensions when present."""
+        return [extension.shift() for extension in self.extensions.all()]
+
+    def asye_month(self, on: date | None = None):
+        """MONTH-1/2/3: the ASYE month on `on` (today by default), or None outside it."""
+        if self.asye_start is None:
+            return None
+        on = on or timezone.localdate()
+        return asye_month(self.asye_start, on, self.shifts(), ended=self.end_date)
+
+    def phase(self, on: date | None = None) -> str:
+        """'before', 'during' or 'after' the ASYE on `on` (MONTH-3)."""
+        on = on or timezone.localdate()
+        if self.asye_start is None or on < self.asye_start:
+            return "before"
+        return "during" if self.asye_month(on) is not None else "after"
+
+    def planned_end(self) -> date | None:
+        if self.asye_start is None:
+            return None
+        return asye_last_day(self.asye_start, self.shifts())
+
+    def month_starts_on(self, month: int) -> date | None:
+        if self.asye_start is None:
+            return None
+        return first_day_of_month(self.asye_start, month, self.shifts())
+
+    def key_dates(self) -> list[tuple[str, date]]:
+        """The dates a worker plans around, all moved by approved extensions (MONTH-2)."""
+        if self.asye_start is None:
+            return [("Placement began", self.cohort.start_date)]
+        return [
+            ("ASYE start", self.asye_start),
+            ("3-month review due", self.month_starts_on(4)),
+            ("6-month review due", self.month_starts_on(7)),
+            ("9-month review (optional)", self.month_starts_on(10)),
+            ("Move to a main practice group (MOVE-ON)", self.month_starts_on(11)),
+            ("End of ASYE", self.planned_end()),
+        ]
+
+
+class ExtensionPolicy(models.Model):
+    """How an extension is turned into months (EXT-1, MONTH-2); edited as data."""
+
+    class Rounding(models.TextChoices):
+        NEAREST = "nearest", "To the nearest whole month"
+        UP = "up", "Up to the next whole month"
+        DOWN = "down", "Down to the whole month (at least one)"
+
+    effective_from = models.DateField(unique=True)
+    # EXT-1: "sickness or absence lasting longer than 6 weeks".
+    minimum_absence_days = models.PositiveSmallIntegerField(default=42)
+    rounding = models.CharField(max_length=10, choices=Rounding.choices, default=Rounding.NEAREST)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "extension policies"
+
+    def __str__(self):
+        return f"Extension policy from {self.effective_from:%d/%m/%Y}"
+
+    @classmethod
+    def in_force(cls, on: date) -> "ExtensionPolicy":
+        policy = cls.objects.filter(effective_from__lte=on).first()
+        # With no row in force the guidance's own values apply.
+        return policy or cls(effective_from=on)
+
+
+class Extension(models.Model):
+    """An approved extension of one enrolment (EXT-1), which moves later dates (MONTH-2)."""
+
+    class Reason(models.TextChoices):
+        SICKNESS = "sickness", "Sickness"
+        ABSENCE = "absence", "Other absence"
+        MATERNITY = "maternity", "Maternity leave"
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="extensions")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    first_day = models.DateField("first day of absence")
+    last_day = models.DateField("last day of absence")
+    # Fixed when the extension is approved, so a later policy change never moves old dates.
+    months = models.PositiveSmallIntegerField(editable=False)
+    approved_by = models.ForeignKey(Person, models.PROTECT, related_name="approved_extensions")
+    approved_on = models.DateField(default=timezone.localdate)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=["sickness", "absence", "maternity"]),
+                name="%(app_label)s_%(class)s_reason_allowed",
+                violation_error_message=(
+                    "EXT-1: the ASYE can be extended only for sickness or absence lasting "
+                    "longer than 6 weeks, or maternity leave."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+                violation_error_message="The last day of absence is before the first.",
+            ),
+            models.CheckConstraint(
+                condition=Q(months__gte=1),
+                name="%(app_label)s_%(class)s_at_least_a_month",
+                violation_error_message="An extension is at least one month.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}, {self.months} month(s)"
+
+    @property
+    def absence_days(self) -> int:
+        return inclusive_days(self.first_day, self.last_day)
+
+    @classmethod
+    def months_for(cls, first_day: date, last_day: date) -> int:
+        """MONTH-2: the absence in whole months, rounded as the policy in force says."""
+        policy = ExtensionPolicy.in_force(first_day)
+        return whole_months(inclusive_days(first_day, last_day), policy.rounding)
+
+    def shift(self) -> Shift:
+        return Shift(starts=self.first_day, months=self.months)
+
+    def clean(self):
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": "The last day of absence is before the first."})
+        if self.reason not in self.Reason.values:
+            raise ValidationError(
+                {
+                    "reason": (
+                        "EXT-1: the ASYE can be extended only for sickness or absence lasting "
+                        "longer than 6 weeks, or maternity leave."
+                    )
+                }
+            )
+        if self.reason != self.Reason.MATERNITY and self.first_day and self.last_day:
+            policy = ExtensionPolicy.in_force(self.first_day)
+            if self.absence_days <= policy.minimum_absence_days:
+                raise ValidationError(
+                    {
+                        "last_day": (
+                            f"EXT-1: an extension for {self.get_reason_display().lower()} needs "
+                            f"an absence longer than {policy.minimum_absence_days} days "
+                            f"(6 weeks); this one is {self.absence_days} days."
+                        )
+                    }
+                )

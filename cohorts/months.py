@@ -1,0 +1,105 @@
+"""The ASYE month (MONTH-1, MONTH-2, MONTH-3) as pure date arithmetic.
+
+Everything here works on plain dates and integers so that rules, schedules, reports and
+tests can share it without touching the database.
+"""
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+ASYE_LENGTH_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Shift:
+    """An approved extension as it affects dates: from `starts`, `months` whole months."""
+
+    starts: date
+    months: int
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, clamped to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def calendar_months_between(earlier: date, later: date) -> int:
+    """How many month boundaries lie between two dates (the days are ignored)."""
+    return (later.year - earlier.year) * 12 + (later.month - earlier.month)
+
+
+def months_held_back(on: date, shifts: Iterable[Shift]) -> int:
+    """How far the extensions that have begun by `on` hold the ASYE month back.
+
+    During the absence the month stands still; once the absence has run its length the
+    worker carries on one calendar month per month, `months` behind (MONTH-2).
+    """
+    held = 0
+    for shift in shifts:
+        if shift.starts <= on:
+            held += min(shift.months, calendar_months_between(shift.starts, on))
+    return held
+
+
+def asye_month(start: date, on: date, shifts: Iterable[Shift] = (), ended: date | None = None):
+    """The worker's ASYE month on `on`, or None when they are not in the ASYE.
+
+    MONTH-1: the calendar month of the start date is month 1, whatever its day.
+    MONTH-2: an approved extension holds the month back by its length in whole months.
+    MONTH-3: None before the start date, after month 12 (plus extensions), and after
+    `ended`, the day the enrolment actually ended (a pass, fail or withdrawal).
+    """
+    if on < start or (ended is not None and on > ended):
+        return None
+    month = calendar_months_between(start, on) + 1 - months_held_back(on, list(shifts))
+    if month > ASYE_LENGTH_MONTHS:
+        return None
+    return month
+
+
+def asye_last_day(start: date, shifts: Iterable[Shift] = ()) -> date:
+    """The last day of ASYE month 12, after every extension has moved it back."""
+    extra = sum(shift.months for shift in shifts)
+    last_month = add_months(start.replace(day=1), ASYE_LENGTH_MONTHS - 1 + extra)
+    return last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
+
+
+def first_day_of_month(start: date, month: int, shifts: Iterable[Shift] = ()) -> date:
+    """The date on which the worker enters ASYE month `month` (1 gives the start date)."""
+    if month <= 1:
+        return start
+    day = add_months(start.replace(day=1), month - 1)
+    # Each extension that has begun by then pushes the date back by its length; apply
+    # them in date order because one push can bring a later extension into range.
+    for shift in sorted(shifts, key=lambda s: s.starts):
+        if shift.starts < day:
+            day = add_months(day, shift.months)
+    return day
+
+
+def whole_months(days: int, rounding: str = "nearest") -> int:
+    """An absence of `days` days in whole months (MONTH-2: inferred, rounding is policy)."""
+    exact = days / (365.25 / 12)
+    if rounding == "up":
+        whole = int(exact) + (0 if exact == int(exact) else 1)
+    elif rounding == "down":
+        whole = int(exact)
+    else:
+        whole = int(exact + 0.5)
+    return max(whole, 1)
+
+
+def inclusive_days(first: date, last: date) -> int:
+    return (last - first).days + 1
+
+
+def week_of_asye(start: date, on: date) -> int | None:
+    """Week 1 is the seven days from the start date (SUP-WEEKLY counts weeks this way)."""
+    if on < start:
+        return None
+    return (on - start).days // 7 + 1

@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from academy import access
+from cohorts import importing, services
+from cohorts.filters import EnrolmentFilter
+from cohorts.forms import ExtensionForm, PeopleImportForm
+from cohorts.models import Enrolment
+
+
+@login_required
+def enrolment_list(request):
+    visible = Enrolment.objects.visible_to(request.user).for_listing()
+    filterset = EnrolmentFilter(request.GET or None, queryset=visible, user=request.user)
+    enrolments = filterset.qs if filterset.is_bound else visible.current()
+    return render(
+        request,
+        "cohorts/enrolment_list.html",
+        {"filter": filterset, "enrolments": list(enrolments[:500])},
+    )
+
+
+@login_required
+def enrolment_detail(request, pk):
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    return render(
+        request,
+        "cohorts/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "can_record_extension": request.user.has_perm("cohorts.add_extension", enrolment),
+            "history": enrolment.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_extension(request, pk):
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    if not request.user.has_perm("cohorts.add_extension", enrolment):
+        # They may see the enrolment, so it is no secret: say no plainly.
+        raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension = services.record_extension(
+                enrolment=enrolment,
+                approved_by=access.person_of(request.user),
+                **form.cleaned_data,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"Extension of {extension.months} month(s) recorded; "
+                f"the ASYE now ends on {enrolment.planned_end():%d/%m/%Y}.",
+            )
+            return redirect("cohorts:enrolment_detail", pk=enrolment.pk)
+    return render(
+        request, "cohorts/extension_form.html", {"enrolment": enrolment, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_people(request):
+    if not request.user.has_perm("academy.import_people"):
+        raise Http404("No such page.")
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    report = errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8.")
+        else:
+            try:
+                report = importing.import_people_csv(text)
+            except importing.ImportRejected as rejected:
+                errors = rejected.errors
+    return render(
+        request,
+        "cohorts/import_people.html",
+        {"form": form, "report": report, "errors": errors},
+    )
