@@ -56,6 +56,8 @@ def record_extension(request, pk):
         except ValidationError as e:
             form.add_error(None, e)
         else:
+            # Read the enrolment again: the one in hand has the old extensions prefetched.
+            enrolment = access.get_enrolment_for_user(request.user, pk)
             messages.success(
                 request,
                 f"Extension of {extension.months} month(s) recorded; "

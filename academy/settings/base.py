@@ -177,9 +177,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Background jobs (PDF rendering) go to the database queue; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "asye-academy@localhost")
 
 LOGGING = {

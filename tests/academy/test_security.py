@@ -1,0 +1,110 @@
+"""Security from day one: deploy checks, lockout, CSP, session timeout, passwords."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="academy.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="asye.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {"DJANGO_SETTINGS_MODULE": "academy.settings.production", "DJANGO_SECRET_KEY": ""}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_username_from_that_address(client):
+    user = factories.UserFactory(username="locked.user")
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "locked.user", "password": "wrong-password"})
+    response = client.post(url, {"username": "locked.user", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.text
+    assert "_auth_user_id" not in client.session
+    # Another username from the same address is not locked out.
+    other = factories.UserFactory(username="other.user")
+    response = client.post(url, {"username": other.username, "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert user.pk != other.pk
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client):
+    factories.PersonFactory(user=factories.UserFactory(username="someone"))
+    response = client.post(
+        reverse("login"), {"username": "someone", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_says_so(client):
+    factories.UserFactory(username="someone")
+    response = client.post(reverse("login"), {"username": "someone", "password": "nope"})
+    assert response.status_code == 200
+    assert "did not match" in response.text
+
+
+@pytest.mark.django_db
+def test_pages_carry_csp_and_secure_headers(client):
+    response = client.get(reverse("login"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_idle_session_timeout():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.parametrize("password", ["password", "12345678901", "short"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)

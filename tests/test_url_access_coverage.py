@@ -1,0 +1,46 @@
+"""Every URL the app serves has its access tested, role by role.
+
+Each entry names the test module holding the access tests for that URL; the test fails
+when a URL is added without one, or the module no longer mentions the URL.
+"""
+
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+TESTS = Path(__file__).resolve().parent
+
+ACCESS_TESTS = {
+    "home": "academy/test_home.py",
+    "login": "academy/test_security.py",
+    "logout": "academy/test_security.py",
+    "cohorts:enrolment_list": "academy/test_access.py",
+    "cohorts:enrolment_detail": "academy/test_access.py",
+    "cohorts:record_extension": "academy/test_access.py",
+    "cohorts:import_people": "cohorts/test_import_view.py",
+}
+
+# Served by Django's admin, which checks is_staff itself.
+SKIP_NAMESPACES = {"admin"}
+
+
+def url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIP_NAMESPACES:
+                continue
+            inner = pattern.namespace or namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_access_tests():
+    names = set(url_names(get_resolver().url_patterns))
+    missing = sorted(names - ACCESS_TESTS.keys())
+    assert not missing, f"URLs with no access tests listed: {missing}"
+    for name, module in ACCESS_TESTS.items():
+        assert name in names, f"{name} is listed but no longer served"
+        text = (TESTS / module).read_text()
+        short = name.split(":")[-1]
+        assert short in text, f"{module} does not test {name}"
