@@ -13,5 +13,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("cohorts.urls")),
+    path("caseloads/", include("caseloads.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("moderation/", include("moderation.urls")),
     path("admin/", admin.site.urls),
 ]
