@@ -7,6 +7,9 @@ from academy import access
 from academy.models import Person
 from cohorts.models import Cohort, Enrolment
 
+# A home page lists at most this many people; the enrolment list pages through the rest.
+HOME_LIMIT = 100
+
 
 @login_required
 def home(request):
@@ -33,6 +36,7 @@ def home(request):
         ctx["own"] = list(enrolments.filter(person=person))
         return render(request, "academy/home_worker.html", ctx)
 
-    ctx["enrolments"] = list(enrolments.exclude(person=person))
+    listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
+    ctx["enrolments"], ctx["more"] = listed[:HOME_LIMIT], len(listed) > HOME_LIMIT
     ctx["led_groups"] = person.led_groups.select_related("office", "service")
     return render(request, "academy/home_staff.html", ctx)

@@ -160,7 +160,9 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["active", "deferred"]) | Q(end_date__isnull=False),
                 name="%(app_label)s_%(class)s_finished_has_end",
-                violation_error_message="A passed, failed or withdrawn enrolment needs its end date.",
+                violation_error_message=(
+                    "A passed, failed or withdrawn enrolment needs its end date."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(assessor=F("person")),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,10 +18,13 @@ def enrolment_list(request):
     visible = Enrolment.objects.visible_to(request.user).for_listing()
     filterset = EnrolmentFilter(request.GET or None, queryset=visible, user=request.user)
     enrolments = filterset.qs if filterset.is_bound else visible.current()
+    page = Paginator(enrolments, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "cohorts/enrolment_list.html",
-        {"filter": filterset, "enrolments": list(enrolments[:500])},
+        {"filter": filterset, "page": page, "enrolments": page.object_list, "query": query},
     )
 
 
@@ -64,9 +68,7 @@ def record_extension(request, pk):
                 f"the ASYE now ends on {enrolment.planned_end():%d/%m/%Y}.",
             )
             return redirect("cohorts:enrolment_detail", pk=enrolment.pk)
-    return render(
-        request, "cohorts/extension_form.html", {"enrolment": enrolment, "form": form}
-    )
+    return render(request, "cohorts/extension_form.html", {"enrolment": enrolment, "form": form})
 
 
 @login_required

@@ -122,9 +122,16 @@ def test_enrolment_list_query_count_does_not_grow(
 
 
 def test_admin_pages_load_for_an_administrator(admin_client, enrolment):
-    for model in ["academy/person", "academy/practicegroup", "cohorts/enrolment",
-                  "cohorts/extension", "cohorts/cohort", "cohorts/extensionpolicy",
-                  "academy/office", "academy/service"]:
+    for model in [
+        "academy/person",
+        "academy/practicegroup",
+        "cohorts/enrolment",
+        "cohorts/extension",
+        "cohorts/cohort",
+        "cohorts/extensionpolicy",
+        "academy/office",
+        "academy/service",
+    ]:
         assert admin_client.get(f"/admin/{model}/").status_code == 200, model
     assert admin_client.get(f"/admin/cohorts/enrolment/{enrolment.pk}/change/").status_code == 200
 
@@ -134,3 +141,14 @@ def test_the_admin_is_closed_to_staff_roles(client, people):
     response = client.get("/admin/")
     assert response.status_code == 302 and "login" in response.url
     assert Person.objects.filter(role="practice_manager").exists()
+
+
+def test_enrolment_list_pages_through_long_lists(client, people, enrolment):
+    populate(enrolment.practice_group, enrolment.assessor, 55)
+    client.force_login(people["pm"].user)
+    url = reverse("cohorts:enrolment_list")
+    first = client.get(url, {"status": "active"})
+    assert "Page 1 of 2 (56 in all)" in first.text
+    assert "status=active&amp;page=2" in first.text
+    second = client.get(url, {"status": "active", "page": 2})
+    assert "Page 2 of 2" in second.text

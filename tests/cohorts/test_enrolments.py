@@ -61,7 +61,9 @@ def test_trainee_needs_a_programme_and_asye_has_none(group):
 
 def test_asye_needs_a_start_date(group):
     with pytest.raises(IntegrityError), transaction.atomic():
-        factories.EnrolmentFactory(practice_group=group, asye_start=None, cohort=Cohort.for_start(date(2026, 9, 1)))
+        factories.EnrolmentFactory(
+            practice_group=group, asye_start=None, cohort=Cohort.for_start(date(2026, 9, 1))
+        )
 
 
 def test_finished_enrolment_needs_an_end_date(enrolment):
@@ -74,7 +76,11 @@ def test_cohort_for_start_groups_september_and_january_intakes(db):
     assert Cohort.for_start(date(2026, 9, 7)).intake == "september"
     assert Cohort.for_start(date(2026, 10, 1)) == Cohort.for_start(date(2026, 9, 7))
     january = Cohort.for_start(date(2027, 1, 4))
-    assert (january.intake, january.start_date, january.name) == ("january", date(2027, 1, 1), "January 2027")
+    assert (january.intake, january.start_date, january.name) == (
+        "january",
+        date(2027, 1, 1),
+        "January 2027",
+    )
 
 
 def extend(enrolment, reason, first, last):
