@@ -192,8 +192,12 @@ class PracticeGroup(models.Model):
 
         if self.practice_manager_id and self.pk:
             # ASSESSOR-INDEPENDENT also holds when a group gets a new PM.
-            clash = self.enrolments.filter(assessor_id=self.practice_manager_id).select_related(
-                "person"
+            # Only current enrolments: having assessed someone who has since finished
+            # does not bar anyone from leading the group.
+            clash = (
+                self.enrolments.current()
+                .filter(assessor_id=self.practice_manager_id)
+                .select_related("person")
             )
             if clash.exists():
                 names = ", ".join(e.person.full_name for e in clash[:5])

@@ -1,6 +1,96 @@
-"""Importing the starters CSV (import_people). Being written: see the helper brief."""
+"""Importing the starters CSV: people, their practice groups and enrolments, all or nothing.
 
-from dataclasses import dataclass
+An administrator exports the year's starters from a spreadsheet, one person a row. They fix
+the file and upload it again, so every problem is reported at once, named by spreadsheet row
+and column, and a file with any problem changes nothing: the whole import is one transaction
+that is rolled back when a single row is wrong.
+
+The work is done in passes, so that a row may refer to a person or a practice manager defined
+further down the file:
+
+1. check every row on its own and against the others and the database (no writes);
+2. save offices, practice groups, people, and the groups' practice and group managers;
+3. save enrolments (they need the people, the groups and the new practice managers);
+4. re-check the groups whose practice manager changed (ASSESSOR-INDEPENDENT against
+   enrolments that are in the database but not in the file).
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from academy.models import Office, Person, PracticeGroup, Service
+from cohorts.models import Cohort, Enrolment
+
+COLUMNS = (
+    "staff_id",
+    "full_name",
+    "email",
+    "role",
+    "service",
+    "office",
+    "practice_group",
+    "asye_start",
+    "programme",
+    "assessor_staff_id",
+)
+# People whose academy years are enrolments: they need a team, a service and an enrolment.
+ACADEMY_ROLES = frozenset({Person.Role.NQSW, Person.Role.TRAINEE})
+MANAGER_ROLES = frozenset({Person.Role.PRACTICE_MANAGER, Person.Role.GROUP_MANAGER})
+# The guidance writes the services with ampersands; spreadsheets follow it.
+SERVICE_CODES = {"CAI": "CAI", "CA&I": "CAI", "CLA": "CLA", "FSP": "FSP", "FS&P": "FSP"}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+CHANGE_REASON = "Imported from the starters CSV"
+
+# Where a model's validation error belongs in the file. Constraints are keyed by name without
+# the "<app>_<model>_" prefix; anything unlisted falls back to the model's default column.
+PERSON_COLUMNS = {
+    "user": "staff_id",
+    "staff_id": "staff_id",
+    "full_name": "full_name",
+    "email": "email",
+    "role": "role",
+    "service": "service",
+    "practice_group": "practice_group",
+    "swe_registration": "role",
+    "role_valid": "role",
+    "trainee_unregistered": "role",
+}
+GROUP_COLUMNS = {
+    "name": "practice_group",
+    "office": "office",
+    "service": "service",
+    "practice_manager": "practice_group",
+    "group_manager": "practice_group",
+}
+ENROLMENT_COLUMNS = {
+    "person": "staff_id",
+    "cohort": "asye_start",
+    "kind": "role",
+    "programme": "programme",
+    "practice_group": "practice_group",
+    "assessor": "assessor_staff_id",
+    "asye_start": "asye_start",
+    "status": "role",
+    "end_date": "asye_start",
+    "kind_valid": "role",
+    "status_valid": "role",
+    "programme_for_trainees": "programme",
+    "asye_has_start": "asye_start",
+    "ends_after_start": "asye_start",
+    "finished_has_end": "asye_start",
+    "not_own_assessor": "assessor_staff_id",
+    "one_current_per_person": "role",
+}
 
 
 @dataclass(frozen=True)
@@ -19,5 +109,720 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-def import_people_csv(text, *, today=None):
-    raise NotImplementedError
+@dataclass
+class ImportReport:
+    people_created: int = 0
+    people_updated: int = 0
+    groups_created: int = 0
+    offices_created: int = 0
+    enrolments_created: int = 0
+    enrolments_updated: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.people_created} people created, {self.people_updated} updated; "
+            f"{self.groups_created} practice groups created; "
+            f"{self.enrolments_created} enrolments created, {self.enrolments_updated} updated"
+        )
+
+
+@dataclass
+class _Row:
+    """One person's row, as written (stripped), plus what the passes make of it."""
+
+    number: int
+    staff_id: str
+    full_name: str
+    email: str
+    role: str
+    service: str
+    office: str
+    practice_group: str
+    asye_start: str
+    programme: str
+    assessor_staff_id: str
+    service_obj: Service | None = None
+    start: date | None = None
+    person: Person | None = None
+
+    @property
+    def key(self):
+        # Usernames are the lower-cased staff id, so S001 and s001 are one person.
+        return self.staff_id.lower()
+
+
+@dataclass
+class _Group:
+    """A practice group named in the file: the database's, or one the import creates."""
+
+    name: str
+    first_row: _Row
+    existing: PracticeGroup | None = None
+    office: str = ""
+    office_from: str = ""
+    service: Service | None = None
+    service_from: str = ""
+    practice_manager: _Row | None = None
+    group_manager: _Row | None = None
+    instance: PracticeGroup | None = None
+    rows: list[_Row] = field(default_factory=list)
+
+
+def import_people_csv(text, *, today=None, dry_run=False) -> ImportReport:
+    """Import the starters CSV; raise ImportRejected with every problem, saving nothing.
+
+    With dry_run the file is checked and saved as usual, then rolled back, so the report
+    says what a real import would do.
+    """
+    rows, errors = _read_rows(text)
+    run = _PeopleImport(rows, errors, today=today or timezone.localdate())
+    with transaction.atomic():
+        run.check_rows()
+        run.save_people_and_groups()
+        run.save_enrolments()
+        run.recheck_groups()
+        if run.errors:
+            # Raised inside atomic(): everything saved above is rolled back.
+            raise ImportRejected(sorted(run.errors, key=lambda e: e.row))
+        if dry_run:
+            transaction.set_rollback(True)
+    return run.report
+
+
+def _line_breaks(value):
+    return len(re.findall(r"\r\n|\r|\n", value or ""))
+
+
+def _read_rows(text):
+    """The rows of the file as _Rows, numbered as a spreadsheet numbers them."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        raw_header = reader.fieldnames or []
+    except csv.Error as e:
+        raise ImportRejected([RowError(1, COLUMNS[0], f"cannot read the header: {e}")]) from e
+    header = [name.strip() for name in raw_header]
+    header_errors = _check_header(header)
+    if header_errors:
+        raise ImportRejected(header_errors)
+    reader.fieldnames = header
+
+    rows, errors = [], []
+    # A quoted cell may hold line breaks; a spreadsheet still counts it as one row, so the
+    # row number is the reader's line number less the breaks inside cells so far.
+    breaks = sum(_line_breaks(name) for name in raw_header)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            errors.append(RowError(reader.line_num - breaks, COLUMNS[0], f"cannot read: {e}"))
+            break
+        extra = list(record.pop(None, None) or [])
+        breaks += sum(_line_breaks(value) for value in [*record.values(), *extra])
+        number = reader.line_num - breaks
+        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+        if any(value.strip() for value in extra):
+            errors.append(
+                RowError(
+                    number,
+                    header[-1],
+                    f"the row has {len(extra)} more value(s) than the {len(header)} columns "
+                    "of the header (a stray comma?)",
+                )
+            )
+        if not any(values.values()):
+            continue  # blank rows at the end of a spreadsheet export
+        rows.append(_Row(number=number, **values))
+    return rows, errors
+
+
+def _check_header(header):
+    expected = ", ".join(COLUMNS)
+    if not any(header):
+        message = f"the file is empty: the first row must be the header {expected}"
+        return [RowError(1, COLUMNS[0], message)]
+    errors = []
+    seen = set()
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            errors.append(RowError(1, name, "this column appears twice"))
+        elif name not in COLUMNS:
+            errors.append(
+                RowError(
+                    1,
+                    name or f"#{position}",
+                    f"unexpected column {name!r} (the header is exactly: {expected})",
+                )
+            )
+        seen.add(name)
+    for name in COLUMNS:
+        if name not in seen:
+            errors.append(RowError(1, name, f"missing column (the header is exactly: {expected})"))
+    return errors
+
+
+def _role_label(role):
+    return Person.Role(role).label.lower() if role in Person.Role.values else role
+
+
+def _an(noun):
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+class _PeopleImport:
+    def __init__(self, rows, errors, *, today):
+        self.rows = rows
+        self.errors = list(errors)
+        self.failed = {e.row for e in errors}
+        self.today = today
+        self.report = ImportReport()
+        self.by_key = {}  # staff id (lower case) -> first row with it
+        self.groups = {}  # group name (lower case) -> _Group
+        self.changed_pm = []  # groups whose practice manager this import sets
+        self.services = {service.code: service for service in Service.objects.all()}
+
+    def error(self, row, column, message):
+        self.errors.append(RowError(row.number, column, message))
+        self.failed.add(row.number)
+
+    def ok(self, row):
+        return row.number not in self.failed
+
+    # Pass 1: checks without writing -------------------------------------------------------
+
+    def check_rows(self):
+        self._load_database()
+        for row in self.rows:
+            self._check_fields(row)
+        self._check_duplicates()
+        self._check_groups()
+        self._check_managers()
+        for row in self.rows:
+            self._check_assessor(row)
+
+    def _load_database(self):
+        keys = {row.key for row in self.rows} | {
+            row.assessor_staff_id.lower() for row in self.rows if row.assessor_staff_id
+        }
+        self.db_people = {
+            person.staff_id.lower(): person
+            for person in Person.objects.annotate(key=Lower("staff_id")).filter(key__in=keys)
+        }
+        emails = {row.email.lower() for row in self.rows if row.email}
+        self.db_emails = {
+            person.email.lower(): person
+            for person in Person.objects.annotate(key=Lower("email")).filter(key__in=emails)
+        }
+        self.usernames = set(
+            get_user_model()
+            .objects.annotate(key=Lower("username"))
+            .filter(key__in=keys)
+            .values_list("key", flat=True)
+        )
+        names = {row.practice_group.lower() for row in self.rows if row.practice_group}
+        self.db_groups = {
+            group.name.lower(): group
+            for group in PracticeGroup.objects.annotate(key=Lower("name"))
+            .filter(key__in=names)
+            .select_related("office", "service", "practice_manager", "group_manager")
+        }
+
+    def _check_fields(self, row):
+        if not row.staff_id:
+            self.error(row, "staff_id", "a staff id is required")
+        else:
+            try:
+                Person._meta.get_field("staff_id").run_validators(row.staff_id)
+            except ValidationError as e:
+                self.error(row, "staff_id", f"{row.staff_id!r}: {' '.join(e.messages)}")
+        if not row.full_name:
+            self.error(row, "full_name", "a full name is required")
+        if not row.email:
+            self.error(row, "email", "an email address is required")
+        else:
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                self.error(row, "email", f"{row.email!r} is not a valid email address")
+
+        row.role = row.role.lower()
+        if row.role not in Person.Role.values:
+            given = f"unknown role {row.role!r}" if row.role else "a role is required"
+            self.error(row, "role", f"{given} (expected one of {', '.join(Person.Role.values)})")
+        academy = row.role in ACADEMY_ROLES
+        label = _role_label(row.role)
+
+        if row.service:
+            code = SERVICE_CODES.get(row.service.upper())
+            row.service_obj = self.services.get(code)
+            if row.service_obj is None:
+                self.error(
+                    row, "service", f"unknown service {row.service!r} (expected CAI, CLA or FSP)"
+                )
+        elif academy:
+            self.error(row, "service", f"{_an(label)} needs the service (CAI, CLA or FSP)")
+
+        if academy and not row.practice_group:
+            self.error(row, "practice_group", f"{_an(label)} needs their practice group")
+
+        if row.asye_start:
+            row.start = _parse_date(row.asye_start)
+            if row.start is None:
+                self.error(
+                    row,
+                    "asye_start",
+                    f"{row.asye_start!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
+                )
+            elif row.role in Person.Role.values and not academy:
+                self.error(
+                    row, "asye_start", f"only nqsw and trainee rows have an ASYE start, not {label}"
+                )
+        elif row.role == Person.Role.NQSW:
+            self.error(row, "asye_start", "an nqsw needs the date their ASYE starts")
+
+        row.programme = row.programme.upper()
+        if row.role == Person.Role.TRAINEE:
+            if not row.programme:
+                self.error(row, "programme", "a trainee needs their programme (OU_BA or CHI_MA)")
+            elif row.programme not in Enrolment.Programme.values:
+                self.error(
+                    row,
+                    "programme",
+                    f"unknown programme {row.programme!r} (expected OU_BA or CHI_MA)",
+                )
+        elif row.programme and row.role in Person.Role.values:
+            self.error(
+                row, "programme", f"only trainees have a programme; must be empty for {_an(label)}"
+            )
+
+        if row.assessor_staff_id and row.role in Person.Role.values and not academy:
+            self.error(
+                row,
+                "assessor_staff_id",
+                f"only nqsw and trainee rows have an assessor, not {_an(label)}",
+            )
+
+    def _check_duplicates(self):
+        by_email = {}
+        for row in self.rows:
+            if row.staff_id:
+                first = self.by_key.setdefault(row.key, row)
+                if first is not row:
+                    self.error(
+                        row,
+                        "staff_id",
+                        f"staff id {row.staff_id} is already on row {first.number} "
+                        f"({first.full_name})",
+                    )
+                elif row.key not in self.db_people and row.key in self.usernames:
+                    self.error(
+                        row,
+                        "staff_id",
+                        f"a login named {row.key!r} already exists without this staff id; "
+                        "link it in the admin or use another staff id",
+                    )
+            if row.email:
+                first = by_email.setdefault(row.email.lower(), row)
+                owner = self.db_emails.get(row.email.lower())
+                if first is not row:
+                    self.error(
+                        row,
+                        "email",
+                        f"email {row.email} is already on row {first.number} "
+                        f"({first.full_name}, {first.staff_id})",
+                    )
+                elif owner is not None and owner.staff_id.lower() != row.key:
+                    self.error(
+                        row,
+                        "email",
+                        f"email {row.email} already belongs to {owner.full_name} "
+                        f"(staff id {owner.staff_id})",
+                    )
+
+    def _check_groups(self):
+        """One office and one service per group, whether it exists or the file creates it."""
+        for row in self.rows:
+            if not row.practice_group:
+                continue
+            key = row.practice_group.lower()
+            group = self.groups.get(key)
+            if group is None:
+                existing = self.db_groups.get(key)
+                group = self.groups[key] = _Group(
+                    name=existing.name if existing else row.practice_group,
+                    first_row=row,
+                    existing=existing,
+                )
+                if existing:
+                    group.office, group.office_from = existing.office.name, "in the database"
+                    group.service, group.service_from = existing.service, "in the database"
+            group.rows.append(row)
+            if row.office:
+                if not group.office:
+                    group.office, group.office_from = row.office, f"on row {row.number}"
+                elif group.office.lower() != row.office.lower():
+                    self.error(
+                        row,
+                        "practice_group",
+                        f"practice group {group.name!r} is in office {group.office} "
+                        f"({group.office_from}), not {row.office}",
+                    )
+            if row.service_obj:
+                if not group.service:
+                    group.service, group.service_from = row.service_obj, f"on row {row.number}"
+                elif group.service != row.service_obj:
+                    self.error(
+                        row,
+                        "practice_group",
+                        f"practice group {group.name!r} has service {group.service} "
+                        f"({group.service_from}), not {row.service_obj}",
+                    )
+        for group in self.groups.values():
+            if group.existing:
+                continue
+            if not group.office:
+                self.error(
+                    group.first_row,
+                    "office",
+                    f"practice group {group.name!r} is new: give its office",
+                )
+            if not group.service and not any(row.service for row in group.rows):
+                self.error(
+                    group.first_row,
+                    "service",
+                    f"practice group {group.name!r} is new: give its service (CAI, CLA or FSP)",
+                )
+
+    def _check_managers(self):
+        for row in self.rows:
+            if row.role not in MANAGER_ROLES or not row.practice_group:
+                continue
+            group = self.groups[row.practice_group.lower()]
+            attribute = row.role  # "practice_manager" or "group_manager"
+            earlier = getattr(group, attribute)
+            if earlier is not None and earlier.key != row.key:
+                label = _role_label(row.role)
+                self.error(
+                    row,
+                    "practice_group",
+                    f"practice group {group.name!r} already has its {label} on row "
+                    f"{earlier.number} ({earlier.full_name}); a group has one {label}",
+                )
+            elif earlier is None:
+                setattr(group, attribute, row)
+
+    def _check_assessor(self, row):
+        if not row.assessor_staff_id or row.role not in ACADEMY_ROLES:
+            return
+        key = row.assessor_staff_id.lower()
+        in_file, in_db = self.by_key.get(key), self.db_people.get(key)
+        if key == row.key:
+            self.error(
+                row,
+                "assessor_staff_id",
+                f"ASSESSOR-INDEPENDENT: {row.full_name} ({row.staff_id}) cannot assess themselves",
+            )
+            return
+        if in_file is None and in_db is None:
+            self.error(
+                row,
+                "assessor_staff_id",
+                f"unknown assessor {row.assessor_staff_id!r}: not in this file or the database",
+            )
+            return
+        # The file's row wins: this import is about to make it so.
+        name = in_file.full_name if in_file else in_db.full_name
+        role = in_file.role if in_file else in_db.role
+        staff_id = in_file.staff_id if in_file else in_db.staff_id
+        group = self.groups.get(row.practice_group.lower()) if row.practice_group else None
+        pm_key = None
+        if group is not None:
+            if group.practice_manager is not None:
+                pm_key = group.practice_manager.key
+            elif group.existing is not None and group.existing.practice_manager is not None:
+                pm_key = group.existing.practice_manager.staff_id.lower()
+        if pm_key == key:
+            self.error(
+                row,
+                "assessor_staff_id",
+                f"ASSESSOR-INDEPENDENT: {name} ({staff_id}) is the practice manager of "
+                f"{group.name}, so cannot assess {row.full_name}",
+            )
+        elif role in Person.Role.values and role not in Person.QUALIFIED_ROLES:
+            self.error(
+                row,
+                "assessor_staff_id",
+                f"{name} ({staff_id}) is {_an(_role_label(role))} and cannot be an assessor "
+                "(an assessor is a qualified social worker)",
+            )
+
+    # Pass 2: offices, groups, people, managers ---------------------------------------------
+
+    def save_people_and_groups(self):
+        offices = self._save_offices()
+        for group in self.groups.values():
+            self._save_group(group, offices)
+        for row in self.rows:
+            if self.ok(row) and self.by_key.get(row.key) is row:
+                self._save_person(row)
+        for group in self.groups.values():
+            self._save_managers(group)
+
+    def _save_offices(self):
+        first_rows = {}  # office name (lower case) -> the first row naming it
+        for row in self.rows:
+            if row.office:
+                first_rows.setdefault(row.office.lower(), row)
+        offices = {
+            office.name.lower(): office
+            for office in Office.objects.annotate(key=Lower("name")).filter(key__in=first_rows)
+        }
+        for key, row in first_rows.items():
+            if key in offices:
+                continue
+            office = Office(name=row.office)
+            if self._valid(office, row, {"name": "office"}, "office") and self._save(
+                office, row, "office"
+            ):
+                offices[key] = office
+                self.report.offices_created += 1
+        return offices
+
+    def _save_group(self, group, offices):
+        if group.existing is not None:
+            group.instance = group.existing
+            return
+        if group.office.lower() not in offices or not group.service:
+            return  # already reported
+        instance = PracticeGroup(
+            name=group.name, office=offices[group.office.lower()], service=group.service
+        )
+        if self._valid(instance, group.first_row, GROUP_COLUMNS, "practice_group"):
+            instance._change_reason = CHANGE_REASON
+            if self._save(instance, group.first_row, "practice_group"):
+                group.instance = instance
+                self.report.groups_created += 1
+
+    def _group_of(self, row):
+        return self.groups[row.practice_group.lower()] if row.practice_group else None
+
+    def _save_person(self, row):
+        group = self._group_of(row)
+        if group is not None and group.instance is None:
+            return  # the group could not be made; that is reported on its row
+        person = self.db_people.get(row.key)
+        creating = person is None
+        if creating:
+            user = get_user_model()(username=row.key, email=row.email)
+            user.set_unusable_password()
+            person = Person(user=user, staff_id=row.staff_id)
+        # Managers lead groups through the group; NQSWs and trainees are placed through their
+        # enrolment. Only the other staff belong to a group through their own record.
+        own_group = None
+        if group is not None and row.role not in MANAGER_ROLES | ACADEMY_ROLES:
+            own_group = group.instance
+        changed = _assign(
+            person,
+            full_name=row.full_name,
+            email=row.email,
+            role=row.role,
+            service=row.service_obj,
+            practice_group=own_group,
+        )
+        exclude = ["user"] if creating else []
+        if not self._valid(person, row, PERSON_COLUMNS, "staff_id", exclude=exclude):
+            return
+        if creating:
+            if not self._save(person.user, row, "staff_id"):
+                return
+        elif person.user.email != row.email:
+            person.user.email = row.email
+            self._save(person.user, row, "email")
+        if creating or changed:
+            person._change_reason = CHANGE_REASON
+            if not self._save(person, row, "staff_id"):
+                return
+        row.person = person
+        if creating:
+            self.report.people_created += 1
+        else:
+            self.report.people_updated += 1
+
+    def _save_managers(self, group):
+        if group.instance is None:
+            return
+        changed = {}
+        for attribute in ("practice_manager", "group_manager"):
+            row = getattr(group, attribute)
+            if row is None or row.person is None:
+                continue
+            if getattr(group.instance, f"{attribute}_id") != row.person.pk:
+                changed[attribute] = row
+                setattr(group.instance, attribute, row.person)
+        if not changed:
+            return
+        # PracticeGroup.clean() checks the new PM against the group's enrolments; those may
+        # be about to change in this file, so it runs after the enrolments (recheck_groups).
+        row = next(iter(changed.values()))
+        if self._valid(group.instance, row, GROUP_COLUMNS, "practice_group", run_clean=False):
+            group.instance._change_reason = CHANGE_REASON
+            self._save(group.instance, row, "practice_group")
+        if "practice_manager" in changed:
+            self.changed_pm.append(group)
+
+    # Pass 3: enrolments ----------------------------------------------------------------------
+
+    def save_enrolments(self):
+        for row in self.rows:
+            if row.role in ACADEMY_ROLES and self.ok(row) and row.person is not None:
+                self._save_enrolment(row)
+
+    def _save_enrolment(self, row):
+        group = self._group_of(row).instance
+        assessor = None
+        if row.assessor_staff_id:
+            key = row.assessor_staff_id.lower()
+            assessor_row = self.by_key.get(key)
+            assessor = (assessor_row and assessor_row.person) or self.db_people.get(key)
+            if assessor is None:
+                return  # the assessor's own row is wrong, and says so
+        kind = Enrolment.Kind.ASYE if row.role == Person.Role.NQSW else Enrolment.Kind.TRAINEE
+        current = row.person.enrolments.current().first() if row.person.pk else None
+
+        if current is not None and current.kind != kind:
+            if current.kind == Enrolment.Kind.TRAINEE and kind == Enrolment.Kind.ASYE:
+                if not self._end_placement(current, row):
+                    return
+                current = None
+            else:
+                self.error(
+                    row,
+                    "role",
+                    f"{row.full_name} has a current {current.get_kind_display()} "
+                    f"({current.cohort}); a trainee row cannot replace it",
+                )
+                return
+
+        creating = current is None
+        enrolment = current or Enrolment(person=row.person, kind=kind)
+        if row.start is not None:
+            cohort = Cohort.for_start(row.start)
+        elif creating:
+            cohort = Cohort.for_start(self.today)
+        else:
+            # A trainee placement with no ASYE date yet stays in the intake it began in.
+            cohort = enrolment.cohort
+        changed = _assign(
+            enrolment,
+            cohort=cohort,
+            practice_group=group,
+            assessor=assessor,
+            asye_start=row.start,
+            programme=row.programme if kind == Enrolment.Kind.TRAINEE else "",
+        )
+        if not self._valid(enrolment, row, ENROLMENT_COLUMNS, "staff_id"):
+            return
+        if creating or changed:
+            enrolment._change_reason = CHANGE_REASON
+            if not self._save(enrolment, row, "staff_id"):
+                return
+        if creating:
+            self.report.enrolments_created += 1
+        else:
+            self.report.enrolments_updated += 1
+
+    def _end_placement(self, placement, row):
+        """An OU trainee starting the ASYE: the placement ends the day before it starts."""
+        placement.status = Enrolment.Status.PASSED
+        placement.end_date = row.start - timedelta(days=1)
+        if not self._valid(placement, row, ENROLMENT_COLUMNS, "staff_id"):
+            return False
+        placement._change_reason = "Trainee placement ended: ASYE starts (starters CSV)"
+        if not self._save(placement, row, "staff_id"):
+            return False
+        self.report.enrolments_updated += 1
+        return True
+
+    # Pass 4 ---------------------------------------------------------------------------------
+
+    def recheck_groups(self):
+        """ASSESSOR-INDEPENDENT for a new PM against every enrolment now in their group."""
+        for group in self.changed_pm:
+            try:
+                group.instance.clean()
+            except ValidationError as e:
+                for message in e.messages:
+                    self.error(group.practice_manager, "practice_group", message)
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def _valid(self, instance, row, columns, default, *, exclude=(), run_clean=True):
+        """full_clean(), with every problem reported on the row under its CSV column."""
+        problems = []  # (field or constraint, message)
+
+        def collect(check, *args, key=None):
+            try:
+                check(*args)
+            except ValidationError as e:
+                if hasattr(e, "error_dict"):
+                    problems.extend(
+                        (name, message)
+                        for name, messages in e.message_dict.items()
+                        for message in messages
+                    )
+                else:
+                    problems.extend((key or NON_FIELD_ERRORS, m) for m in e.messages)
+
+        collect(instance.clean_fields, exclude)
+        if run_clean:
+            collect(instance.clean)
+        collect(instance.validate_unique, exclude)
+        prefix = f"{instance._meta.app_label}_{instance._meta.model_name}_"
+        for constraint in instance._meta.constraints:
+            collect(
+                constraint.validate,
+                type(instance),
+                instance,
+                exclude,
+                key=constraint.name.removeprefix(prefix),
+            )
+        for name, message in problems:
+            self.error(row, columns.get(name, default), message)
+        return not problems
+
+    def _save(self, instance, row, column):
+        # A savepoint per save, so that a clash the checks could not see (another import
+        # running at the same moment) becomes a row error instead of a broken transaction.
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError as e:
+            self.error(row, column, f"could not be saved: {e}")
+            return False
+        return True
+
+
+def _assign(instance, **values):
+    """Set the values; True if any of them changed."""
+    changed = False
+    for name, value in values.items():
+        model_field = instance._meta.get_field(name)
+        # Relations compare by id: reading an unset required relation raises.
+        if model_field.is_relation:
+            old, new = getattr(instance, model_field.attname), value.pk if value else None
+        else:
+            old, new = getattr(instance, name), value
+        if old != new:
+            changed = True
+        setattr(instance, name, value)
+    return changed
+
+
+def _parse_date(text):
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    return None

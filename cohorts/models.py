@@ -151,8 +151,10 @@ class Enrolment(models.Model):
                 violation_error_message="An ASYE enrolment needs its ASYE start date.",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(asye_start__isnull=True)
+                # A trainee's asye_start is the planned start of the ASYE that follows the
+                # placement, so the placement itself ends before it.
+                condition=Q(kind="trainee")
+                | Q(end_date__isnull=True)
                 | Q(end_date__gte=F("asye_start")),
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message="The end date is before the ASYE start date.",
