@@ -340,7 +340,7 @@ class Extension(models.Model):
     def clean(self):
         if self.first_day and self.last_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": "The last day of absence is before the first."})
-        if self.reason not in self.Reason.values:
+        if self.reason and self.reason not in self.Reason.values:
             raise ValidationError(
                 {
                     "reason": (

@@ -14,6 +14,7 @@ def record_extension(
     first_day: date,
     last_day: date,
     approved_by: Person,
+    approved_on: date | None = None,
     notes: str = "",
 ) -> Extension:
     """Record an approved extension (EXT-1); every later date moves with it (MONTH-2).
@@ -28,6 +29,8 @@ def record_extension(
         approved_by=approved_by,
         notes=notes,
     )
+    if approved_on is not None:
+        extension.approved_on = approved_on
     if first_day and last_day and last_day >= first_day:
         extension.months = Extension.months_for(first_day, last_day)
     extension.full_clean()

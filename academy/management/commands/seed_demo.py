@@ -1,0 +1,109 @@
+"""`manage.py seed_demo`: fill the database with a believable demo academy.
+
+The academy's own step (`academy.demo.build`) creates the organisation, people, cohorts,
+enrolments and an extension, and returns the key people. Each later feature adds its own
+step to DEMO_STEPS: a module with `build(*, today, people)` that adds its rows (caseloads,
+supervision, assessment, moderation) around those people, idempotently like the first.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from academy import demo
+from cohorts.models import Cohort, Enrolment, Extension
+
+# Dotted paths of the later features' steps, run in this order after the academy's own.
+DEMO_STEPS: list[str] = []
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh a demo academy dated around today, with demo logins that share "
+        f"the password {demo.DEMO_PASSWORD!r}. Runs only with DEBUG on, unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (a demo server): the logins' password is public.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                f"seed_demo adds demo logins whose password is published ({demo.DEMO_PASSWORD}), "
+                "so it runs only with DEBUG on. If this really is a demo server, run it again "
+                "with --force."
+            )
+        today = timezone.localdate()
+        with transaction.atomic():
+            people = demo.build(today)
+            for path in DEMO_STEPS:
+                import_string(f"{path}.build")(today=today, people=people)
+        self.print_summary(today, people)
+
+    def print_summary(self, today, people):
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Demo academy ready for {today:%d/%m/%Y}."))
+        demo_cohorts = Cohort.objects.filter(
+            enrolments__person__email__endswith=f"@{demo.EMAIL_DOMAIN}"
+        ).distinct()
+        for cohort in demo_cohorts.order_by("start_date"):
+            current = cohort.enrolments.current()
+            nqsws = current.filter(kind=Enrolment.Kind.ASYE).count()
+            trainees = current.filter(kind=Enrolment.Kind.TRAINEE).count()
+            first_start = current.aggregate(first=Min("asye_start"))["first"]
+            starts = f", ASYE from {first_start:%d/%m/%Y}" if first_start else ""
+            out.write(
+                f"  {cohort.name}: {count(nqsws, 'NQSW')}, {count(trainees, 'trainee')}{starts}"
+            )
+        extended = Extension.objects.filter(enrolment__person=people["extended_nqsw"]).first()
+        if extended:
+            out.write(
+                f"  Extension: {people['extended_nqsw'].full_name}, "
+                f"{extended.get_reason_display().lower()}, {count(extended.months, 'month')}"
+            )
+        out.write(f"\nDemo logins (password {demo.DEMO_PASSWORD}):")
+        for username, description in self.logins(people):
+            out.write(f"  {username:<14} {description}")
+
+    def logins(self, people):
+        pm, nqsw, trainee = people["pm"], people["nqsw"], people["trainee"]
+        group = pm.led_groups.get()
+        in_group = group.enrolments.current()
+        assessed = Enrolment.objects.current().filter(assessor=people["assessor"]).count()
+        gm = people["gm"]
+        return [
+            (
+                "pm.demo",
+                f"{pm.full_name}, practice manager of {group.name}: "
+                f"{count(in_group.filter(kind=Enrolment.Kind.ASYE).count(), 'NQSW')}, "
+                f"{count(in_group.filter(kind=Enrolment.Kind.TRAINEE).count(), 'trainee')}",
+            ),
+            (
+                "gm.demo",
+                f"{gm.full_name}, group manager for {gm.service.short_name}: "
+                + ", ".join(g.name for g in gm.managed_groups.all()),
+            ),
+            (
+                "assessor.demo",
+                f"{people['assessor'].full_name}, ASYE assessor of {count(assessed, 'NQSW')}",
+            ),
+            ("nqsw.demo", f"{nqsw.full_name}, NQSW in {group.name}"),
+            ("trainee.demo", f"{trainee.full_name}, Chichester MA trainee in {group.name}"),
+            (
+                "chair.demo",
+                f"{people['chair'].full_name}, principal social worker, moderation chair: "
+                "every cohort",
+            ),
+            ("admin.demo", f"{people['admin'].full_name}, administrator: everything, /admin/"),
+        ]

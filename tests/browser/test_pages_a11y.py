@@ -1,0 +1,115 @@
+"""The main pages have zero axe violations, in the states people see them in."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cohorts.models import Enrolment
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def pm_enrolment(demo_users):
+    """An NQSW's enrolment in a group the demo practice manager leads."""
+    return (
+        Enrolment.objects.filter(
+            practice_group__practice_manager__user__username="pm.demo", kind=Enrolment.Kind.ASYE
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def test_enrolment_list_unfiltered_and_filtered(page, assert_page_ok, demo_users):
+    sign_in(page, "pm.demo")
+    page.goto("/enrolments/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enrolments")
+    expect(page.get_by_role("table")).to_be_visible()
+    assert_page_ok()
+
+    page.get_by_label("Kind").select_option("asye")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/enrolments/\?.*kind=asye"))
+    expect(page.get_by_role("table")).to_be_visible()
+    assert_page_ok()
+
+
+def test_enrolment_detail_as_pm(page, assert_page_ok, pm_enrolment):
+    sign_in(page, "pm.demo")
+    page.goto(f"/enrolments/{pm_enrolment.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(pm_enrolment.person.full_name)
+    expect(page.get_by_role("link", name="Record an extension")).to_be_visible()
+    assert_page_ok()
+
+
+def test_extension_form_and_its_errors(page, assert_page_ok, pm_enrolment):
+    sign_in(page, "pm.demo")
+    page.goto(f"/enrolments/{pm_enrolment.pk}/extensions/new/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record an extension")
+    assert_page_ok()
+
+    page.get_by_role("button", name="Record extension").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    assert_page_ok()
+
+
+def test_people_import_as_admin(page, assert_page_ok, demo_users):
+    sign_in(page, "admin.demo")
+    page.goto("/people/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
+    assert_page_ok()
+
+    # Submitting without a file shows the field's error.
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    assert_page_ok()
+
+
+def test_locked_out_page(page, assert_page_ok, demo_users):
+    page.goto("/accounts/login/")
+    for _ in range(6):
+        page.get_by_label("Username").fill("pm.demo")
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("load")
+        if page.get_by_role("heading", name="Too many failed sign-ins").count():
+            break
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many failed sign-ins")
+    # Axes answers a lockout with 429 Too Many Requests, which Chromium logs.
+    assert_page_ok(expected_console_errors=["status of 429"])
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/?next=/enrolments/", "/enrolments/"])
+def test_first_tab_focuses_skip_link_which_moves_focus_to_main(page, demo_users, path):
+    if path == "/enrolments/":
+        sign_in(page, "pm.demo")
+    page.goto(path)
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    box = skip_link.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 10, "skip link is not shown on focus"
+
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+
+def test_navigation_on_a_narrow_screen(page, assert_page_ok, demo_users):
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, "pm.demo")
+    sign_out = page.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_hidden()
+    assert_page_ok()
+
+    page.get_by_role("button", name="Show navigation").click()
+    expect(sign_out).to_be_visible()
+    expect(page.get_by_role("button", name="Show navigation")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    assert_page_ok()
