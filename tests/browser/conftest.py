@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from academy.models import Person
@@ -49,14 +50,22 @@ _axe = Axe()
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup, django_db_blocker):
     """Debian's Chromium, launched once; `playwright install` cannot download browsers here."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (install Debian's chromium package to run browser tests)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
         pytest.skip(reason)
+    with django_db_blocker.unblock():
+        before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # Starting Playwright switches the context Django keys its connections on, so the
+        # tests now get fresh connection objects; hand them the snapshot taken when the
+        # test database was created, which serialized rollback restores from.
+        for alias, old in before.items():
+            if hasattr(old, "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = old._test_serialized_contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

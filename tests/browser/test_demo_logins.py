@@ -5,7 +5,12 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_LOGINS, sign_in
 
-pytestmark = pytest.mark.browser
+# Live-server tests commit for real; serialized rollback puts back the rows the data
+# migrations seed (services, policies), which the flush after each test would remove.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_login_page_is_accessible(page, assert_page_ok, demo_users):

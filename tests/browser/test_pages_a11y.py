@@ -8,7 +8,12 @@ from playwright.sync_api import expect
 from cohorts.models import Enrolment
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.browser
+# Live-server tests commit for real; serialized rollback puts back the rows the data
+# migrations seed (services, policies), which the flush after each test would remove.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
