@@ -120,3 +120,75 @@ def get_enrolment_for_user(user, pk):
     if enrolment is None:
         raise Http404("No such enrolment.")
     return enrolment
+
+
+# --- Supervision ------------------------------------------------------------------------
+# A worker's supervision record is seen by whoever sees their enrolment (the rules above).
+# Recording is narrower: 1:1s, joint supervisions and "more frequent support" are the
+# worker's own PM's (or an admin's); a PM group session is the group's PM's; an assessor
+# group session is for the NQSWs the assessor assesses (SUP-GROUP).
+
+
+def session_filter(user) -> Q:
+    """Supervision sessions the user led, or held for a worker whose enrolment they see."""
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    from cohorts.models import Enrolment
+
+    visible = Enrolment.objects.filter(enrolment_filter(user)).values("pk")
+    return Q(supervisor=person) | Q(attendances__enrolment__in=visible)
+
+
+@rules.predicate
+def leads_practice_group(user, group) -> bool:
+    person = person_of(user)
+    return person is not None and group.practice_manager_id == person.pk
+
+
+@rules.predicate
+def assesses_current_nqsws(user) -> bool:
+    from cohorts.models import Enrolment
+
+    person = person_of(user)
+    return person is not None and Enrolment.objects.current().filter(assessor=person).exists()
+
+
+can_record_supervision = is_administrator | leads_enrolment_group
+can_record_group_supervision = is_administrator | leads_practice_group
+
+rules.add_perm("supervision.add_session", can_record_supervision)
+rules.add_perm("supervision.add_supportrecord", can_record_supervision)
+rules.add_perm("supervision.add_group_session", can_record_group_supervision)
+rules.add_perm("supervision.add_assessor_session", assesses_current_nqsws)
+
+
+def get_practice_group_for_user(user, pk):
+    from academy.models import PracticeGroup
+
+    group = (
+        PracticeGroup.objects.visible_to(user)
+        .select_related("service", "office", "practice_manager")
+        .filter(pk=pk)
+        .first()
+    )
+    if group is None:
+        raise Http404("No such practice group.")
+    return group
+
+
+def get_session_for_user(user, pk):
+    from supervision.models import Session
+
+    session = (
+        Session.objects.filter(session_filter(user))
+        .filter(pk=pk)
+        .select_related("supervisor", "recorded_by")
+        .distinct()
+        .first()
+    )
+    if session is None:
+        raise Http404("No such supervision session.")
+    return session

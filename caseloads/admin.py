@@ -1,0 +1,74 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from caseloads.models import Allocation, CapRule, Case, RuleSetting, VisitSignOff
+
+
+class AllocationInline(admin.TabularInline):
+    model = Allocation
+    extra = 0
+    fields = ["worker", "role", "status", "start_date", "end_date"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "case_type", "children", "service"]
+    list_filter = ["case_type", "service"]
+    search_fields = ["reference"]
+    inlines = [AllocationInline]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "worker", "role", "status", "start_date", "end_date", "decided_by"]
+    list_filter = ["status", "role", "case__case_type", "case__service", "start_date"]
+    search_fields = ["case__reference", "worker__full_name", "worker__staff_id"]
+    autocomplete_fields = ["case", "worker", "requested_by"]
+    list_select_related = ["case", "worker", "decided_by"]
+    date_hierarchy = "start_date"
+    # Decisions go through caseloads.services, which checks the caps under a lock and
+    # records who decided; the admin shows them but does not take them.
+    readonly_fields = [
+        "status", "decided_by", "decided_at", "end_date", "ended_by", "end_reason",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # An ending is recorded, never deleted.
+        return False
+
+
+@admin.register(CapRule)
+class CapRuleAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "applies_to", "service", "month_from", "month_to", "minimum", "maximum", "unit",
+        "rule_id", "effective_from",
+    ]
+    list_filter = ["applies_to", "service", "unit", "effective_from"]
+    search_fields = ["rule_id", "source"]
+    list_select_related = ["service"]
+    # A change of cap is a new row with a later effective_from, so that earlier dates keep
+    # the caps they had: edit a row and use "Save as new".
+    save_as = True
+
+
+@admin.register(RuleSetting)
+class RuleSettingAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "value", "effective_from"]
+    list_filter = ["name", "effective_from"]
+    search_fields = ["name", "source"]
+    save_as = True
+
+
+@admin.register(VisitSignOff)
+class VisitSignOffAdmin(SimpleHistoryAdmin):
+    list_display = ["enrolment", "signed_by", "signed_on"]
+    list_filter = ["signed_on"]
+    search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
+    autocomplete_fields = ["enrolment", "signed_by"]
+    list_select_related = ["enrolment__person", "signed_by"]

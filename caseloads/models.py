@@ -1,0 +1,391 @@
+"""Cases, allocations and the caseload policy tables (CAP-*, ALLOC-APPROVE, VISIT-SIGNOFF).
+
+The rules themselves are pure functions in `caseloads.rules`; workflows that change
+allocations are in `caseloads.services`. This module holds the rows and what the database
+can enforce on its own.
+"""
+
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from academy.models import Person, Service
+from caseloads import rules
+
+# A case-management reference, never a name (data minimisation). `\Z` rather than `$`
+# because Python's `$` also matches before a trailing newline; PostgreSQL's regular
+# expressions and Django's SQLite REGEXP (Python's `re`) both read `\Z` as end of string.
+REFERENCE_PATTERN = r"^[A-Z0-9/-]{3,20}\Z"
+REFERENCE_MESSAGE = (
+    "A case reference is the case-management system's reference: 3 to 20 upper-case "
+    "letters, digits, '-' or '/'. Never a child's name."
+)
+
+
+class Case(models.Model):
+    """A piece of allocated work, known only by its reference, type and number of children."""
+
+    class CaseType(models.TextChoices):
+        CIN = "CIN", "Child in need / child and family plan"
+        CP = "CP", "Child protection plan"
+        CLA = "CLA", "Child looked after"
+        S47 = "S47", "Section 47 enquiry"
+        EH = "EH", "Early help step-down"
+        COURT = "COURT", "Court work"
+        C_AND_F_ASSESSMENT = "C&F_ASSESSMENT", "Child and family assessment"
+        OTHER = "OTHER", "Other"
+
+    reference = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(REFERENCE_PATTERN, REFERENCE_MESSAGE)],
+        help_text="The case-management reference only: no names, addresses or dates of birth.",
+    )
+    case_type = models.CharField(max_length=14, choices=CaseType.choices)
+    children = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="How many children the case covers (CAP-COUNT counts children).",
+    )
+    service = models.ForeignKey(Service, models.PROTECT, related_name="cases")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference__regex=REFERENCE_PATTERN),
+                name="%(app_label)s_%(class)s_reference_format",
+                violation_error_message=REFERENCE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    case_type__in=[
+                        "CIN", "CP", "CLA", "S47", "EH", "COURT", "C&F_ASSESSMENT", "OTHER"
+                    ]
+                ),
+                name="%(app_label)s_%(class)s_case_type_valid",
+                violation_error_message="Unknown case type.",
+            ),
+            models.CheckConstraint(
+                condition=Q(children__gte=1, children__lte=20),
+                name="%(app_label)s_%(class)s_children_1_to_20",
+                violation_error_message="A case covers between 1 and 20 children.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.case_type}, {self.children})"
+
+
+class AllocationQuerySet(models.QuerySet):
+    def live(self):
+        """Requests still waiting and approved allocations not yet ended."""
+        return self.filter(status__in=[Allocation.Status.REQUESTED, Allocation.Status.APPROVED])
+
+    def counting_on(self, on: date):
+        """ALLOC-APPROVE, CAP-COUNT: the allocations on the worker's caseload on `on`.
+
+        Approved ones, and approved ones whose ending is recorded but whose last day
+        (`end_date`, inclusive) is `on` or later, so that past dates keep their history.
+        """
+        return self.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            status__in=[Allocation.Status.APPROVED, Allocation.Status.ENDED],
+            start_date__lte=on,
+        )
+
+    def visible_to(self, user):
+        """Allocations of the workers whose enrolments `user` sees, and the user's own."""
+        from academy import access
+        from cohorts.models import Enrolment
+
+        if access.sees_every_cohort(user):
+            return self.all()
+        person = access.person_of(user)
+        if person is None:
+            return self.none()
+        workers = Enrolment.objects.visible_to(user).values("person_id")
+        return self.filter(Q(worker=person) | Q(worker_id__in=workers))
+
+
+class Allocation(models.Model):
+    """A worker on a case, as the allocated worker or a co-worker, and the PM's decision.
+
+    ALLOC-APPROVE: a request counts only once approved; an ending (closure, transfer) is
+    recorded with its date and reason, never deleted.
+    """
+
+    class Role(models.TextChoices):
+        ALLOCATED = rules.ALLOCATED, "Allocated worker"
+        COWORKER = rules.COWORKER, "Co-worker"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(Person, models.PROTECT, related_name="allocations")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    start_date = models.DateField()
+    # The last day the worker holds the case (inclusive); set when the ending is recorded.
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="The requester's or the decider's note.")
+    ended_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
+    end_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "worker"],
+                condition=Q(status__in=["requested", "approved"]),
+                name="%(app_label)s_%(class)s_one_live_per_worker",
+                violation_error_message=(
+                    "This worker already has a live (requested or approved) allocation on "
+                    "this case; end or decline it first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["allocated", "coworker"]),
+                name="%(app_label)s_%(class)s_role_valid",
+                violation_error_message="The role is allocated or co-worker.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "approved", "declined", "ended"]),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown allocation status.",
+            ),
+            # ALLOC-APPROVE: a decision always records who and when; a request has neither.
+            # Only an approved allocation can be ended, so an ended one keeps its approval.
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_by__isnull=True, decided_at__isnull=True)
+                | Q(
+                    status__in=["approved", "declined", "ended"],
+                    decided_by__isnull=False,
+                    decided_at__isnull=False,
+                ),
+                name="%(app_label)s_%(class)s_decision_recorded",
+                violation_error_message=(
+                    "An approval, refusal or ending records who decided and when."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ended", end_date__isnull=False, ended_by__isnull=False)
+                | (~Q(status="ended") & Q(end_date__isnull=True, ended_by__isnull=True)),
+                name="%(app_label)s_%(class)s_ending_recorded",
+                violation_error_message=(
+                    "An ended allocation records its last day and who ended it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="An allocation cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker.full_name} on {self.case.reference} ({self.get_status_display()})"
+
+
+class CapRuleQuerySet(models.QuerySet):
+    def rows_in_force(self, on: date) -> list[rules.CapRow]:
+        """The cap table on `on` as plain rows for `caseloads.rules` (one query)."""
+        found = self.filter(effective_from__lte=on).select_related("service")
+        return rules.in_force([row.as_row() for row in found], on)
+
+
+class CapRule(models.Model):
+    """One row of the cap table (CAP-MAX, CAP-MIN): policy as data, versioned by date.
+
+    To change a cap from a date, add a row with the same "applies to", service and first
+    month and a later `effective_from` (the admin's "Save as new"): it replaces the older
+    row from that date only, so earlier dates keep the caps they had.
+    """
+
+    class AppliesTo(models.TextChoices):
+        NQSW = "nqsw", "NQSW in the ASYE (by service and ASYE month)"
+        TRAINEE = "trainee", "Trainee (CAP-TRAINEE)"
+        CHI_MA_FIRST_SEMESTER = "chi_ma_first_semester", "Chichester MA trainee, first semester"
+        OU_UNQUALIFIED = "ou_unqualified", "OU trainee between study and ASYE (CAP-UNQUALIFIED)"
+        ASWP = "aswp", "Advanced social work professional (CAP-ASWP)"
+
+    class Unit(models.TextChoices):
+        CHILDREN = rules.CHILDREN, "Children"
+        CASES = rules.CASES, "Cases"
+
+    applies_to = models.CharField(max_length=30, choices=AppliesTo.choices)
+    service = models.ForeignKey(
+        Service, models.PROTECT, null=True, blank=True, help_text="NQSW rows only."
+    )
+    month_from = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="ASYE month for NQSW rows; placement month for the Chichester first semester.",
+    )
+    month_to = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Last month of the band; empty for open-ended."
+    )
+    minimum = models.PositiveSmallIntegerField(default=0)
+    maximum = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.CHILDREN)
+    rule_id = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=(
+            'The CAP-MAX row family shown in messages, e.g. "CAP-TRAINEE"; empty for NQSW rows.'
+        ),
+    )
+    source = models.TextField(help_text="The guidance's words, and what was inferred.")
+    effective_from = models.DateField()
+
+    history = HistoricalRecords()
+    objects = CapRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["applies_to", "service__code", "month_from", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applies_to__in=["nqsw", "trainee", "chi_ma_first_semester",
+                                            "ou_unqualified", "aswp"]),
+                name="%(app_label)s_%(class)s_applies_to_valid",
+                violation_error_message="Unknown group of workers.",
+            ),
+            models.CheckConstraint(
+                condition=Q(applies_to="nqsw", service__isnull=False)
+                | (~Q(applies_to="nqsw") & Q(service__isnull=True)),
+                name="%(app_label)s_%(class)s_service_for_nqsw_rows",
+                violation_error_message="NQSW rows name a service; the other rows do not.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=["children", "cases"]),
+                name="%(app_label)s_%(class)s_unit_valid",
+                violation_error_message="A cap counts children or cases.",
+            ),
+            models.CheckConstraint(
+                condition=Q(month_from__gte=1)
+                & (Q(month_to__isnull=True) | Q(month_to__gte=F("month_from"))),
+                name="%(app_label)s_%(class)s_months_in_order",
+                violation_error_message="Months start at 1 and the last is not before the first.",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum__lte=F("maximum")),
+                name="%(app_label)s_%(class)s_minimum_not_above_maximum",
+                violation_error_message="The minimum is above the maximum.",
+            ),
+            models.UniqueConstraint(
+                fields=["applies_to", "service", "month_from", "effective_from"],
+                condition=Q(service__isnull=False),
+                name="%(app_label)s_%(class)s_one_version_per_service_row",
+                violation_error_message="This row already has a version from that date.",
+            ),
+            models.UniqueConstraint(
+                fields=["applies_to", "month_from", "effective_from"],
+                condition=Q(service__isnull=True),
+                name="%(app_label)s_%(class)s_one_version_per_row",
+                violation_error_message="This row already has a version from that date.",
+            ),
+        ]
+
+    def __str__(self):
+        row = self.as_row()
+        who = row.service or self.get_applies_to_display()
+        return (
+            f"{who}, months {row.months}: {self.minimum}-{self.maximum} {self.unit} "
+            f"(from {self.effective_from:%d/%m/%Y})"
+        )
+
+    def as_row(self) -> rules.CapRow:
+        return rules.CapRow(
+            applies_to=self.applies_to,
+            service=self.service.code if self.service_id else None,
+            month_from=self.month_from,
+            month_to=self.month_to,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            unit=self.unit,
+            rule_id=self.rule_id,
+            source=self.source,
+            effective_from=self.effective_from,
+        )
+
+
+class RuleSettingQuerySet(models.QuerySet):
+    def in_force(self, on: date) -> rules.Settings:
+        """The inferred thresholds in force on `on` (one query); defaults fill any gap."""
+        latest = {}
+        for setting in self.filter(effective_from__lte=on).order_by("effective_from"):
+            latest[setting.name] = setting.value
+        return rules.Settings.from_values(latest)
+
+
+class RuleSetting(models.Model):
+    """An inferred threshold the guidance leaves vague, kept as data (versioned by date)."""
+
+    class Name(models.TextChoices):
+        CAP_OWN_MIN_PERCENT = "cap_own_min_percent", "CAP-OWN: lowest own-case share (%)"
+        CAP_OWN_MAX_PERCENT = "cap_own_max_percent", "CAP-OWN: highest own-case share (%)"
+        OU_UNQUALIFIED_MONTHS = (
+            "ou_unqualified_months",
+            "CAP-UNQUALIFIED: months before the ASYE start that an OU trainee is unqualified",
+        )
+
+    name = models.CharField(max_length=40, choices=Name.choices)
+    value = models.PositiveSmallIntegerField()
+    source = models.TextField(help_text="The guidance's words, and what was inferred.")
+    effective_from = models.DateField()
+
+    history = HistoricalRecords()
+    objects = RuleSettingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name__in=["cap_own_min_percent", "cap_own_max_percent",
+                                      "ou_unqualified_months"]),
+                name="%(app_label)s_%(class)s_name_valid",
+                violation_error_message="Unknown setting.",
+            ),
+            models.UniqueConstraint(
+                fields=["name", "effective_from"],
+                name="%(app_label)s_%(class)s_one_version_per_date",
+                violation_error_message="This setting already has a value from that date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_name_display()} = {self.value} (from {self.effective_from:%d/%m/%Y})"
+
+
+class VisitSignOff(models.Model):
+    """VISIT-SIGNOFF: the PM's dated record that an NQSW may complete CP and CLA visits."""
+
+    enrolment = models.OneToOneField(
+        "cohorts.Enrolment", models.PROTECT, related_name="visit_signoff"
+    )
+    signed_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = "CP/CLA visit sign-off"
+
+    def __str__(self):
+        return f"Visits signed off on {self.signed_on:%d/%m/%Y} by {self.signed_by.full_name}"

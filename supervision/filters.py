@@ -1,0 +1,43 @@
+import django_filters
+
+from academy.models import PracticeGroup, Service
+from cohorts.models import Enrolment
+from supervision import schedule as sched
+
+STATUS_CHOICES = [
+    (sched.OVERDUE, "Overdue"),
+    (sched.DUE_SOON, "Due this week"),
+    (sched.ON_TRACK, "On track"),
+    (sched.COMPLETE, "ASYE complete"),
+]
+
+
+class SupervisionFilter(django_filters.FilterSet):
+    service = django_filters.ModelChoiceFilter(
+        field_name="practice_group__service", queryset=Service.objects.all(), label="Service"
+    )
+    practice_group = django_filters.ModelChoiceFilter(
+        queryset=PracticeGroup.objects.none(), label="Practice group"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="keep_all", label="Supervision status"
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["service", "practice_group", "status"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the groups this user can see.
+        self.filters["practice_group"].queryset = PracticeGroup.objects.visible_to(user)
+
+    def keep_all(self, queryset, name, value):
+        # The status is derived from the schedule, not stored (it would go stale by
+        # tomorrow), so it is applied to the computed rows by `wanted_status`.
+        return queryset
+
+    def wanted_status(self) -> str | None:
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("status") or None
+        return None

@@ -1,0 +1,356 @@
+"""Supervision records (SUP-*), the policy that sets the frequency, and the calendar feeds.
+
+The schedule itself (when the next supervision is due) is derived, never stored: it is the
+pure function `supervision.schedule.build_schedule`, fed by `schedule_for` below.
+"""
+
+import secrets
+from datetime import date
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from simple_history.models import HistoricalRecords
+
+from academy.models import Person
+from cohorts.models import Enrolment
+from supervision import schedule as sched
+
+# The same shape as a case reference in caseloads (REFERENCE_PATTERN there): references
+# only, never a child's name. `\Z`, not `$`: Python's `$` also matches before a trailing
+# newline, and PostgreSQL and Django's SQLite REGEXP both read `\Z` as end of string.
+CASE_REFERENCE_PATTERN = r"^[A-Z0-9/-]{3,20}\Z"
+# Stored as one space-separated, de-duplicated list, so the database can check every item.
+CASE_REFERENCES_PATTERN = r"^([A-Z0-9/-]{3,20}( [A-Z0-9/-]{3,20})*)?\Z"
+CASE_REFERENCE_MESSAGE = (
+    "Case references only: 3 to 20 upper-case letters, digits, '-' or '/' each, "
+    "never a child's name."
+)
+
+
+class SupervisionPolicy(models.Model):
+    """How often supervision is due (SUP-WEEKLY, SUP-FORTNIGHTLY, SUP-THREE-WEEKLY).
+
+    Policy as data: to change a value from a date, add a row with a later effective date.
+    Each planned date uses the row in force on that date, so past dates do not move.
+    """
+
+    effective_from = models.DateField(unique=True)
+    weekly_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1)], help_text="SUP-WEEKLY: days between."
+    )
+    weekly_weeks = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1)],
+        help_text="SUP-WEEKLY: weeks from the ASYE start with weekly supervision (1:1 or group).",
+    )
+    fortnightly_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="SUP-FORTNIGHTLY: most days between 1:1s after the weekly weeks.",
+    )
+    three_weekly_days = models.PositiveSmallIntegerField(
+        default=21,
+        validators=[MinValueValidator(1)],
+        help_text="SUP-THREE-WEEKLY: most days between 1:1s from the month below.",
+    )
+    three_weekly_from_month = models.PositiveSmallIntegerField(
+        default=9,
+        validators=[MinValueValidator(1)],
+        help_text="SUP-THREE-WEEKLY: the ASYE month it starts (9 = May for a September start).",
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        default=7, help_text='Days before the due date that a supervision shows as "due soon".'
+    )
+    cowork_joint_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "COWORK-LEAD (inferred): days from the start of co-working within which a joint "
+            "supervision is expected."
+        ),
+    )
+    source = models.TextField(blank=True, help_text="The guidance's words, and what was inferred.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "supervision policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    weekly_days__gte=1,
+                    weekly_weeks__gte=1,
+                    fortnightly_days__gte=1,
+                    three_weekly_days__gte=1,
+                    three_weekly_from_month__gte=1,
+                    cowork_joint_days__gte=1,
+                ),
+                name="%(app_label)s_%(class)s_positive_intervals",
+                violation_error_message="Intervals, weeks and months are at least 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Supervision policy from {self.effective_from:%d/%m/%Y}"
+
+    def as_policy(self) -> sched.Policy:
+        return sched.Policy(
+            effective_from=self.effective_from,
+            weekly_days=self.weekly_days,
+            weekly_weeks=self.weekly_weeks,
+            fortnightly_days=self.fortnightly_days,
+            three_weekly_days=self.three_weekly_days,
+            three_weekly_from_month=self.three_weekly_from_month,
+            due_soon_days=self.due_soon_days,
+            cowork_joint_days=self.cowork_joint_days,
+        )
+
+    @classmethod
+    def all_versions(cls) -> list[sched.Policy]:
+        """Every version as plain values (one query; there are a handful of rows)."""
+        return [row.as_policy() for row in cls.objects.all()]
+
+
+class Session(models.Model):
+    """One supervision: a 1:1, a PM group, an assessor group, or a joint supervision."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = sched.ONE_TO_ONE, "1:1 supervision"
+        PM_GROUP = sched.PM_GROUP, "PM group supervision"
+        ASSESSOR_GROUP = sched.ASSESSOR_GROUP, "Assessor group session"
+        JOINT = sched.JOINT, "Joint supervision of a co-worked case"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The schedule works in whole London calendar days, so the date is stored as the day
+    # it was in London and the time as London wall-clock time: no conversion can move a
+    # late-evening session to another day.
+    held_on = models.DateField("date")
+    start_time = models.TimeField("start time (UK time)")
+    supervisor = models.ForeignKey(Person, models.PROTECT, related_name="supervisions_led")
+    # SUP-CONTENT
+    reflection = models.TextField(help_text="SUP-CONTENT: the reflection on practice.")
+    training_to_practice = models.TextField(
+        "link from recent training to practice",
+        help_text="SUP-CONTENT: what recent training was linked to practice, and how.",
+    )
+    appreciative_inquiry = models.BooleanField(
+        "Appreciative Inquiry used", default=False, help_text="SUP-CONTENT."
+    )
+    actions = models.TextField(blank=True)
+    case_references = models.CharField(
+        "case references discussed",
+        max_length=500,
+        blank=True,
+        validators=[RegexValidator(CASE_REFERENCES_PATTERN, CASE_REFERENCE_MESSAGE)],
+        help_text="References only, separated by spaces.",
+    )
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[sched.ONE_TO_ONE, sched.PM_GROUP, sched.ASSESSOR_GROUP, sched.JOINT]
+                ),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind of supervision.",
+            ),
+            models.CheckConstraint(
+                condition=Q(case_references__regex=CASE_REFERENCES_PATTERN),
+                name="%(app_label)s_%(class)s_case_references_format",
+                violation_error_message=CASE_REFERENCE_MESSAGE,
+            ),
+            # COWORK-LEAD: a joint supervision is about a co-worked case, so it names it.
+            models.CheckConstraint(
+                condition=~Q(kind=sched.JOINT) | ~Q(case_references=""),
+                name="%(app_label)s_%(class)s_joint_names_a_case",
+                violation_error_message="A joint supervision names the co-worked case.",
+            ),
+        ]
+        indexes = [models.Index(fields=["held_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.held_on:%d/%m/%Y}"
+
+    @property
+    def case_reference_list(self) -> list[str]:
+        return self.case_references.split()
+
+
+class Attendance(models.Model):
+    """Who a session was for, and whether they came (group sessions take a register)."""
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="supervision_attendances")
+    attended = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrolment__person__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrolment"],
+                name="%(app_label)s_%(class)s_once_per_session",
+                violation_error_message="This worker is already on the session's register.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.person.full_name}: {'attended' if self.attended else 'absent'}"
+
+
+class SupportRecord(models.Model):
+    """SUP-THREE-WEEKLY: the PM's record that the worker still needs more frequent support,
+    so 1:1 supervision stays fortnightly from month 9."""
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="supervision_support")
+    from_date = models.DateField("from")
+    until = models.DateField(
+        null=True, blank=True, help_text="Leave empty while the support is still needed."
+    )
+    reason = models.TextField(help_text="Why the worker still needs fortnightly supervision.")
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-from_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_reason_given",
+                violation_error_message="Give the reason the worker needs more frequent support.",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("from_date")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+                violation_error_message="The support ends before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"More frequent support from {self.from_date:%d/%m/%Y}"
+
+    def as_period(self) -> sched.SupportPeriod:
+        return sched.SupportPeriod(starts=self.from_date, ends=self.until)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar feed URL. Revoked rows are kept so a revoked token stays dead.
+
+    The token is stored as it is because the owner must be able to copy the URL again;
+    the feed carries planned dates and names only, never what was discussed.
+    """
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(revoked_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_live_per_person",
+                violation_error_message="This person already has a live calendar feed.",
+            ),
+        ]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "live"
+        return f"Calendar feed of {self.person.full_name} ({state})"
+
+
+class ReminderLog(models.Model):
+    """One reminder email sent: the unique constraint stops a second one on the same day."""
+
+    class Kind(models.TextChoices):
+        PM_DIGEST = "pm_digest", "Practice manager's digest"
+        NQSW_DUE = "nqsw_due", "NQSW's next due date"
+
+    recipient = models.ForeignKey(Person, models.CASCADE, related_name="supervision_reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "recipient__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "sent_on"],
+                name="%(app_label)s_%(class)s_once_a_day",
+                violation_error_message="This reminder was already sent today.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["pm_digest", "nqsw_due"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind of reminder.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient.full_name} on {self.sent_on}"
+
+
+# --- Reading schedules in a fixed number of queries ------------------------------------------
+
+
+def with_schedule_data(enrolments):
+    """Prefetch what `schedule_for` reads, so a list costs the same for 10 or 10,000 rows."""
+    return enrolments.prefetch_related(
+        "extensions",
+        Prefetch(
+            "supervision_attendances",
+            queryset=Attendance.objects.select_related("session").only(
+                "enrolment_id", "attended", "session__kind", "session__held_on"
+            ),
+            to_attr="schedule_attendances",
+        ),
+        Prefetch("supervision_support", to_attr="schedule_support"),
+    )
+
+
+def schedule_for(
+    enrolment: Enrolment, *, today: date, policies: list[sched.Policy] | None = None
+) -> sched.Schedule | None:
+    """The enrolment's schedule on `today`, or None when it has no ASYE start date.
+
+    Uses the prefetches of `with_schedule_data` when present. Pass `policies`
+    (`SupervisionPolicy.all_versions()`) when calling it for many enrolments.
+    """
+    if enrolment.asye_start is None:
+        return None
+    if policies is None:
+        policies = SupervisionPolicy.all_versions()
+    attendances = getattr(enrolment, "schedule_attendances", None)
+    if attendances is None:
+        attendances = enrolment.supervision_attendances.select_related("session")
+    support = getattr(enrolment, "schedule_support", None)
+    if support is None:
+        support = enrolment.supervision_support.all()
+    return sched.build_schedule(
+        start=enrolment.asye_start,
+        today=today,
+        shifts=enrolment.shifts(),
+        policies=policies,
+        support=[record.as_period() for record in support],
+        sessions=[
+            sched.SessionRecord(a.session.held_on, a.session.kind, a.attended) for a in attendances
+        ],
+        ended=enrolment.end_date,
+    )

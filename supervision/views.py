@@ -1,0 +1,368 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from academy import access
+from cohorts.models import Enrolment
+from supervision import cowork, feeds, services
+from supervision import schedule as sched
+from supervision.filters import SupervisionFilter
+from supervision.forms import GroupSessionForm, OneToOneForm, SupportForm
+from supervision.models import (
+    CalendarFeed,
+    SupervisionPolicy,
+    schedule_for,
+    with_schedule_data,
+)
+
+# Overdue first (longest first), then due this week, on track, complete.
+STATE_ORDER = {sched.OVERDUE: 0, sched.DUE_SOON: 1, sched.ON_TRACK: 2, sched.COMPLETE: 3}
+
+
+def overview_rows(request):
+    """The visible NQSWs' schedules, filtered; the same rows feed the page and the CSV."""
+    today = timezone.localdate()
+    visible = with_schedule_data(
+        Enrolment.objects.visible_to(request.user)
+        .current()
+        .filter(kind=Enrolment.Kind.ASYE)
+        .for_listing()
+    )
+    filterset = SupervisionFilter(request.GET or None, queryset=visible, user=request.user)
+    wanted = filterset.wanted_status()
+    policies = SupervisionPolicy.all_versions()
+    rows = []
+    for enrolment in filterset.qs:
+        plan = schedule_for(enrolment, today=today, policies=policies)
+        if wanted is None or plan.state == wanted:
+            rows.append((enrolment, plan))
+    rows.sort(
+        key=lambda row: (
+            STATE_ORDER[row[1].state],
+            -row[1].days_overdue,
+            row[1].next_due or row[1].last_day,
+            row[0].person.full_name,
+        )
+    )
+    return filterset, rows, today
+
+
+@login_required
+def overview(request):
+    filterset, rows, today = overview_rows(request)
+    person = access.person_of(request.user)
+    counts = {state: 0 for state in STATE_ORDER}
+    for _, plan in rows:
+        counts[plan.state] += 1
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "filter": filterset,
+            "rows": rows,
+            "today": today,
+            "counts": counts,
+            "led_groups": person.led_groups.all() if person else [],
+            # Per-row "record a 1:1" links, the same rule as supervision.add_session
+            # without a query per row.
+            "records_for_all": access.is_administrator(request.user),
+            "person_id": person.pk if person else None,
+            "can_record_assessor_session": request.user.has_perm(
+                "supervision.add_assessor_session"
+            ),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def overview_csv(request):
+    filterset, rows, today = overview_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="supervision-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "staff_id",
+            "name",
+            "service",
+            "practice_group",
+            "asye_start",
+            "asye_month",
+            "last_supervision",
+            "qualifying_sessions",
+            "required_to_date",
+            "interval_days",
+            "rule",
+            "next_due",
+            "status",
+        ]
+    )
+    for enrolment, plan in rows:
+        writer.writerow(
+            [
+                _csv_cell(value)
+                for value in [
+                    enrolment.person.staff_id,
+                    enrolment.person.full_name,
+                    enrolment.practice_group.service.code,
+                    enrolment.practice_group.name,
+                    enrolment.asye_start.isoformat(),
+                    enrolment.asye_month(today) or "",
+                    plan.last_supervision.isoformat() if plan.last_supervision else "",
+                    plan.qualifying_sessions,
+                    plan.required_to_date,
+                    plan.interval_days,
+                    plan.rule,
+                    plan.next_due.isoformat() if plan.next_due else "",
+                    plan.status,
+                ]
+            ]
+        )
+    return response
+
+
+@login_required
+def my_record(request):
+    person = access.person_of(request.user)
+    enrolment = Enrolment.objects.current().filter(person=person).first() if person else None
+    if enrolment is None:
+        raise Http404("You have no current enrolment.")
+    return redirect("supervision:record", pk=enrolment.pk)
+
+
+@login_required
+def record(request, pk):
+    """One worker's supervision record: next due date, planned dates, history."""
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    today = timezone.localdate()
+    plan = schedule_for(enrolment, today=today)
+    history = enrolment.supervision_attendances.select_related("session__supervisor").order_by(
+        "-session__held_on", "-session__start_time"
+    )
+    return render(
+        request,
+        "supervision/record.html",
+        {
+            "enrolment": enrolment,
+            "plan": plan,
+            "today": today,
+            "history": history,
+            "support": enrolment.supervision_support.select_related("recorded_by"),
+            "cowork_warnings": cowork.warnings_for(enrolment, today=today),
+            "can_record": request.user.has_perm("supervision.add_session", enrolment),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_session(request, pk):
+    """A PM records a 1:1 (or a joint supervision of a co-worked case) for one worker."""
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    if not request.user.has_perm("supervision.add_session", enrolment):
+        # They may see the enrolment, so it is no secret: say no plainly.
+        raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    form = OneToOneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.record_one_to_one(
+                enrolment=enrolment,
+                recorded_by=access.person_of(request.user),
+                kind=form.cleaned_data["kind"],
+                **form.content(),
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"{session.get_kind_display()} on {session.held_on:%d/%m/%Y} recorded "
+                f"for {enrolment.person.full_name}.",
+            )
+            return redirect("supervision:record", pk=enrolment.pk)
+    return render(request, "supervision/session_form.html", {"enrolment": enrolment, "form": form})
+
+
+def _group_form_page(request, *, form, title, intro, cancel_url, record):
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = record(form)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            present = sum(1 for _, attended in form.attendance() if attended)
+            messages.success(
+                request,
+                f"{session.get_kind_display()} on {session.held_on:%d/%m/%Y} recorded: "
+                f"{present} of {len(form.enrolments)} attended.",
+            )
+            return redirect("supervision:session_detail", pk=session.pk)
+    return render(
+        request,
+        "supervision/group_session_form.html",
+        {"form": form, "title": title, "intro": intro, "cancel_url": cancel_url},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_group_session(request, group_pk):
+    """A PM records one group supervision for their whole practice group (SUP-GROUP)."""
+    group = access.get_practice_group_for_user(request.user, group_pk)
+    if not request.user.has_perm("supervision.add_group_session", group):
+        raise PermissionDenied("Only the group's practice manager or an administrator.")
+    enrolments = (
+        Enrolment.objects.current()
+        .filter(practice_group=group)
+        .select_related("person", "practice_group")
+        .order_by("person__full_name")
+    )
+    form = GroupSessionForm(request.POST or None, enrolments=enrolments)
+    return _group_form_page(
+        request,
+        form=form,
+        title=f"Record a PM group supervision for {group.name}",
+        intro=(
+            "SUP-GROUP: reflection, links from the pathway training to practice, and peer "
+            "support. In weeks 1-6 a group supervision counts towards SUP-WEEKLY for "
+            "everyone who attended; from week 7 only 1:1s count towards the frequency."
+        ),
+        cancel_url=reverse("supervision:overview"),
+        record=lambda f: services.record_group_session(
+            group=group,
+            recorded_by=access.person_of(request.user),
+            attendance=f.attendance(),
+            **f.content(),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_assessor_session(request):
+    """An assessor records a group session for the NQSWs they assess (SUP-GROUP)."""
+    if not request.user.has_perm("supervision.add_assessor_session"):
+        raise Http404("No such page.")
+    assessor = access.person_of(request.user)
+    enrolments = (
+        Enrolment.objects.current()
+        .filter(assessor=assessor)
+        .select_related("person")
+        .order_by("person__full_name")
+    )
+    form = GroupSessionForm(request.POST or None, enrolments=enrolments)
+    return _group_form_page(
+        request,
+        form=form,
+        title="Record an assessor group session",
+        intro=(
+            "SUP-GROUP: a session on completing the portfolio and gathering evidence. It is "
+            "part of each NQSW's record but does not count towards the 1:1 frequency."
+        ),
+        cancel_url=reverse("supervision:overview"),
+        record=lambda f: services.record_assessor_session(
+            assessor=assessor, attendance=f.attendance(), **f.content()
+        ),
+    )
+
+
+@login_required
+def session_detail(request, pk):
+    session = access.get_session_for_user(request.user, pk)
+    visible = set(
+        Enrolment.objects.visible_to(request.user)
+        .filter(supervision_attendances__session=session)
+        .values_list("pk", flat=True)
+    )
+    register = session.attendances.select_related("enrolment__person")
+    return render(
+        request,
+        "supervision/session_detail.html",
+        {"session": session, "register": register, "visible": visible},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_support(request, pk):
+    """SUP-THREE-WEEKLY: the PM records, with a reason, that 1:1s stay fortnightly."""
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    if not request.user.has_perm("supervision.add_supportrecord", enrolment):
+        raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    initial = {"from_date": enrolment.month_starts_on(9) or timezone.localdate()}
+    form = SupportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_support(
+                enrolment=enrolment,
+                recorded_by=access.person_of(request.user),
+                **form.cleaned_data,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"Recorded: {enrolment.person.full_name} keeps fortnightly 1:1 supervision "
+                f"from {form.cleaned_data['from_date']:%d/%m/%Y}.",
+            )
+            return redirect("supervision:record", pk=enrolment.pk)
+    return render(request, "supervision/support_form.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_settings(request):
+    """Anyone manages their own private calendar feed URL: create, regenerate, revoke."""
+    person = access.person_of(request.user)
+    if person is None:
+        raise Http404("No staff profile.")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "regenerate":
+            services.regenerate_feed(person=person)
+            messages.success(request, "Your new calendar URL is below; any old one has stopped.")
+        elif action == "revoke":
+            services.revoke_feed(person=person)
+            messages.success(request, "Your calendar URL has been revoked.")
+        else:
+            return HttpResponse("Unknown action.", status=400)
+        return redirect("supervision:feed_settings")
+    feed = services.live_feed(person)
+    url = (
+        request.build_absolute_uri(reverse("supervision:feed", args=[feed.token])) if feed else None
+    )
+    return render(request, "supervision/feed_settings.html", {"feed": feed, "feed_url": url})
+
+
+@never_cache
+@require_GET
+def feed(request, token):
+    """The private feed: the token is the credential, so no login (calendar apps have none)."""
+    found = (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(
+        feeds.calendar_for(found.person), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="supervision.ics"'
+    return response

@@ -1,0 +1,79 @@
+"""Private iCalendar feeds: valid RFC 5545, the right people's dates, dead once revoked."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from supervision import services
+from supervision.models import CalendarFeed
+from tests import factories
+from tests.supervision.conftest import one_to_one
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, person):
+    feed = services.live_feed(person) or services.regenerate_feed(person=person)
+    response = client.get(reverse("supervision:feed", args=[feed.token]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def events(calendar):
+    return [c for c in calendar.walk("VEVENT")]
+
+
+def test_an_nqsw_feed_is_valid_and_lists_their_planned_dates(client, people, enrolment):
+    one_to_one(enrolment, date(2026, 9, 8))
+    calendar = fetch(client, people["nqsw"])
+    assert calendar["VERSION"] == "2.0"
+    assert "ASYE Academy" in str(calendar["PRODID"])
+    found = events(calendar)
+    starts = [e.decoded("DTSTART") for e in found]
+    assert starts[0] == date(2026, 9, 1)
+    assert date(2026, 9, 15) in starts
+    assert starts[-1] == date(2027, 8, 17)
+    assert all(str(e["SUMMARY"]) == "Supervision due" for e in found)
+    # Each event has what RFC 5545 requires, and a UID stable across fetches.
+    for event in found:
+        assert event["UID"] and event["DTSTAMP"]
+    again = [str(e["UID"]) for e in events(fetch(client, people["nqsw"]))]
+    assert again == [str(e["UID"]) for e in found]
+
+
+def test_a_pm_feed_lists_their_nqsws_by_name(client, people, enrolment):
+    colleague = factories.EnrolmentFactory(practice_group=enrolment.practice_group)
+    summaries = {str(e["SUMMARY"]) for e in events(fetch(client, people["pm"]))}
+    assert summaries == {
+        f"Supervision due: {enrolment.person.full_name}",
+        f"Supervision due: {colleague.person.full_name}",
+    }
+    assert people["other_nqsw"].full_name not in str(summaries)
+
+
+@pytest.mark.parametrize("who", ["gm", "assessor", "chair", "other_nqsw"])
+def test_others_get_a_valid_calendar_without_this_nqsw(client, people, enrolment, who):
+    calendar = fetch(client, people[who])
+    assert enrolment.person.full_name not in calendar.to_ical().decode()
+
+
+def test_a_revoked_or_replaced_token_gets_404(client, people):
+    old = services.regenerate_feed(person=people["nqsw"])
+    new = services.regenerate_feed(person=people["nqsw"])
+    assert old.token != new.token
+    assert client.get(reverse("supervision:feed", args=[old.token])).status_code == 404
+    assert client.get(reverse("supervision:feed", args=[new.token])).status_code == 200
+    services.revoke_feed(person=people["nqsw"])
+    assert client.get(reverse("supervision:feed", args=[new.token])).status_code == 404
+    assert CalendarFeed.objects.filter(person=people["nqsw"]).count() == 2
+
+
+def test_one_live_feed_per_person(people):
+    from django.db import IntegrityError, transaction
+
+    services.regenerate_feed(person=people["pm"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CalendarFeed.objects.create(person=people["pm"])
