@@ -24,9 +24,10 @@ decided here):
 
 Decisions where the rules are silent:
 
-- Before the start date of an ASYE enrolment the worker is protected as in ASYE month 1
-  (its caps, SOLE-CP-CLA, VISIT-SIGNOFF) and, not yet being in the ASYE, S47-TRAINEE
-  applies to them rather than S47-EARLY.
+- Before the start date of an ASYE enrolment the worker is "not yet in the ASYE"
+  (MONTH-3), which S47-TRAINEE calls a trainee: the trainee cap (CAP-TRAINEE, 10 children)
+  and S47-TRAINEE apply, not the NQSW table, whose rows are keyed by ASYE month. The
+  protections of the first months (SOLE-CP-CLA, VISIT-SIGNOFF) already apply, as in month 1.
 - A trainee's enrolment that reaches its ASYE start (an OU trainee's January) follows the
   NQSW rules from then on; after month 12 (plus extensions) everyone follows the
   experienced-worker rules: no NQSW cap, no SOLE-CP-CLA, no S47 limits.
@@ -226,6 +227,11 @@ def is_trainee(worker: Worker) -> bool:
     return worker.kind == TRAINEE and worker.phase == BEFORE
 
 
+def trainee_cap_applies(worker: Worker) -> bool:
+    """CAP-TRAINEE: trainees, and anyone else not yet in the ASYE (S47-TRAINEE's reading)."""
+    return is_trainee(worker) or not_yet_in_asye(worker)
+
+
 def not_yet_in_asye(worker: Worker) -> bool:
     """S47-TRAINEE's "anyone not yet in the ASYE"."""
     if worker.kind is None:
@@ -274,9 +280,14 @@ def applicable_caps(
     found = []
     for row in in_force(caps, on):
         if row.applies_to == NQSW:
-            applies = month is not None and row.service == worker.service and row.covers(month)
+            applies = (
+                worker.phase == DURING
+                and month is not None
+                and row.service == worker.service
+                and row.covers(month)
+            )
         elif row.applies_to == TRAINEE_ROWS:
-            applies = trainee
+            applies = trainee_cap_applies(worker)
         elif row.applies_to == CHI_MA_FIRST_SEMESTER:
             applies = (
                 trainee
@@ -317,10 +328,7 @@ def binding_cap(
 def describe_cap(row: CapRow, worker: Worker) -> str:
     """The cap row as a practice manager would look it up, e.g. "CLA in ASYE month 3"."""
     if row.applies_to == NQSW:
-        if worker.phase == BEFORE:
-            label = f"{row.service} before the ASYE start (ASYE month 1)"
-        else:
-            label = f"{row.service} in ASYE month {worker.asye_month}"
+        label = f"{row.service} in ASYE month {worker.asye_month}"
     elif row.applies_to == CHI_MA_FIRST_SEMESTER:
         label = (
             "Chichester MA trainees in the first semester "
@@ -329,7 +337,7 @@ def describe_cap(row: CapRow, worker: Worker) -> str:
     elif row.applies_to == OU_UNQUALIFIED:
         label = "OU trainees between study and the ASYE"
     elif row.applies_to == TRAINEE_ROWS:
-        label = "trainees"
+        label = "trainees" if is_trainee(worker) else "workers not yet in the ASYE"
     elif row.applies_to == ASWP:
         label = "ASWPs"
     else:

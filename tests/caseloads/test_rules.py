@@ -150,11 +150,13 @@ def test_bands_without_a_minimum_never_warn():
     assert rules.evaluate(nqsw("CAI", 1), ON, CAPS, []) == []
 
 
-def test_before_the_asye_start_the_month_one_cap_applies():
+def test_before_the_asye_start_the_trainee_cap_applies():
+    # MONTH-3: not yet in the ASYE, so no NQSW row; S47-TRAINEE's "trainee" reading.
     worker = nqsw("CLA", phase="before", asye_month=None)
-    assert "CAP-MAX" not in rules_of(rules.evaluate(worker, ON, CAPS, cases(8)))
-    finding = only(rules.evaluate(worker, ON, CAPS, cases(9)), "CAP-MAX")
-    assert "the cap for CLA before the ASYE start (ASYE month 1) is 8" in finding.message
+    assert "CAP-MAX" not in rules_of(rules.evaluate(worker, ON, CAPS, cases(10)))
+    assert "CAP-MIN" not in rules_of(rules.evaluate(worker, ON, CAPS, cases(2)))
+    finding = only(rules.evaluate(worker, ON, CAPS, cases(11)), "CAP-MAX")
+    assert "the cap for workers not yet in the ASYE (CAP-TRAINEE) is 10" in finding.message
 
 
 def test_after_month_12_no_nqsw_cap_applies():

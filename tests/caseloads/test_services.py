@@ -189,12 +189,14 @@ def test_january_start_counts_months_from_january():
     assert f.allocate(worker, start=date(2027, 5, 1), children=3).status == "approved"
 
 
-def test_before_the_asye_start_month_one_applies():
-    worker = f.nqsw("CLA", start=date(2026, 9, 14)).person
+def test_before_the_asye_start_the_trainee_cap_applies():
+    worker = f.nqsw("CAI", start=date(2026, 9, 14)).person
     f.allocate(worker, start=date(2026, 9, 7), children=8)
+    f.allocate(worker, start=date(2026, 9, 7), children=2)
     with pytest.raises(ValidationError) as excinfo:
         f.allocate(worker, start=date(2026, 9, 7), children=1)
-    assert "before the ASYE start" in refusal(excinfo)
+    assert "would hold 11 children" in refusal(excinfo)
+    assert "not yet in the ASYE (CAP-TRAINEE) is 10" in refusal(excinfo)
 
 
 def test_after_month_12_the_nqsw_cap_no_longer_applies():
