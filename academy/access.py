@@ -192,3 +192,73 @@ def get_session_for_user(user, pk):
     if session is None:
         raise Http404("No such supervision session.")
     return session
+
+
+# --- Assessment -------------------------------------------------------------------------
+# An NQSW's ASYE portfolio is read by whoever sees their enrolment (the rules above). Who
+# writes each kind of record: the NQSW their own logs, feedback, written work and
+# self-assessments; the assessor feedback on logs, assessed written work, the agreement,
+# reviews, plans and the recommendation; the assessor or the NQSW's PM an observation
+# (OBS-THREE: the PM normally makes the third); either the NQSW or the assessor maps
+# evidence. A finished ASYE's portfolio is read-only. The objects are enrolments, except
+# for changing an observation, which only its observer may do.
+
+
+@rules.predicate
+def is_the_enrolled_worker(user, enrolment) -> bool:
+    person = person_of(user)
+    return person is not None and enrolment.person_id == person.pk
+
+
+@rules.predicate
+def assesses_enrolment(user, enrolment) -> bool:
+    person = person_of(user)
+    return person is not None and enrolment.assessor_id == person.pk
+
+
+@rules.predicate
+def portfolio_open(user, enrolment) -> bool:
+    return enrolment.status in ("active", "deferred")
+
+
+@rules.predicate
+def made_the_observation(user, observation) -> bool:
+    person = person_of(user)
+    return (
+        person is not None
+        and observation.observer_id == person.pk
+        and portfolio_open(user, observation.enrolment)
+    )
+
+
+nqsw_writes = is_the_enrolled_worker & portfolio_open
+assessor_writes = assesses_enrolment & portfolio_open
+
+rules.add_perm("assessment.view_portfolio", can_view_enrolment)
+rules.add_perm(
+    "assessment.add_directobservation",
+    (assesses_enrolment | leads_enrolment_group) & portfolio_open,
+)
+rules.add_perm("assessment.change_directobservation", made_the_observation)
+rules.add_perm("assessment.reflect_on_directobservation", nqsw_writes)
+rules.add_perm("assessment.add_reflectionlog", nqsw_writes)
+rules.add_perm("assessment.add_assessorfeedback", assessor_writes)
+rules.add_perm("assessment.add_practicefeedback", nqsw_writes)
+rules.add_perm("assessment.add_writtenwork", nqsw_writes)
+rules.add_perm("assessment.assess_writtenwork", assessor_writes)
+rules.add_perm("assessment.add_selfassessment", nqsw_writes)
+rules.add_perm(
+    "assessment.map_evidence", (is_the_enrolled_worker | assesses_enrolment) & portfolio_open
+)
+rules.add_perm("assessment.add_supportagreement", assessor_writes)
+rules.add_perm("assessment.add_review", assessor_writes)
+rules.add_perm("assessment.add_developmentplan", assessor_writes)
+rules.add_perm("assessment.add_recommendation", assessor_writes)
+
+
+def get_portfolio_for_user(user, pk):
+    """The ASYE enrolment whose portfolio `user` may read, or 404 (trainees have none)."""
+    enrolment = get_enrolment_for_user(user, pk)
+    if enrolment.kind != "asye":
+        raise Http404("No such portfolio.")
+    return enrolment

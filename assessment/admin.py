@@ -1,0 +1,152 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessment.models import (
+    AssessorFeedback,
+    DevelopmentPlan,
+    DirectObservation,
+    EvidencePolicy,
+    Framework,
+    FrameworkElement,
+    PortfolioPdf,
+    PracticeFeedback,
+    Recommendation,
+    ReflectionLog,
+    Review,
+    SelfAssessment,
+    SelfAssessmentRating,
+    SupportAgreement,
+    WrittenWork,
+)
+
+
+class FrameworkElementInline(admin.StackedInline):
+    model = FrameworkElement
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "version", "kind", "in_force_from", "in_force_until"]
+    list_filter = ["kind", "code"]
+    inlines = [FrameworkElementInline]
+
+
+@admin.register(FrameworkElement)
+class FrameworkElementAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "framework"]
+    list_filter = ["framework"]
+    search_fields = ["title", "statement"]
+
+
+@admin.register(EvidencePolicy)
+class EvidencePolicyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "effective_from",
+        "observations",
+        "observations_by_assessor",
+        "observations_by_others",
+        "child_feedback",
+        "professional_feedback",
+        "written_work",
+        "log_feedback_days",
+    ]
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Portfolio records: changes normally go through the pages (and their services)."""
+
+    search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
+    autocomplete_fields = ["enrolment"]
+    list_select_related = ["enrolment__person"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(DirectObservation)
+class DirectObservationAdmin(RecordAdmin):
+    list_display = ["enrolment", "observed_on", "observer", "case_reference"]
+    autocomplete_fields = ["enrolment", "observer"]
+    filter_horizontal = ["elements"]
+
+
+class AssessorFeedbackInline(admin.StackedInline):
+    model = AssessorFeedback
+    extra = 0
+    autocomplete_fields = ["given_by"]
+
+
+@admin.register(ReflectionLog)
+class ReflectionLogAdmin(RecordAdmin):
+    list_display = ["enrolment", "period", "title", "written_on"]
+    list_filter = ["period"]
+    filter_horizontal = ["elements"]
+    inlines = [AssessorFeedbackInline]
+
+
+@admin.register(PracticeFeedback)
+class PracticeFeedbackAdmin(RecordAdmin):
+    list_display = ["enrolment", "source", "given_by_role", "received_on"]
+    list_filter = ["source"]
+    filter_horizontal = ["elements"]
+
+
+@admin.register(WrittenWork)
+class WrittenWorkAdmin(RecordAdmin):
+    list_display = ["enrolment", "kind", "title", "completed_on", "assessed_on"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["enrolment", "assessed_by"]
+    filter_horizontal = ["elements"]
+
+
+class SelfAssessmentRatingInline(admin.TabularInline):
+    model = SelfAssessmentRating
+    extra = 0
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(RecordAdmin):
+    list_display = ["enrolment", "stage", "framework", "completed_on"]
+    list_filter = ["stage"]
+    inlines = [SelfAssessmentRatingInline]
+
+
+@admin.register(DevelopmentPlan)
+class DevelopmentPlanAdmin(RecordAdmin):
+    list_display = ["enrolment", "period", "agreed_on"]
+    list_filter = ["period"]
+
+
+class SignedOffAdmin(RecordAdmin):
+    """A signed-off version is never changed, here either (the database refuses it too)."""
+
+    readonly_fields = ["recorded_by", "recorded_at", "version", "signed_off_by", "signed_off_at"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_signed_off:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(SupportAgreement)
+class SupportAgreementAdmin(SignedOffAdmin):
+    list_display = ["enrolment", "version", "agreed_on", "signed_off_at"]
+
+
+@admin.register(Review)
+class ReviewAdmin(SignedOffAdmin):
+    list_display = ["enrolment", "kind", "version", "held_on", "signed_off_at"]
+    list_filter = ["kind"]
+    filter_horizontal = ["elements"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SignedOffAdmin):
+    list_display = ["enrolment", "version", "outcome", "signed_off_at"]
+    list_filter = ["outcome"]
+
+
+@admin.register(PortfolioPdf)
+class PortfolioPdfAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "status", "requested_at", "rendered_at", "content_hash"]
+    list_filter = ["status"]
+    readonly_fields = ["enrolment", "content_hash", "status", "file", "requested_at", "rendered_at"]

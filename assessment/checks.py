@@ -1,0 +1,418 @@
+"""The portfolio rules as pure functions over plain values (no database access).
+
+The portfolio page, the PDF, the assessor's list of their NQSWs and the demo all call
+`evaluate`, so they can never disagree. Each finding names its rule ID from
+`shared/domain/asye-rules.md`.
+
+Every requirement has a due date derived from the ASYE start and approved extensions
+(`Due`). A requirement not yet met is a **warning** (still to do, with its due date) up to
+and including that day and a **breach** (overdue) after it. With `today=None` (the PDF, a
+record that must not change from one day to the next) nothing is judged overdue: every
+unmet requirement is listed with its due date.
+
+Decisions where the rules are silent (each marked *inferred* in the code too):
+
+| requirement                         | due                                              |
+|-------------------------------------|--------------------------------------------------|
+| NAT-AGREEMENT, NAT-SELF start,      | the last day of ASYE month 1 ("in the first      |
+| NAT-PDP months 0-3                  | month")                                          |
+| 3-month review, NAT-PDP months 3-6  | the first day of month 4 (as the enrolment's key |
+|                                     | dates say)                                       |
+| 6-month review, NAT-SELF midway,    | the first day of month 7                         |
+| 6-month reflection, NAT-PDP 6-12    |                                                  |
+| 9-month review                      | the first day of month 10, only when the         |
+|                                     | agreement plans one ("optional")                 |
+| final review, NAT-SELF end,         | the last day of the ASYE (month 12 plus          |
+| 12-month reflection, OBS-THREE,     | extensions)                                      |
+| NAT-EVIDENCE, EVIDENCE coverage,    |                                                  |
+| the recommendation (NAT-OUTCOME)    |                                                  |
+
+- OBS-THREE reports the observations (it asks more than NAT-EVIDENCE's "3 direct
+  observations"), so NAT-EVIDENCE does not repeat them.
+- NAT-EVIDENCE counts written work once the assessor has assessed it ("assessed pieces").
+- NAT-AGREEMENT signed after the first month is a warning: it exists, but late.
+- LOGS: a log waiting longer than the policy's days (14, inferred) for the assessor's
+  feedback is a warning.
+- NAT-OUTCOME: a deferred ASYE still open two years after it began is a breach.
+"""
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cohorts.months import add_months
+
+BREACH, WARNING = "breach", "warning"
+
+# Value names shared with the models (Review.Kind, SelfAssessment.Stage, ...).
+THREE_MONTHS, SIX_MONTHS, NINE_MONTHS, FINAL = "three_months", "six_months", "nine_months", "final"
+REVIEW_LABELS = {
+    THREE_MONTHS: "3-month review",
+    SIX_MONTHS: "6-month review",
+    NINE_MONTHS: "9-month review",
+    FINAL: "final review",
+}
+SELF_STAGES = {"start": "at the start", "midway": "midway", "end": "near the end"}
+PLAN_PERIODS = {
+    "months_0_3": "months 0 to 3",
+    "months_3_6": "months 3 to 6",
+    "months_6_12": "months 6 to 12",
+}
+DEFERRED = "deferred"
+DEFERRAL_LIMIT_YEARS = 2  # NAT-OUTCOME: "within 2 years of starting"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str  # "breach" or "warning"
+    message: str
+    due: date | None = None
+
+    @property
+    def is_breach(self) -> bool:
+        return self.severity == BREACH
+
+
+@dataclass(frozen=True)
+class Minimums:
+    """The national minimums (EvidencePolicy.minimums() gives the ones in force)."""
+
+    observations: int = 3
+    observations_by_assessor: int = 2
+    observations_by_others: int = 1
+    child_feedback: int = 3
+    professional_feedback: int = 3
+    written_work: int = 3
+    log_feedback_days: int = 14
+
+
+NATIONAL = Minimums()
+
+
+@dataclass(frozen=True)
+class Due:
+    """When each requirement is due, derived from the ASYE start and extensions."""
+
+    agreement: date
+    three_months: date
+    six_months: date
+    nine_months: date
+    final: date
+
+    @classmethod
+    def derive(cls, month_starts_on: Callable[[int], date], planned_end: date) -> "Due":
+        """From Enrolment.month_starts_on and Enrolment.planned_end (MONTH-2 included)."""
+        return cls(
+            agreement=month_starts_on(2) - timedelta(days=1),
+            three_months=month_starts_on(4),
+            six_months=month_starts_on(7),
+            nine_months=month_starts_on(10),
+            final=planned_end,
+        )
+
+    def review(self, kind: str) -> date:
+        return getattr(self, kind)
+
+    def self_assessment(self, stage: str) -> date:
+        return {"start": self.agreement, "midway": self.six_months, "end": self.final}[stage]
+
+    def plan(self, period: str) -> date:
+        return {
+            "months_0_3": self.agreement,
+            "months_3_6": self.three_months,
+            "months_6_12": self.six_months,
+        }[period]
+
+
+@dataclass(frozen=True)
+class PortfolioFacts:
+    """Everything the checks need about one portfolio, as plain values."""
+
+    due: Due
+    minimums: Minimums = NATIONAL
+    asye_start: date | None = None
+    status: str = "active"
+    assessor_id: int | None = None
+    practice_manager_id: int | None = None
+    # One entry per observation: was the observer the NQSW's assessor on the day?
+    observations_by_assessor: Sequence[bool] = ()
+    child_feedback: int = 0
+    professional_feedback: int = 0
+    written_work_added: int = 0
+    written_work_assessed: int = 0
+    reflection_six_months: bool = False
+    reflection_twelve_months: bool = False
+    # The dates of logs the assessor has not yet given feedback on.
+    logs_awaiting_feedback: Sequence[date] = ()
+    agreement_agreed_on: date | None = None  # of the first signed-off version
+    nine_month_review_planned: bool = False
+    reviews_signed_off: Collection[str] = frozenset()
+    self_assessments: Collection[str] = frozenset()
+    plans: Collection[str] = frozenset()
+    recommendation: str | None = None  # "pass" or "fail", signed off
+    # Labels of the PCF domains and KSS statements no evidence covers yet.
+    uncovered: Sequence[str] = ()
+
+
+def format_day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _unmet(rule: str, what: str, due: date, today: date | None) -> Finding:
+    """A requirement not met: to do until its due date, overdue after it."""
+    if today is not None and today > due:
+        return Finding(rule, BREACH, f"{rule}: {what}; it was due by {format_day(due)}.", due)
+    return Finding(rule, WARNING, f"{rule}: {what}; due by {format_day(due)}.", due)
+
+
+def assessor_independent(assessor_id: int | None, practice_manager_id: int | None) -> list:
+    """ASSESSOR-INDEPENDENT: the assessor is never the NQSW's own PM.
+
+    Enrolment.clean() refuses it; this catches data that bypassed validation.
+    """
+    if assessor_id is not None and assessor_id == practice_manager_id:
+        return [
+            Finding(
+                "ASSESSOR-INDEPENDENT",
+                BREACH,
+                "ASSESSOR-INDEPENDENT: the assessor is the NQSW's own practice manager.",
+            )
+        ]
+    return []
+
+
+def obs_three(
+    by_assessor: Sequence[bool], *, due: date, today: date | None, minimums: Minimums = NATIONAL
+) -> list[Finding]:
+    """OBS-THREE: three observations, two by the assessor, one by someone else."""
+    total = len(by_assessor)
+    assessor = sum(1 for b in by_assessor if b)
+    others = total - assessor
+    if (
+        total >= minimums.observations
+        and assessor >= minimums.observations_by_assessor
+        and others >= minimums.observations_by_others
+    ):
+        return []
+    missing = []
+    if assessor < minimums.observations_by_assessor:
+        missing.append(f"{minimums.observations_by_assessor - assessor} more by the assessor")
+    if others < minimums.observations_by_others:
+        missing.append(f"{minimums.observations_by_others - others} more by someone else")
+    if not missing:
+        missing.append(f"{minimums.observations - total} more")
+    what = (
+        f"{total} of {minimums.observations} direct observations ({assessor} by the assessor, "
+        f"{others} by someone else): {' and '.join(missing)} needed"
+    )
+    return [_unmet("OBS-THREE", what, due, today)]
+
+
+def nat_evidence(
+    *,
+    child_feedback: int,
+    professional_feedback: int,
+    written_work_assessed: int,
+    written_work_added: int,
+    reflection_six_months: bool,
+    reflection_twelve_months: bool,
+    due: Due,
+    today: date | None,
+    minimums: Minimums = NATIONAL,
+) -> list[Finding]:
+    """NAT-EVIDENCE's minimums other than the observations (OBS-THREE reports those)."""
+    findings = []
+    for count, needed, what in [
+        (
+            child_feedback,
+            minimums.child_feedback,
+            "pieces of feedback from children and young people",
+        ),
+        (
+            professional_feedback,
+            minimums.professional_feedback,
+            "pieces of feedback from other professionals",
+        ),
+    ]:
+        if count < needed:
+            findings.append(_unmet("NAT-EVIDENCE", f"{count} of {needed} {what}", due.final, today))
+    if written_work_assessed < minimums.written_work:
+        waiting = written_work_added - written_work_assessed
+        extra = f" ({waiting} awaiting the assessor)" if waiting > 0 else ""
+        findings.append(
+            _unmet(
+                "NAT-EVIDENCE",
+                f"{written_work_assessed} of {minimums.written_work} assessed pieces of "
+                f"written work{extra}",
+                due.final,
+                today,
+            )
+        )
+    if not reflection_six_months:
+        findings.append(
+            _unmet("NAT-EVIDENCE", "no critical reflection at 6 months", due.six_months, today)
+        )
+    if not reflection_twelve_months:
+        findings.append(
+            _unmet("NAT-EVIDENCE", "no critical reflection at 12 months", due.final, today)
+        )
+    return findings
+
+
+def nat_agreement(agreed_on: date | None, *, due: date, today: date | None) -> list[Finding]:
+    """NAT-AGREEMENT: a support and assessment agreement in the first month."""
+    if agreed_on is None:
+        return [_unmet("NAT-AGREEMENT", "no signed support and assessment agreement", due, today)]
+    if agreed_on > due:
+        return [
+            Finding(
+                "NAT-AGREEMENT",
+                WARNING,
+                f"NAT-AGREEMENT: the agreement was made on {format_day(agreed_on)}, after "
+                f"the first month (due by {format_day(due)}).",
+                due,
+            )
+        ]
+    return []
+
+
+def nat_self(done: Collection[str], *, due: Due, today: date | None) -> list[Finding]:
+    """NAT-SELF: a self-assessment against the KSS at the start, midway and near the end."""
+    return [
+        _unmet("NAT-SELF", f"no self-assessment {label}", due.self_assessment(stage), today)
+        for stage, label in SELF_STAGES.items()
+        if stage not in done
+    ]
+
+
+def nat_pdp(done: Collection[str], *, due: Due, today: date | None) -> list[Finding]:
+    """NAT-PDP: development plans for months 0-3, 3-6 and 6-12."""
+    return [
+        _unmet("NAT-PDP", f"no development plan for {label}", due.plan(period), today)
+        for period, label in PLAN_PERIODS.items()
+        if period not in done
+    ]
+
+
+def reviews(
+    signed_off: Collection[str], *, due: Due, nine_month_planned: bool, today: date | None
+) -> list[Finding]:
+    """REVIEWS: the 3-month, 6-month, (planned) 9-month and final reviews, signed off."""
+    findings = []
+    for kind, label in REVIEW_LABELS.items():
+        if kind == NINE_MONTHS and not nine_month_planned:
+            continue
+        if kind not in signed_off:
+            findings.append(
+                _unmet("REVIEWS", f"the {label} is not signed off", due.review(kind), today)
+            )
+    return findings
+
+
+def logs(awaiting: Sequence[date], *, today: date | None, minimums: Minimums = NATIONAL) -> list:
+    """LOGS: the assessor gives feedback on each reflection log (within the policy's days)."""
+    if today is None:
+        waiting = len(awaiting)
+        if not waiting:
+            return []
+        return [
+            Finding(
+                "LOGS",
+                WARNING,
+                f"LOGS: {waiting} reflection log{'s' if waiting != 1 else ''} awaiting the "
+                "assessor's feedback.",
+            )
+        ]
+    limit = timedelta(days=minimums.log_feedback_days)
+    late = [d for d in awaiting if today - d > limit]
+    if not late:
+        return []
+    return [
+        Finding(
+            "LOGS",
+            WARNING,
+            f"LOGS: {len(late)} reflection log{'s have' if len(late) != 1 else ' has'} waited "
+            f"more than {minimums.log_feedback_days} days for the assessor's feedback.",
+        )
+    ]
+
+
+def evidence(uncovered: Sequence[str], *, due: date, today: date | None) -> list[Finding]:
+    """EVIDENCE: every PCF domain and KSS statement is covered by some evidence."""
+    if not uncovered:
+        return []
+    return [_unmet("EVIDENCE", f"no evidence yet for {', '.join(uncovered)}", due, today)]
+
+
+def nat_outcome(
+    *,
+    status: str,
+    asye_start: date | None,
+    final_review_signed_off: bool,
+    recommendation: str | None,
+    due: date,
+    today: date | None,
+) -> list[Finding]:
+    """NAT-OUTCOME: a PASS or FAIL recommendation at the final review; deferral within 2 years."""
+    findings = []
+    if recommendation is None and final_review_signed_off:
+        findings.append(
+            _unmet(
+                "NAT-OUTCOME", "no PASS or FAIL recommendation after the final review", due, today
+            )
+        )
+    if status == DEFERRED and asye_start is not None and today is not None:
+        limit = add_months(asye_start, 12 * DEFERRAL_LIMIT_YEARS)
+        if today > limit:
+            findings.append(
+                Finding(
+                    "NAT-OUTCOME",
+                    BREACH,
+                    f"NAT-OUTCOME: the ASYE is deferred, but it had to finish within 2 years of "
+                    f"starting, by {format_day(limit)}.",
+                    limit,
+                )
+            )
+    return findings
+
+
+def evaluate(facts: PortfolioFacts, today: date | None) -> list[Finding]:
+    """Every finding for one portfolio, breaches first, then by due date."""
+    due, minimums = facts.due, facts.minimums
+    findings = [
+        *assessor_independent(facts.assessor_id, facts.practice_manager_id),
+        *nat_agreement(facts.agreement_agreed_on, due=due.agreement, today=today),
+        *nat_pdp(facts.plans, due=due, today=today),
+        *nat_self(facts.self_assessments, due=due, today=today),
+        *reviews(
+            facts.reviews_signed_off,
+            due=due,
+            nine_month_planned=facts.nine_month_review_planned,
+            today=today,
+        ),
+        *obs_three(facts.observations_by_assessor, due=due.final, today=today, minimums=minimums),
+        *nat_evidence(
+            child_feedback=facts.child_feedback,
+            professional_feedback=facts.professional_feedback,
+            written_work_assessed=facts.written_work_assessed,
+            written_work_added=facts.written_work_added,
+            reflection_six_months=facts.reflection_six_months,
+            reflection_twelve_months=facts.reflection_twelve_months,
+            due=due,
+            today=today,
+            minimums=minimums,
+        ),
+        *logs(facts.logs_awaiting_feedback, today=today, minimums=minimums),
+        *evidence(facts.uncovered, due=due.final, today=today),
+        *nat_outcome(
+            status=facts.status,
+            asye_start=facts.asye_start,
+            final_review_signed_off=FINAL in facts.reviews_signed_off,
+            recommendation=facts.recommendation,
+            due=due.final,
+            today=today,
+        ),
+    ]
+    far = date.max
+    return sorted(findings, key=lambda f: (not f.is_breach, f.due or far))

@@ -1,0 +1,838 @@
+"""The ASYE portfolio: frameworks as data, the records an enrolment gathers, signed-off versions.
+
+Rules (shared/domain/asye-rules.md): ASSESSOR-INDEPENDENT, OBS-THREE, LOGS, REVIEWS, EVIDENCE,
+NAT-EVIDENCE, NAT-AGREEMENT, NAT-PDP, NAT-SELF, NAT-OUTCOME. The checks themselves are pure
+functions in `assessment.checks`; workflows that write records are in `assessment.services`.
+This module holds the rows and what the database can enforce on its own.
+
+Every record belongs to one enrolment (the spine) and keeps its history (simple-history).
+What can be derived is not stored: due dates come from the enrolment's ASYE start and
+extensions, and whether an observer was the NQSW's assessor from the enrolment's history.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from academy.models import Person
+from cohorts.models import Enrolment
+
+# A case-management reference, never a name (data minimisation). The same format as
+# caseloads' Case.reference. `\Z` rather than `$`: Python's `$` also matches before a
+# trailing newline; PostgreSQL and Django's SQLite REGEXP both read `\Z` as end of string.
+CASE_REFERENCE_PATTERN = r"^[A-Z0-9/-]{3,20}\Z"
+CASE_REFERENCE_MESSAGE = (
+    "A case reference is the case-management system's reference: 3 to 20 upper-case "
+    "letters, digits, '-' or '/'. Never a child's name."
+)
+case_reference_validator = RegexValidator(CASE_REFERENCE_PATTERN, CASE_REFERENCE_MESSAGE)
+CASE_REFERENCE_HELP = "The case-management reference only: no names, addresses or dates of birth."
+
+
+# --- Frameworks as data ---------------------------------------------------------------------
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def in_force(self, on: date):
+        """The frameworks an ASYE that starts on `on` is assessed against.
+
+        A later standard (the post-qualifying standards that replace the KSS) is added as a
+        new Framework with `in_force_from`, and the KSS given `in_force_until`: enrolments
+        keep the framework they started with.
+        """
+        return self.filter(
+            Q(in_force_from__isnull=True) | Q(in_force_from__lte=on),
+            Q(in_force_until__isnull=True) | Q(in_force_until__gt=on),
+        )
+
+
+class Framework(models.Model):
+    """A versioned framework of statements evidence is mapped to: the PCF, the KSS..."""
+
+    class Kind(models.TextChoices):
+        CAPABILITIES = "capabilities", "Capability framework"
+        STANDARD = "standard", "Post-qualifying standard"
+
+    code = models.CharField(max_length=10, help_text="Short name: PCF, KSS, PQS.")
+    kind = models.CharField(
+        max_length=15,
+        choices=Kind.choices,
+        help_text="The standard is the one NQSWs assess themselves against (NAT-SELF).",
+    )
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=40)
+    source = models.CharField(max_length=200, help_text="Where the text was copied from.")
+    introduction = models.TextField(blank=True)
+    in_force_from = models.DateField(
+        null=True, blank=True, help_text="For ASYEs starting on or after this day; empty: always."
+    )
+    in_force_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For ASYEs starting before this day; empty: still in force.",
+    )
+
+    history = HistoricalRecords()
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "code", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="%(app_label)s_%(class)s_one_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["capabilities", "standard"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind of framework.",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(in_force_until__isnull=True)
+                | Q(in_force_until__gt=F("in_force_from")),
+                name="%(app_label)s_%(class)s_in_force_in_order",
+                violation_error_message="A framework goes out of force after it comes in.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.version})"
+
+
+class FrameworkElement(models.Model):
+    """One PCF domain or KSS statement, with its ASYE-level text."""
+
+    framework = models.ForeignKey(Framework, models.PROTECT, related_name="elements")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="The domain's one-line headline (PCF).")
+    statement = models.TextField(help_text="The ASYE-level statement text.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework__kind", "framework__code", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"], name="%(app_label)s_%(class)s_one_per_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_message="Statements are numbered from 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.framework.code} {self.number}. {self.title}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class EvidencePolicy(models.Model):
+    """The national minimums (OBS-THREE, NAT-EVIDENCE) and LOGS' wait, edited as data.
+
+    The policy in force on an NQSW's ASYE start applies to their whole year, so a change
+    never moves the goalposts for someone already on the way.
+    """
+
+    effective_from = models.DateField(unique=True)
+    observations = models.PositiveSmallIntegerField(default=3)
+    observations_by_assessor = models.PositiveSmallIntegerField(default=2)
+    observations_by_others = models.PositiveSmallIntegerField(default=1)
+    child_feedback = models.PositiveSmallIntegerField(default=3)
+    professional_feedback = models.PositiveSmallIntegerField(default=3)
+    written_work = models.PositiveSmallIntegerField(default=3)
+    # LOGS says the assessor gives feedback but not how soon (inferred).
+    log_feedback_days = models.PositiveSmallIntegerField(default=14)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "evidence policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    observations__gte=F("observations_by_assessor") + F("observations_by_others")
+                ),
+                name="%(app_label)s_%(class)s_observations_add_up",
+                violation_error_message=(
+                    "The observations by the assessor and by others cannot exceed the total."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Evidence policy from {self.effective_from:%d/%m/%Y}"
+
+    @classmethod
+    def in_force(cls, on: date, policies=None) -> "EvidencePolicy":
+        """The policy in force on `on`; `policies` (newest first) saves a query per call."""
+        if policies is None:
+            policies = cls.objects.filter(effective_from__lte=on)
+        for policy in policies:
+            if policy.effective_from <= on:
+                return policy
+        # With no row in force the national values apply.
+        return cls(effective_from=on)
+
+    def minimums(self):
+        from assessment.checks import Minimums
+
+        return Minimums(
+            observations=self.observations,
+            observations_by_assessor=self.observations_by_assessor,
+            observations_by_others=self.observations_by_others,
+            child_feedback=self.child_feedback,
+            professional_feedback=self.professional_feedback,
+            written_work=self.written_work,
+            log_feedback_days=self.log_feedback_days,
+        )
+
+
+# --- Records --------------------------------------------------------------------------------
+
+
+class PortfolioRecord(models.Model):
+    """Who recorded a record and when; history is declared on each concrete model."""
+
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def _case_reference_check(name: str, *, optional: bool) -> models.CheckConstraint:
+    condition = Q(case_reference__regex=CASE_REFERENCE_PATTERN)
+    if optional:
+        condition |= Q(case_reference="")
+    return models.CheckConstraint(
+        condition=condition, name=name, violation_error_message=CASE_REFERENCE_MESSAGE
+    )
+
+
+class DirectObservation(PortfolioRecord):
+    """A direct observation of practice (OBS-THREE, NAT-EVIDENCE).
+
+    Whether the observer was the NQSW's assessor is derived (the enrolment's assessor on
+    the day, from its history), not stored, so it cannot disagree with the enrolment.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="observations")
+    observed_on = models.DateField()
+    setting = models.CharField(
+        max_length=200, help_text="Where and what: a home visit, a child protection conference..."
+    )
+    case_reference = models.CharField(
+        max_length=20, validators=[case_reference_validator], help_text=CASE_REFERENCE_HELP
+    )
+    what_observed = models.TextField("What was observed")
+    feedback = models.TextField("The observer's feedback")
+    nqsw_reflection = models.TextField("The NQSW's reflection afterwards", blank=True)
+    observer = models.ForeignKey(Person, models.PROTECT, related_name="observations_made")
+    elements = models.ManyToManyField(
+        FrameworkElement,
+        blank=True,
+        related_name="observations",
+        verbose_name="framework statements evidenced",
+    )
+
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        ordering = ["observed_on", "pk"]
+        constraints = [
+            _case_reference_check("%(app_label)s_%(class)s_case_reference_format", optional=False),
+        ]
+
+    def __str__(self):
+        return f"Observation on {self.observed_on:%d/%m/%Y} ({self.case_reference})"
+
+    def clean(self):
+        if self.enrolment_id and self.observer_id == self.enrolment.person_id:
+            raise ValidationError({"observer": "OBS-THREE: an NQSW cannot observe themselves."})
+        _within_asye(self, self.observed_on, "observed_on")
+
+
+class ReflectionLog(PortfolioRecord):
+    """A critical reflection log (LOGS); the 6- and 12-month ones are NAT-EVIDENCE's."""
+
+    class Period(models.TextChoices):
+        LOG = "log", "Reflective log"
+        SIX_MONTHS = "six_months", "6-month critical reflection"
+        TWELVE_MONTHS = "twelve_months", "12-month critical reflection"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="reflection_logs")
+    period = models.CharField(max_length=15, choices=Period.choices, default=Period.LOG)
+    title = models.CharField(max_length=200)
+    written_on = models.DateField()
+    case_reference = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[case_reference_validator],
+        help_text=CASE_REFERENCE_HELP + " Optional.",
+    )
+    reflection = models.TextField("Critical reflection")
+    elements = models.ManyToManyField(
+        FrameworkElement,
+        blank=True,
+        related_name="reflection_logs",
+        verbose_name="framework statements evidenced",
+    )
+
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        ordering = ["written_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__in=["log", "six_months", "twelve_months"]),
+                name="%(app_label)s_%(class)s_period_valid",
+                violation_error_message="Unknown kind of log.",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "period"],
+                condition=Q(period__in=["six_months", "twelve_months"]),
+                name="%(app_label)s_%(class)s_one_per_milestone",
+                violation_error_message=(
+                    "There is already a critical reflection for this point of the ASYE: "
+                    "edit that one."
+                ),
+            ),
+            _case_reference_check("%(app_label)s_%(class)s_case_reference_format", optional=True),
+        ]
+
+    def __str__(self):
+        return f"{self.get_period_display()}: {self.title}"
+
+    def clean(self):
+        _within_asye(self, self.written_on, "written_on")
+
+
+class AssessorFeedback(models.Model):
+    """The assessor's feedback on one reflection log (LOGS)."""
+
+    log = models.ForeignKey(ReflectionLog, models.PROTECT, related_name="assessor_feedback")
+    given_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    given_on = models.DateField()
+    feedback = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+        verbose_name_plural = "assessor feedback"
+
+    def __str__(self):
+        return f"Feedback on {self.log} ({self.given_on:%d/%m/%Y})"
+
+
+class PracticeFeedback(PortfolioRecord):
+    """Feedback on the NQSW's practice from a child or young person, or a professional."""
+
+    class Source(models.TextChoices):
+        CHILD = "child", "A child or young person"
+        PROFESSIONAL = "professional", "Another professional"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="practice_feedback")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    received_on = models.DateField()
+    given_by_role = models.CharField(
+        "Who gave it",
+        max_length=120,
+        help_text="By role only, never a name: 'young person, 14', 'school nurse'.",
+    )
+    case_reference = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[case_reference_validator],
+        help_text=CASE_REFERENCE_HELP + " Optional.",
+    )
+    feedback = models.TextField("What they said")
+    nqsw_reflection = models.TextField("The NQSW's reflection on it", blank=True)
+    elements = models.ManyToManyField(
+        FrameworkElement,
+        blank=True,
+        related_name="practice_feedback",
+        verbose_name="framework statements evidenced",
+    )
+
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name_plural = "practice feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["child", "professional"]),
+                name="%(app_label)s_%(class)s_source_valid",
+                violation_error_message=(
+                    "Feedback comes from a child or young person, or a professional."
+                ),
+            ),
+            _case_reference_check("%(app_label)s_%(class)s_case_reference_format", optional=True),
+        ]
+
+    def __str__(self):
+        return f"Feedback from {self.given_by_role} ({self.received_on:%d/%m/%Y})"
+
+    def clean(self):
+        _within_asye(self, self.received_on, "received_on")
+
+
+class WrittenWork(PortfolioRecord):
+    """A piece of written work for assessment (NAT-EVIDENCE: 3 assessed pieces).
+
+    The document itself stays in the case record; the portfolio holds what it is, the
+    NQSW's reflection and the assessor's comments.
+    """
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Child and family assessment"
+        CONFERENCE = "conference", "Child protection conference report"
+        COURT = "court", "Court statement or report"
+        SECTION_7 = "section_7", "Section 7 report"
+        PLAN = "plan", "Child and family / child protection plan"
+        OTHER = "other", "Other report"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="written_work")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    case_reference = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[case_reference_validator],
+        help_text=CASE_REFERENCE_HELP + " Optional.",
+    )
+    summary = models.TextField(help_text="What the piece is for and what it shows.")
+    nqsw_reflection = models.TextField("The NQSW's reflection", blank=True)
+    assessed_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
+    assessed_on = models.DateField(null=True, blank=True)
+    assessor_comments = models.TextField(blank=True)
+    elements = models.ManyToManyField(
+        FrameworkElement,
+        blank=True,
+        related_name="written_work",
+        verbose_name="framework statements evidenced",
+    )
+
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        ordering = ["completed_on", "pk"]
+        verbose_name_plural = "written work"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["assessment", "conference", "court", "section_7", "plan", "other"]
+                ),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind of written work.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    assessed_by__isnull=True, assessed_on__isnull=True, assessor_comments=""
+                )
+                | (
+                    Q(assessed_by__isnull=False, assessed_on__isnull=False)
+                    & ~Q(assessor_comments="")
+                ),
+                name="%(app_label)s_%(class)s_assessment_complete",
+                violation_error_message="An assessment names the assessor, the date and comments.",
+            ),
+            _case_reference_check("%(app_label)s_%(class)s_case_reference_format", optional=True),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.assessed_by_id is not None
+
+    def clean(self):
+        _within_asye(self, self.completed_on, "completed_on")
+
+
+class SelfAssessment(PortfolioRecord):
+    """A self-assessment against the post-qualifying standard (NAT-SELF)."""
+
+    class Stage(models.TextChoices):
+        START = "start", "At the start"
+        MIDWAY = "midway", "Midway"
+        END = "end", "Near the end"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="self_assessments")
+    stage = models.CharField(max_length=6, choices=Stage.choices)
+    framework = models.ForeignKey(Framework, models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    reflection = models.TextField("Overall reflection", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["completed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=["start", "midway", "end"]),
+                name="%(app_label)s_%(class)s_stage_valid",
+                violation_error_message="A self-assessment is at the start, midway or the end.",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "stage"],
+                name="%(app_label)s_%(class)s_one_per_stage",
+                violation_error_message="This self-assessment is already recorded: edit it.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Self-assessment {self.get_stage_display().lower()} ({self.framework.code})"
+
+    def clean(self):
+        _within_asye(self, self.completed_on, "completed_on")
+
+
+class SelfAssessmentRating(models.Model):
+    """How the NQSW rates themselves against one statement."""
+
+    class Rating(models.IntegerChoices):
+        # The national framework asks for a self-assessment but sets no scale (inferred).
+        NOT_YET = 1, "Not yet confident"
+        DEVELOPING = 2, "Developing"
+        CONFIDENT = 3, "Confident"
+        STRENGTH = 4, "A strength"
+
+    self_assessment = models.ForeignKey(SelfAssessment, models.CASCADE, related_name="ratings")
+    element = models.ForeignKey(FrameworkElement, models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["element__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "element"],
+                name="%(app_label)s_%(class)s_one_per_statement",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=4),
+                name="%(app_label)s_%(class)s_rating_in_scale",
+                violation_error_message="A rating is from 1 to 4.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.element}: {self.get_rating_display()}"
+
+
+class DevelopmentPlan(PortfolioRecord):
+    """A professional development plan for one part of the year (NAT-PDP)."""
+
+    class Period(models.TextChoices):
+        MONTHS_0_3 = "months_0_3", "Months 0 to 3"
+        MONTHS_3_6 = "months_3_6", "Months 3 to 6"
+        MONTHS_6_12 = "months_6_12", "Months 6 to 12"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="development_plans")
+    period = models.CharField(max_length=12, choices=Period.choices)
+    agreed_on = models.DateField()
+    learning_needs = models.TextField()
+    actions = models.TextField("How they will be met")
+    support = models.TextField("Support offered", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__in=["months_0_3", "months_3_6", "months_6_12"]),
+                name="%(app_label)s_%(class)s_period_valid",
+                violation_error_message="A plan covers months 0-3, 3-6 or 6-12.",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "period"],
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message="There is already a plan for these months: edit it.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Development plan, {self.get_period_display().lower()}"
+
+    def clean(self):
+        _within_asye(self, self.agreed_on, "agreed_on")
+
+
+# --- Signed-off versions --------------------------------------------------------------------
+
+
+class SignedOffVersion(PortfolioRecord):
+    """A record the assessor signs off; once signed it is never edited in place.
+
+    A change after sign-off is a new row with the next version number and a reason; the
+    latest version is the current one. The services write versions; the constraints keep
+    the numbering and at most one unsigned draft; a database trigger (migration 0004)
+    refuses any UPDATE of a signed-off row, whoever tries it.
+    """
+
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
+    change_reason = models.TextField(
+        "Why this version replaces the last signed-off one", blank=True
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_off_by = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+    def clean(self):
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values_list("signed_off_at", flat=True)
+            if stored and stored[0] is not None:
+                raise ValidationError(
+                    f"This {self._meta.verbose_name} was signed off and cannot be changed: "
+                    "record a new version instead."
+                )
+
+
+def _version_constraints(model: str, *key: str) -> list:
+    """Numbering, one draft per key, and complete sign-offs for a SignedOffVersion model."""
+    return [
+        models.UniqueConstraint(
+            fields=[*key, "version"], name=f"%(app_label)s_{model}_one_row_per_version"
+        ),
+        models.UniqueConstraint(
+            fields=list(key),
+            condition=Q(signed_off_at__isnull=True),
+            name=f"%(app_label)s_{model}_one_draft",
+            violation_error_message="There is already a draft: carry on with that one.",
+        ),
+        models.CheckConstraint(
+            condition=Q(version__gte=1),
+            name=f"%(app_label)s_{model}_version_positive",
+            violation_error_message="Versions are numbered from 1.",
+        ),
+        models.CheckConstraint(
+            condition=Q(signed_off_at__isnull=True, signed_off_by__isnull=True)
+            | Q(signed_off_at__isnull=False, signed_off_by__isnull=False),
+            name=f"%(app_label)s_{model}_sign_off_complete",
+            violation_error_message="A sign-off names who signed and when.",
+        ),
+        models.CheckConstraint(
+            condition=Q(version=1) | ~Q(change_reason=""),
+            name=f"%(app_label)s_{model}_new_version_has_reason",
+            violation_error_message="Say why this version replaces the signed-off one.",
+        ),
+    ]
+
+
+class SupportAgreement(SignedOffVersion):
+    """The support and assessment agreement, made at the initial review (NAT-AGREEMENT)."""
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="agreements")
+    agreed_on = models.DateField("Agreed on (the initial review)")
+    three_month_review_on = models.DateField("3-month review")
+    six_month_review_on = models.DateField("6-month review")
+    nine_month_review_on = models.DateField(
+        "9-month review (optional)",
+        null=True,
+        blank=True,
+        help_text="Leave empty when no 9-month review is planned.",
+    )
+    final_review_on = models.DateField("Final review")
+    panel_on = models.DateField("Internal moderation panel")
+    supervision_frequency = models.TextField(
+        help_text="SUP-WEEKLY, SUP-FORTNIGHTLY, SUP-THREE-WEEKLY, or more often if agreed."
+    )
+    workload_protection = models.TextField("How the workload is protected")
+    protected_time = models.TextField("How the 10% protected time is used (PROTECTED-TIME)")
+    other_support = models.TextField("Other support agreed", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrolment", "version"]
+        constraints = [
+            *_version_constraints("supportagreement", "enrolment"),
+            models.CheckConstraint(
+                condition=Q(three_month_review_on__gt=F("agreed_on"))
+                & Q(six_month_review_on__gt=F("three_month_review_on"))
+                & Q(final_review_on__gt=F("six_month_review_on"))
+                & (
+                    Q(nine_month_review_on__isnull=True)
+                    | Q(
+                        nine_month_review_on__gt=F("six_month_review_on"),
+                        nine_month_review_on__lt=F("final_review_on"),
+                    )
+                ),
+                name="%(app_label)s_%(class)s_reviews_in_order",
+                violation_error_message=(
+                    "The reviews come in order: agreement, 3-month, 6-month, "
+                    "9-month (if any), final."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Support and assessment agreement, version {self.version}"
+
+    def clean(self):
+        super().clean()
+        _within_asye(self, self.agreed_on, "agreed_on")
+
+
+class Review(SignedOffVersion):
+    """A progress review (REVIEWS); the initial review is the SupportAgreement."""
+
+    class Kind(models.TextChoices):
+        THREE_MONTHS = "three_months", "3-month review"
+        SIX_MONTHS = "six_months", "6-month review"
+        NINE_MONTHS = "nine_months", "9-month review"
+        FINAL = "final", "Final review"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    held_on = models.DateField()
+    progress = models.TextField("Progress against the PCF and the KSS")
+    nqsw_comments = models.TextField("The NQSW's comments", blank=True)
+    next_steps = models.TextField("Next steps", blank=True)
+    elements = models.ManyToManyField(
+        FrameworkElement,
+        blank=True,
+        related_name="reviews",
+        verbose_name="framework statements evidenced",
+    )
+
+    history = HistoricalRecords(m2m_fields=[elements])
+
+    class Meta:
+        ordering = ["enrolment", "kind", "version"]
+        constraints = [
+            *_version_constraints("review", "enrolment", "kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["three_months", "six_months", "nine_months", "final"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind of review.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, version {self.version}"
+
+    def clean(self):
+        super().clean()
+        _within_asye(self, self.held_on, "held_on")
+
+
+class Recommendation(SignedOffVersion):
+    """The assessor's recommendation at the final review (NAT-OUTCOME, MOD-DECISION).
+
+    The assessor recommends PASS or FAIL; deferral and withdrawal are the enrolment's status.
+    """
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="recommendations")
+    outcome = models.CharField(max_length=4, choices=Outcome.choices)
+    rationale = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrolment", "version"]
+        constraints = [
+            *_version_constraints("recommendation", "enrolment"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["pass", "fail"]),
+                name="%(app_label)s_%(class)s_outcome_valid",
+                violation_error_message="NAT-OUTCOME: the assessor recommends PASS or FAIL.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rationale=""),
+                name="%(app_label)s_%(class)s_has_rationale",
+                violation_error_message="A recommendation gives its rationale.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Recommendation: {self.get_outcome_display()} (version {self.version})"
+
+
+# --- The PDF cache --------------------------------------------------------------------------
+
+
+class PortfolioPdf(models.Model):
+    """A rendered PDF of a portfolio, keyed by the hash of what it shows.
+
+    An unchanged portfolio has the same hash, so it is never rendered twice; a row is
+    created `pending` when the PDF is asked for and the background task fills it in.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Preparing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="portfolio_pdfs")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="portfolio-pdfs/", blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "content_hash"],
+                name="%(app_label)s_%(class)s_one_per_content",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "ready", "failed"]),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""),
+                name="%(app_label)s_%(class)s_ready_has_file",
+                violation_error_message="A ready PDF has its file.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Portfolio PDF {self.content_hash[:12]} ({self.get_status_display()})"
+
+
+def _within_asye(record: models.Model, day: date | None, field: str) -> None:
+    """Portfolio evidence is dated within the ASYE and not in the future."""
+    if not record.enrolment_id or day is None:
+        return
+    enrolment = record.enrolment
+    errors = []
+    if enrolment.asye_start and day < enrolment.asye_start:
+        errors.append(f"This is before the ASYE began on {enrolment.asye_start:%d/%m/%Y}.")
+    if day > timezone.localdate():
+        errors.append("This date is in the future.")
+    if errors:
+        raise ValidationError({field: errors})

@@ -1,0 +1,639 @@
+"""Reading portfolios: the facts the checks need, and everything one portfolio shows.
+
+Both the assessor's list (many enrolments) and the portfolio page (one) get their facts from
+`facts_for`, so the checks they show can never disagree. Every function here runs a fixed
+number of queries whatever the number of records.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from assessment import checks
+from assessment.models import (
+    AssessorFeedback,
+    DevelopmentPlan,
+    DirectObservation,
+    EvidencePolicy,
+    Framework,
+    FrameworkElement,
+    PracticeFeedback,
+    Recommendation,
+    ReflectionLog,
+    Review,
+    SelfAssessment,
+    SelfAssessmentRating,
+    SupportAgreement,
+    WrittenWork,
+)
+from cohorts.models import Enrolment
+
+# The portfolio's sections in order: (anchor, title). The PDF's contents list them too.
+SECTIONS = [
+    ("missing", "What is still missing"),
+    ("evidence-map", "Evidence map"),
+    ("agreement", "Support and assessment agreement"),
+    ("plans", "Development plans"),
+    ("reviews", "Reviews"),
+    ("observations", "Direct observations"),
+    ("logs", "Critical reflection logs"),
+    ("child-feedback", "Feedback from children and young people"),
+    ("professional-feedback", "Feedback from other professionals"),
+    ("written-work", "Written work"),
+    ("self-assessments", "Self-assessments"),
+    ("recommendation", "Recommendation"),
+]
+
+# The evidence map's columns: (key, heading). Reviews count in their current version only.
+EVIDENCE_COLUMNS = [
+    ("observations", "Observations"),
+    ("logs", "Reflection logs"),
+    ("child", "Children's feedback"),
+    ("professional", "Professionals' feedback"),
+    ("written", "Written work"),
+    ("reviews", "Reviews"),
+]
+MAPPED_MODELS = [DirectObservation, ReflectionLog, PracticeFeedback, WrittenWork, Review]
+
+_NOBODY = object()
+
+
+# --- Pure helpers ---------------------------------------------------------------------------
+
+
+def assessor_on(timeline: Sequence[tuple[date, int | None]], day: date, current: int | None):
+    """The NQSW's assessor on `day`, from the enrolment's history (oldest change first).
+
+    The assessor is whoever the last change recorded by that day named. A record dated
+    before the enrolment's first history row (entered late) takes the first assessor on
+    record; with no history at all, the current one.
+    """
+    found = _NOBODY
+    for recorded_on, assessor_id in timeline:
+        if recorded_on > day:
+            break
+        found = assessor_id
+    if found is _NOBODY:
+        return timeline[0][1] if timeline else current
+    return found
+
+
+def frameworks_for(frameworks: Iterable[Framework], start: date | None) -> list[Framework]:
+    """The frameworks in force for an ASYE starting on `start` (as FrameworkQuerySet.in_force)."""
+    on = start or timezone.localdate()
+    return [
+        f
+        for f in frameworks
+        if (f.in_force_from is None or f.in_force_from <= on)
+        and (f.in_force_until is None or f.in_force_until > on)
+    ]
+
+
+def standard_for(frameworks: Iterable[Framework], start: date | None) -> Framework | None:
+    """The post-qualifying standard NQSWs assess themselves against (NAT-SELF)."""
+    for framework in frameworks_for(frameworks, start):
+        if framework.kind == Framework.Kind.STANDARD:
+            return framework
+    return None
+
+
+def all_frameworks() -> list[Framework]:
+    """Every framework with its elements: two queries, a handful of rows."""
+    return list(Framework.objects.prefetch_related("elements"))
+
+
+def due_for(enrolment: Enrolment) -> checks.Due:
+    """Due dates from the ASYE start and the approved extensions (MONTH-2)."""
+    return checks.Due.derive(enrolment.month_starts_on, enrolment.planned_end())
+
+
+def heat(count: int) -> str:
+    """The evidence map's CSS class for a count: none, one, two, three or more."""
+    return f"heat-{min(count, 3)}"
+
+
+# --- Facts for the checks, for many enrolments at once --------------------------------------
+
+
+def _timelines(ids: Sequence[int]) -> dict[int, list[tuple[date, int | None]]]:
+    rows = (
+        Enrolment.history.filter(id__in=ids)
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_date", "assessor_id")
+    )
+    timelines = defaultdict(list)
+    for enrolment_id, recorded, assessor_id in rows:
+        timelines[enrolment_id].append((timezone.localdate(recorded), assessor_id))
+    return timelines
+
+
+def _latest_review_versions(ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    rows = (
+        Review.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id", "kind")
+        .annotate(latest=Max("version"))
+        .values_list("enrolment_id", "kind", "latest")
+    )
+    return {(enrolment_id, kind): latest for enrolment_id, kind, latest in rows}
+
+
+def _covered(ids: Sequence[int]) -> dict[int, set[int]]:
+    """The framework elements each enrolment's evidence covers (reviews: current versions)."""
+    covered = defaultdict(set)
+    latest = _latest_review_versions(ids)
+    for model in MAPPED_MODELS:
+        through = model.elements.through
+        owner = model.elements.field.m2m_field_name()
+        element = model.elements.field.m2m_reverse_field_name()
+        if model is Review:
+            rows = through.objects.filter(review__enrolment_id__in=ids).values_list(
+                "review__enrolment_id", "review__kind", "review__version", element
+            )
+            for enrolment_id, kind, version, element_id in rows:
+                if latest.get((enrolment_id, kind)) == version:
+                    covered[enrolment_id].add(element_id)
+            continue
+        rows = through.objects.filter(**{f"{owner}__enrolment_id__in": ids}).values_list(
+            f"{owner}__enrolment_id", element
+        )
+        for enrolment_id, element_id in rows:
+            covered[enrolment_id].add(element_id)
+    return covered
+
+
+def facts_for(
+    enrolments: Sequence[Enrolment], frameworks: Sequence[Framework] | None = None
+) -> dict[int, checks.PortfolioFacts]:
+    """The checks' facts for each enrolment, keyed by its id, in a fixed number of queries.
+
+    The enrolments should come from `Enrolment.objects.for_listing()` (extensions and the
+    practice group prefetched) so that their due dates cost nothing more.
+    """
+    ids = [e.pk for e in enrolments]
+    if not ids:
+        return {}
+    frameworks = all_frameworks() if frameworks is None else frameworks
+    policies = list(EvidencePolicy.objects.all())
+    timelines = _timelines(ids)
+
+    observations = defaultdict(list)
+    rows = DirectObservation.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "observed_on", "observer_id"
+    )
+    for enrolment_id, observed_on, observer_id in rows:
+        observations[enrolment_id].append((observed_on, observer_id))
+
+    feedback = defaultdict(int)
+    rows = (
+        PracticeFeedback.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id", "source")
+        .annotate(n=Count("id"))
+        .values_list("enrolment_id", "source", "n")
+    )
+    for enrolment_id, source, n in rows:
+        feedback[enrolment_id, source] = n
+
+    written = {
+        enrolment_id: (added, assessed)
+        for enrolment_id, added, assessed in WrittenWork.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id")
+        .annotate(added=Count("id"), assessed=Count("id", filter=Q(assessed_by__isnull=False)))
+        .values_list("enrolment_id", "added", "assessed")
+    }
+
+    milestones = defaultdict(set)
+    awaiting = defaultdict(list)
+    rows = (
+        ReflectionLog.objects.filter(enrolment_id__in=ids)
+        .annotate(answered=Exists(AssessorFeedback.objects.filter(log=OuterRef("pk"))))
+        .values_list("enrolment_id", "period", "written_on", "answered")
+    )
+    for enrolment_id, period, written_on, answered in rows:
+        milestones[enrolment_id].add(period)
+        if not answered:
+            awaiting[enrolment_id].append(written_on)
+
+    agreed_on, nine_month = {}, {}
+    rows = (
+        SupportAgreement.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False)
+        .order_by("enrolment_id", "version")
+        .values_list("enrolment_id", "agreed_on", "nine_month_review_on")
+    )
+    for enrolment_id, agreed, nine in rows:
+        agreed_on.setdefault(enrolment_id, agreed)  # the first signed-off version
+        nine_month[enrolment_id] = nine is not None  # the latest signed-off version
+
+    signed_reviews = defaultdict(set)
+    rows = (
+        Review.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False)
+        .values_list("enrolment_id", "kind")
+        .order_by()
+        .distinct()
+    )
+    for enrolment_id, kind in rows:
+        signed_reviews[enrolment_id].add(kind)
+
+    stages = defaultdict(set)
+    for enrolment_id, stage in SelfAssessment.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "stage"
+    ):
+        stages[enrolment_id].add(stage)
+
+    plans = defaultdict(set)
+    for enrolment_id, period in DevelopmentPlan.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "period"
+    ):
+        plans[enrolment_id].add(period)
+
+    recommendation = {}
+    rows = (
+        Recommendation.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False)
+        .order_by("enrolment_id", "version")
+        .values_list("enrolment_id", "outcome")
+    )
+    for enrolment_id, outcome in rows:
+        recommendation[enrolment_id] = outcome  # the latest signed-off version wins
+
+    covered = _covered(ids)
+
+    facts = {}
+    for enrolment in enrolments:
+        pk = enrolment.pk
+        timeline = timelines.get(pk, [])
+        in_force = frameworks_for(frameworks, enrolment.asye_start)
+        uncovered = [
+            f"{framework.code} {element.number}"
+            for framework in in_force
+            for element in framework.elements.all()
+            if element.pk not in covered[pk]
+        ]
+        added, assessed = written.get(pk, (0, 0))
+        policy = EvidencePolicy.in_force(enrolment.asye_start or timezone.localdate(), policies)
+        facts[pk] = checks.PortfolioFacts(
+            due=due_for(enrolment),
+            minimums=policy.minimums(),
+            asye_start=enrolment.asye_start,
+            status=enrolment.status,
+            assessor_id=enrolment.assessor_id,
+            practice_manager_id=enrolment.practice_group.practice_manager_id,
+            observations_by_assessor=tuple(
+                observer_id is not None
+                and observer_id == assessor_on(timeline, observed_on, enrolment.assessor_id)
+                for observed_on, observer_id in sorted(observations[pk])
+            ),
+            child_feedback=feedback[pk, PracticeFeedback.Source.CHILD],
+            professional_feedback=feedback[pk, PracticeFeedback.Source.PROFESSIONAL],
+            written_work_added=added,
+            written_work_assessed=assessed,
+            reflection_six_months=ReflectionLog.Period.SIX_MONTHS in milestones[pk],
+            reflection_twelve_months=ReflectionLog.Period.TWELVE_MONTHS in milestones[pk],
+            logs_awaiting_feedback=tuple(sorted(awaiting[pk])),
+            agreement_agreed_on=agreed_on.get(pk),
+            nine_month_review_planned=nine_month.get(pk, False),
+            reviews_signed_off=frozenset(signed_reviews[pk]),
+            self_assessments=frozenset(stages[pk]),
+            plans=frozenset(plans[pk]),
+            recommendation=recommendation.get(pk),
+            uncovered=tuple(uncovered),
+        )
+    return facts
+
+
+# --- The minimums as a progress table -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One line of "what is still missing": what the national framework asks for."""
+
+    rules: str
+    what: str
+    required: str
+    recorded: str
+    met: bool
+    due: date
+
+
+def requirements(facts: checks.PortfolioFacts) -> list[Requirement]:
+    m, due = facts.minimums, facts.due
+    by_assessor = sum(1 for b in facts.observations_by_assessor if b)
+    observations = len(facts.observations_by_assessor)
+    by_others = observations - by_assessor
+    reviews_needed = [checks.THREE_MONTHS, checks.SIX_MONTHS, checks.FINAL]
+    if facts.nine_month_review_planned:
+        reviews_needed.insert(2, checks.NINE_MONTHS)
+    reviews_done = [k for k in reviews_needed if k in facts.reviews_signed_off]
+    return [
+        Requirement(
+            "NAT-AGREEMENT",
+            "Support and assessment agreement, in the first month",
+            "signed off",
+            f"agreed {checks.format_day(facts.agreement_agreed_on)}"
+            if facts.agreement_agreed_on
+            else "not yet",
+            facts.agreement_agreed_on is not None,
+            due.agreement,
+        ),
+        Requirement(
+            "NAT-PDP",
+            "Development plans (months 0-3, 3-6, 6-12)",
+            "3",
+            str(len(facts.plans)),
+            len(facts.plans) >= 3,
+            due.six_months,
+        ),
+        Requirement(
+            "NAT-SELF",
+            "Self-assessments against the KSS (start, midway, end)",
+            "3",
+            str(len(facts.self_assessments)),
+            len(facts.self_assessments) >= 3,
+            due.final,
+        ),
+        Requirement(
+            "REVIEWS",
+            "Reviews signed off (3-month, 6-month, planned 9-month, final)",
+            str(len(reviews_needed)),
+            str(len(reviews_done)),
+            len(reviews_done) == len(reviews_needed),
+            due.final,
+        ),
+        Requirement(
+            "OBS-THREE, NAT-EVIDENCE",
+            "Direct observations",
+            f"{m.observations} ({m.observations_by_assessor} by the assessor, "
+            f"{m.observations_by_others} by someone else)",
+            f"{observations} ({by_assessor} by the assessor, {by_others} by someone else)",
+            not checks.obs_three(
+                facts.observations_by_assessor, due=due.final, today=None, minimums=m
+            ),
+            due.final,
+        ),
+        Requirement(
+            "NAT-EVIDENCE",
+            "Feedback from children and young people",
+            str(m.child_feedback),
+            str(facts.child_feedback),
+            facts.child_feedback >= m.child_feedback,
+            due.final,
+        ),
+        Requirement(
+            "NAT-EVIDENCE",
+            "Feedback from other professionals",
+            str(m.professional_feedback),
+            str(facts.professional_feedback),
+            facts.professional_feedback >= m.professional_feedback,
+            due.final,
+        ),
+        Requirement(
+            "NAT-EVIDENCE",
+            "Assessed pieces of written work",
+            str(m.written_work),
+            f"{facts.written_work_assessed} (of {facts.written_work_added} added)",
+            facts.written_work_assessed >= m.written_work,
+            due.final,
+        ),
+        Requirement(
+            "NAT-EVIDENCE",
+            "Critical reflection at 6 months",
+            "1",
+            "1" if facts.reflection_six_months else "0",
+            facts.reflection_six_months,
+            due.six_months,
+        ),
+        Requirement(
+            "NAT-EVIDENCE",
+            "Critical reflection at 12 months",
+            "1",
+            "1" if facts.reflection_twelve_months else "0",
+            facts.reflection_twelve_months,
+            due.final,
+        ),
+    ]
+
+
+# --- One whole portfolio --------------------------------------------------------------------
+
+
+@dataclass
+class MapRow:
+    element: object
+    counts: list[int]
+    items: list[tuple[str, str]]  # (label, anchor) of each record that covers the element
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def cells(self) -> list[tuple[int, str]]:
+        return [(count, heat(count)) for count in self.counts]
+
+    @property
+    def heat(self) -> str:
+        return heat(self.total)
+
+
+@dataclass
+class FrameworkMap:
+    framework: Framework
+    rows: list[MapRow]
+
+
+@dataclass
+class ScheduledReview:
+    """One line of the review schedule: due (derived), planned (the agreement), held."""
+
+    key: str
+    label: str
+    due: date
+    planned: date | None
+    versions: list = field(default_factory=list)  # newest first
+
+    @property
+    def current(self):
+        return self.versions[0] if self.versions else None
+
+
+@dataclass
+class Portfolio:
+    enrolment: Enrolment
+    due: checks.Due
+    facts: checks.PortfolioFacts
+    frameworks: list[Framework]
+    standard: Framework | None
+    agreement_versions: list[SupportAgreement]
+    plans: list[tuple[str, str, DevelopmentPlan | None]]
+    reviews: list[ScheduledReview]
+    observations: list[DirectObservation]
+    logs: list[ReflectionLog]
+    child_feedback: list[PracticeFeedback]
+    professional_feedback: list[PracticeFeedback]
+    written_work: list[WrittenWork]
+    self_assessments: list[tuple[str, str, SelfAssessment | None]]
+    recommendation_versions: list[Recommendation]
+    evidence_map: list[FrameworkMap] = field(default_factory=list)
+
+    sections = SECTIONS
+    evidence_columns = EVIDENCE_COLUMNS
+
+    @property
+    def agreement(self):
+        return self.agreement_versions[0] if self.agreement_versions else None
+
+    @property
+    def recommendation(self):
+        return self.recommendation_versions[0] if self.recommendation_versions else None
+
+    @property
+    def requirements(self) -> list[Requirement]:
+        return requirements(self.facts)
+
+    def findings(self, today: date | None) -> list[checks.Finding]:
+        return checks.evaluate(self.facts, today)
+
+
+def _with_elements():
+    """Prefetch the framework statements a record evidences, with their framework's code."""
+    return Prefetch("elements", queryset=FrameworkElement.objects.select_related("framework"))
+
+
+def _versions_newest_first(queryset):
+    return list(queryset.select_related("signed_off_by", "recorded_by").order_by("-version"))
+
+
+def load(enrolment: Enrolment) -> Portfolio:
+    """Everything in one portfolio, in a fixed number of queries.
+
+    `enrolment` should come from `access.get_portfolio_for_user` (loaded for listing).
+    """
+    frameworks = all_frameworks()
+    facts = facts_for([enrolment], frameworks)[enrolment.pk]
+    due = facts.due
+    in_force = frameworks_for(frameworks, enrolment.asye_start)
+    timeline = _timelines([enrolment.pk]).get(enrolment.pk, [])
+
+    observations = list(
+        enrolment.observations.select_related("observer").prefetch_related(_with_elements())
+    )
+    for observation in observations:
+        observation.by_assessor = observation.observer_id == assessor_on(
+            timeline, observation.observed_on, enrolment.assessor_id
+        )
+    logs = list(
+        enrolment.reflection_logs.prefetch_related(
+            _with_elements(),
+            Prefetch(
+                "assessor_feedback",
+                queryset=AssessorFeedback.objects.select_related("given_by"),
+            ),
+        )
+    )
+    feedback = list(enrolment.practice_feedback.prefetch_related(_with_elements()))
+    written = list(
+        enrolment.written_work.select_related("assessed_by").prefetch_related(_with_elements())
+    )
+    self_assessments = {
+        s.stage: s
+        for s in enrolment.self_assessments.select_related("framework").prefetch_related(
+            Prefetch("ratings", queryset=SelfAssessmentRating.objects.select_related("element"))
+        )
+    }
+    plans = {p.period: p for p in enrolment.development_plans.all()}
+    agreements = _versions_newest_first(enrolment.agreements.all())
+    review_versions = defaultdict(list)
+    for review in _versions_newest_first(enrolment.reviews.prefetch_related(_with_elements())):
+        review_versions[review.kind].append(review)
+    recommendations = _versions_newest_first(enrolment.recommendations.all())
+
+    agreement = agreements[0] if agreements else None
+    reviews = [
+        ScheduledReview(
+            key=kind,
+            label=label,
+            due=due.review(kind),
+            planned=getattr(agreement, f"{prefix}_review_on", None),
+            versions=review_versions[kind],
+        )
+        for kind, label, prefix in [
+            (Review.Kind.THREE_MONTHS, "3-month review", "three_month"),
+            (Review.Kind.SIX_MONTHS, "6-month review", "six_month"),
+            (Review.Kind.NINE_MONTHS, "9-month review (optional)", "nine_month"),
+            (Review.Kind.FINAL, "Final review", "final"),
+        ]
+    ]
+
+    portfolio = Portfolio(
+        enrolment=enrolment,
+        due=due,
+        facts=facts,
+        frameworks=in_force,
+        standard=standard_for(frameworks, enrolment.asye_start),
+        agreement_versions=agreements,
+        plans=[(key, label, plans.get(key)) for key, label in DevelopmentPlan.Period.choices],
+        reviews=reviews,
+        observations=observations,
+        logs=logs,
+        child_feedback=[f for f in feedback if f.source == PracticeFeedback.Source.CHILD],
+        professional_feedback=[
+            f for f in feedback if f.source == PracticeFeedback.Source.PROFESSIONAL
+        ],
+        written_work=written,
+        self_assessments=[
+            (key, label, self_assessments.get(key)) for key, label in SelfAssessment.Stage.choices
+        ],
+        recommendation_versions=recommendations,
+    )
+    portfolio.evidence_map = evidence_map(portfolio)
+    return portfolio
+
+
+def evidence_map(portfolio: Portfolio) -> list[FrameworkMap]:
+    """Each PCF domain and KSS statement against the evidence that covers it (EVIDENCE)."""
+    columns = [key for key, _ in EVIDENCE_COLUMNS]
+    sources = {
+        "observations": [
+            (o, f"Observation {o.observed_on:%d/%m/%Y}", f"observation-{o.pk}")
+            for o in portfolio.observations
+        ],
+        "logs": [(g, f"Log: {g.title}", f"log-{g.pk}") for g in portfolio.logs],
+        "child": [
+            (f, f"Child feedback {f.received_on:%d/%m/%Y}", f"feedback-{f.pk}")
+            for f in portfolio.child_feedback
+        ],
+        "professional": [
+            (f, f"Professional feedback {f.received_on:%d/%m/%Y}", f"feedback-{f.pk}")
+            for f in portfolio.professional_feedback
+        ],
+        "written": [
+            (w, f"Written work: {w.title}", f"written-{w.pk}") for w in portfolio.written_work
+        ],
+        "reviews": [
+            (slot.current, slot.label, f"review-{slot.key}")
+            for slot in portfolio.reviews
+            if slot.current is not None
+        ],
+    }
+    by_element = defaultdict(lambda: defaultdict(list))
+    for column, records in sources.items():
+        for record, label, anchor in records:
+            for element in record.elements.all():
+                by_element[element.pk][column].append((label, anchor))
+    maps = []
+    for framework in portfolio.frameworks:
+        rows = []
+        for element in framework.elements.all():
+            found = by_element.get(element.pk, {})
+            rows.append(
+                MapRow(
+                    element=element,
+                    counts=[len(found.get(column, [])) for column in columns],
+                    items=[item for column in columns for item in found.get(column, [])],
+                )
+            )
+        maps.append(FrameworkMap(framework=framework, rows=rows))
+    return maps

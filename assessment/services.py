@@ -1,0 +1,618 @@
+"""Writing to a portfolio: every change goes through here, validated and in a transaction.
+
+Views check who may ask (academy.access); these functions keep the records valid whoever
+calls them (a view, the demo, a test): `full_clean()` before every save, the NQSW's
+enrolment row locked while versions are numbered, history written by simple-history.
+
+Signed-off records (the agreement, reviews, the recommendation) are never edited in place:
+`save_agreement`, `save_review` and `save_recommendation` edit a draft, or record the next
+version when the current one is signed off.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from academy.models import Person
+from assessment.models import (
+    AssessorFeedback,
+    DevelopmentPlan,
+    DirectObservation,
+    Framework,
+    FrameworkElement,
+    PortfolioPdf,
+    PracticeFeedback,
+    Recommendation,
+    ReflectionLog,
+    Review,
+    SelfAssessment,
+    SelfAssessmentRating,
+    SignedOffVersion,
+    SupportAgreement,
+    WrittenWork,
+)
+from cohorts.models import Enrolment
+
+MAPPABLE = (DirectObservation, ReflectionLog, PracticeFeedback, WrittenWork, Review)
+
+
+def _lock(enrolment: Enrolment) -> Enrolment:
+    """Serialise writers on one portfolio (a row lock on PostgreSQL; SQLite's IMMEDIATE
+    transactions already take the write lock)."""
+    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+def _check_elements(enrolment: Enrolment, elements: Iterable[FrameworkElement]) -> list:
+    """Evidence maps only to the frameworks the NQSW's ASYE is assessed against."""
+    elements = list(elements)
+    if not elements:
+        return elements
+    allowed = set(
+        FrameworkElement.objects.filter(
+            framework__in=Framework.objects.in_force(enrolment.asye_start)
+        ).values_list("pk", flat=True)
+    )
+    stray = [e for e in elements if e.pk not in allowed]
+    if stray:
+        raise ValidationError(
+            "EVIDENCE: "
+            + ", ".join(str(e) for e in stray)
+            + " is not in a framework this ASYE is assessed against."
+        )
+    return elements
+
+
+def _assessor_only(enrolment: Enrolment, person: Person, what: str) -> None:
+    """Only the NQSW's own assessor signs; re-checking ASSESSOR-INDEPENDENT on the way."""
+    if enrolment.assessor_id is None or enrolment.assessor_id != person.pk:
+        raise ValidationError(f"Only the NQSW's assessor can {what}.")
+    enrolment.clean()  # ASSESSOR-INDEPENDENT: the assessor is not the NQSW's PM
+
+
+def _save(record, elements=None):
+    record.full_clean()
+    record.save()
+    if elements is not None:
+        record.elements.set(_check_elements(record.enrolment, elements))
+    return record
+
+
+def _update(record, fields: dict, elements=None):
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return _save(record, elements)
+
+
+# --- ASSESSOR-INDEPENDENT -------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_assessor(*, enrolment: Enrolment, assessor: Person | None) -> Enrolment:
+    """Name a new assessor; refused with ASSESSOR-INDEPENDENT if they are the NQSW's PM.
+
+    Observations already made keep counting as the assessor's: whether an observer was the
+    assessor is read from the enrolment's history on the day of the observation.
+    """
+    enrolment = _lock(enrolment)
+    enrolment.assessor = assessor
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
+
+
+# --- Observations (OBS-THREE) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def record_observation(
+    *,
+    enrolment: Enrolment,
+    observer: Person,
+    observed_on: date,
+    setting: str,
+    case_reference: str,
+    what_observed: str,
+    feedback: str,
+    nqsw_reflection: str = "",
+    elements: Iterable[FrameworkElement] = (),
+) -> DirectObservation:
+    """A direct observation, recorded by the person who observed (assessor or PM)."""
+    observation = DirectObservation(
+        enrolment=enrolment,
+        observer=observer,
+        recorded_by=observer,
+        observed_on=observed_on,
+        setting=setting,
+        case_reference=case_reference,
+        what_observed=what_observed,
+        feedback=feedback,
+        nqsw_reflection=nqsw_reflection,
+    )
+    return _save(observation, elements)
+
+
+@transaction.atomic
+def update_observation(
+    *, observation: DirectObservation, elements: Iterable[FrameworkElement] | None = None, **fields
+) -> DirectObservation:
+    allowed = {"observed_on", "setting", "case_reference", "what_observed", "feedback"}
+    _refuse_unknown(fields, allowed)
+    return _update(observation, fields, elements)
+
+
+@transaction.atomic
+def reflect_on_observation(*, observation: DirectObservation, reflection: str) -> DirectObservation:
+    """The NQSW's reflection afterwards."""
+    return _update(observation, {"nqsw_reflection": reflection})
+
+
+# --- Logs (LOGS) ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write_log(
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    title: str,
+    written_on: date,
+    reflection: str,
+    period: str = ReflectionLog.Period.LOG,
+    case_reference: str = "",
+    elements: Iterable[FrameworkElement] = (),
+) -> ReflectionLog:
+    log = ReflectionLog(
+        enrolment=enrolment,
+        recorded_by=by,
+        period=period,
+        title=title,
+        written_on=written_on,
+        reflection=reflection,
+        case_reference=case_reference,
+    )
+    return _save(log, elements)
+
+
+@transaction.atomic
+def update_log(
+    *, log: ReflectionLog, elements: Iterable[FrameworkElement] | None = None, **fields
+) -> ReflectionLog:
+    _refuse_unknown(fields, {"period", "title", "written_on", "reflection", "case_reference"})
+    return _update(log, fields, elements)
+
+
+@transaction.atomic
+def give_log_feedback(
+    *, log: ReflectionLog, assessor: Person, feedback: str, given_on: date | None = None
+) -> AssessorFeedback:
+    """LOGS: the assessor's feedback on a reflection log."""
+    _assessor_only(log.enrolment, assessor, "give feedback on a reflection log")
+    answer = AssessorFeedback(
+        log=log, given_by=assessor, given_on=given_on or timezone.localdate(), feedback=feedback
+    )
+    answer.full_clean()
+    answer.save()
+    return answer
+
+
+# --- Feedback from children and professionals, written work (NAT-EVIDENCE) ------------------
+
+
+@transaction.atomic
+def record_feedback(
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    source: str,
+    received_on: date,
+    given_by_role: str,
+    feedback: str,
+    case_reference: str = "",
+    nqsw_reflection: str = "",
+    elements: Iterable[FrameworkElement] = (),
+) -> PracticeFeedback:
+    record = PracticeFeedback(
+        enrolment=enrolment,
+        recorded_by=by,
+        source=source,
+        received_on=received_on,
+        given_by_role=given_by_role,
+        feedback=feedback,
+        case_reference=case_reference,
+        nqsw_reflection=nqsw_reflection,
+    )
+    return _save(record, elements)
+
+
+@transaction.atomic
+def update_feedback(
+    *, record: PracticeFeedback, elements: Iterable[FrameworkElement] | None = None, **fields
+) -> PracticeFeedback:
+    allowed = {"received_on", "given_by_role", "feedback", "case_reference", "nqsw_reflection"}
+    _refuse_unknown(fields, allowed)
+    return _update(record, fields, elements)
+
+
+@transaction.atomic
+def add_written_work(
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    kind: str,
+    title: str,
+    completed_on: date,
+    summary: str,
+    case_reference: str = "",
+    nqsw_reflection: str = "",
+    elements: Iterable[FrameworkElement] = (),
+) -> WrittenWork:
+    work = WrittenWork(
+        enrolment=enrolment,
+        recorded_by=by,
+        kind=kind,
+        title=title,
+        completed_on=completed_on,
+        summary=summary,
+        case_reference=case_reference,
+        nqsw_reflection=nqsw_reflection,
+    )
+    return _save(work, elements)
+
+
+@transaction.atomic
+def update_written_work(
+    *, work: WrittenWork, elements: Iterable[FrameworkElement] | None = None, **fields
+) -> WrittenWork:
+    allowed = {"kind", "title", "completed_on", "summary", "case_reference", "nqsw_reflection"}
+    _refuse_unknown(fields, allowed)
+    return _update(work, fields, elements)
+
+
+@transaction.atomic
+def assess_written_work(
+    *, work: WrittenWork, assessor: Person, comments: str, assessed_on: date | None = None
+) -> WrittenWork:
+    """NAT-EVIDENCE counts a piece of written work once the assessor has assessed it."""
+    _assessor_only(work.enrolment, assessor, "assess written work")
+    return _update(
+        work,
+        {
+            "assessed_by": assessor,
+            "assessed_on": assessed_on or timezone.localdate(),
+            "assessor_comments": comments,
+        },
+    )
+
+
+@transaction.atomic
+def map_evidence(*, record, elements: Iterable[FrameworkElement]):
+    """EVIDENCE: the PCF domains and KSS statements a record evidences."""
+    if not isinstance(record, MAPPABLE):
+        raise ValidationError("Only observations, logs, feedback, written work and reviews.")
+    if isinstance(record, Review) and record.is_signed_off:
+        raise ValidationError(
+            "This review was signed off and cannot be changed: record a new version instead."
+        )
+    record.elements.set(_check_elements(record.enrolment, elements))
+    return record
+
+
+# --- Self-assessments (NAT-SELF) ------------------------------------------------------------
+
+
+@transaction.atomic
+def complete_self_assessment(
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    stage: str,
+    completed_on: date,
+    ratings: dict[FrameworkElement, tuple[int, str]],
+    reflection: str = "",
+) -> SelfAssessment:
+    """NAT-SELF: a rating (and note) for every statement of the standard in force."""
+    _lock(enrolment)
+    standard = (
+        Framework.objects.in_force(enrolment.asye_start)
+        .filter(kind=Framework.Kind.STANDARD)
+        .prefetch_related("elements")
+        .first()
+    )
+    if standard is None:
+        raise ValidationError("NAT-SELF: no post-qualifying standard is in force for this ASYE.")
+    wanted = {e.pk for e in standard.elements.all()}
+    given = {e.pk for e in ratings}
+    if given != wanted:
+        raise ValidationError(
+            f"NAT-SELF: rate every one of the {len(wanted)} statements of the {standard.code}."
+        )
+    assessment = enrolment.self_assessments.filter(stage=stage).first() or SelfAssessment(
+        enrolment=enrolment, stage=stage, recorded_by=by
+    )
+    assessment.framework = standard
+    assessment.completed_on = completed_on
+    assessment.reflection = reflection
+    assessment.full_clean()
+    assessment.save()
+    existing = {r.element_id: r for r in assessment.ratings.all()}
+    for element, (rating, note) in ratings.items():
+        row = existing.get(element.pk) or SelfAssessmentRating(
+            self_assessment=assessment, element=element
+        )
+        if row.pk and (row.rating, row.note) == (rating, note):
+            continue  # unchanged: no history row
+        row.rating, row.note = rating, note
+        row.full_clean()
+        row.save()
+    return assessment
+
+
+# --- Development plans (NAT-PDP) ------------------------------------------------------------
+
+
+@transaction.atomic
+def save_development_plan(
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    period: str,
+    agreed_on: date,
+    learning_needs: str,
+    actions: str,
+    support: str = "",
+) -> DevelopmentPlan:
+    """A plan for months 0-3, 3-6 or 6-12, agreed with the assessor; edits keep history."""
+    _assessor_only(enrolment, by, "record a development plan")
+    _lock(enrolment)
+    plan = enrolment.development_plans.filter(period=period).first() or DevelopmentPlan(
+        enrolment=enrolment, period=period, recorded_by=by
+    )
+    return _update(
+        plan,
+        {
+            "agreed_on": agreed_on,
+            "learning_needs": learning_needs,
+            "actions": actions,
+            "support": support,
+        },
+    )
+
+
+# --- Signed-off versions: agreement, reviews, recommendation --------------------------------
+
+
+def _save_version(
+    model: type[SignedOffVersion],
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    key: dict,
+    values: dict,
+    sign_off: bool,
+    change_reason: str,
+    elements: Iterable[FrameworkElement] | None = None,
+    what: str,
+):
+    """Edit the draft, or record the next version when the current one is signed off."""
+    _assessor_only(enrolment, by, what)
+    _lock(enrolment)
+    current = model.objects.filter(enrolment=enrolment, **key).order_by("-version").first()
+    elements = None if elements is None else _check_elements(enrolment, elements)
+    if current is not None and not current.is_signed_off:
+        record = current
+    else:
+        record = model(enrolment=enrolment, version=current.version + 1 if current else 1, **key)
+        if current is not None:
+            unchanged = all(getattr(current, name) == value for name, value in values.items())
+            if elements is not None:
+                unchanged &= {e.pk for e in elements} == {e.pk for e in current.elements.all()}
+            if unchanged:
+                raise ValidationError(
+                    f"Nothing has changed since version {current.version} was signed off."
+                )
+            if not change_reason.strip():
+                raise ValidationError(
+                    {
+                        "change_reason": (
+                            f"Version {current.version} was signed off: say why this new "
+                            "version replaces it."
+                        )
+                    }
+                )
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.recorded_by = by
+    record.change_reason = change_reason if record.version > 1 else ""
+    if sign_off:
+        record.signed_off_at = timezone.now()
+        record.signed_off_by = by
+    record.full_clean()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as e:
+        # Another request numbered the same version first (the constraints refuse the second).
+        raise ValidationError(
+            "Someone else saved this at the same moment: reload and retry."
+        ) from e
+    if elements is not None:
+        record.elements.set(elements)
+    return record
+
+
+AGREEMENT_FIELDS = (
+    "agreed_on",
+    "three_month_review_on",
+    "six_month_review_on",
+    "nine_month_review_on",
+    "final_review_on",
+    "panel_on",
+    "supervision_frequency",
+    "workload_protection",
+    "protected_time",
+    "other_support",
+)
+REVIEW_FIELDS = ("held_on", "progress", "nqsw_comments", "next_steps")
+RECOMMENDATION_FIELDS = ("outcome", "rationale")
+
+
+def _refuse_unknown(fields: dict, allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def save_agreement(
+    *, enrolment: Enrolment, by: Person, sign_off: bool = False, change_reason: str = "", **values
+) -> SupportAgreement:
+    """NAT-AGREEMENT: the support and assessment agreement (the initial review)."""
+    _refuse_unknown(values, AGREEMENT_FIELDS)
+    return _save_version(
+        SupportAgreement,
+        enrolment=enrolment,
+        by=by,
+        key={},
+        values=values,
+        sign_off=sign_off,
+        change_reason=change_reason,
+        what="record the support and assessment agreement",
+    )
+
+
+@transaction.atomic
+def save_review(
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    kind: str,
+    sign_off: bool = False,
+    change_reason: str = "",
+    elements: Iterable[FrameworkElement] | None = None,
+    **values,
+) -> Review:
+    """REVIEWS: a 3-month, 6-month, 9-month or final review."""
+    _refuse_unknown(values, REVIEW_FIELDS)
+    if kind not in Review.Kind.values:
+        raise ValidationError("Unknown kind of review.")
+    return _save_version(
+        Review,
+        enrolment=enrolment,
+        by=by,
+        key={"kind": kind},
+        values=values,
+        sign_off=sign_off,
+        change_reason=change_reason,
+        elements=elements,
+        what="record a review",
+    )
+
+
+@transaction.atomic
+def save_recommendation(
+    *, enrolment: Enrolment, by: Person, sign_off: bool = False, change_reason: str = "", **values
+) -> Recommendation:
+    """NAT-OUTCOME: PASS or FAIL with the rationale, made at the final review."""
+    _refuse_unknown(values, RECOMMENDATION_FIELDS)
+    if (
+        sign_off
+        and not enrolment.reviews.filter(
+            kind=Review.Kind.FINAL, signed_off_at__isnull=False
+        ).exists()
+    ):
+        raise ValidationError(
+            "NAT-OUTCOME: the recommendation is made at the final review: sign off the final "
+            "review first."
+        )
+    return _save_version(
+        Recommendation,
+        enrolment=enrolment,
+        by=by,
+        key={},
+        values=values,
+        sign_off=sign_off,
+        change_reason=change_reason,
+        what="make the recommendation",
+    )
+
+
+# --- The PDF --------------------------------------------------------------------------------
+
+
+def request_portfolio_pdf(*, enrolment: Enrolment) -> PortfolioPdf:
+    """The PDF of the portfolio as it is now: ready, or queued for the background task.
+
+    The row is keyed by the hash of what the PDF would show, so an unchanged portfolio is
+    never rendered twice; a failed render is queued again.
+    """
+    from assessment import pdf, tasks
+
+    html = pdf.portfolio_html(enrolment)
+    content_hash = pdf.content_hash(html)
+    with transaction.atomic():
+        row, created = PortfolioPdf.objects.get_or_create(
+            enrolment=enrolment, content_hash=content_hash
+        )
+        if created or row.status == PortfolioPdf.Status.FAILED:
+            if not created:
+                row.status = PortfolioPdf.Status.PENDING
+                row.requested_at = timezone.now()
+                row.save(update_fields=["status", "requested_at"])
+            # The database queue writes its job in this transaction, so the worker only
+            # sees it once the row above is committed.
+            tasks.render_portfolio_pdf.enqueue(enrolment_id=enrolment.pk)
+    row.refresh_from_db()
+    return row
+
+
+def current_portfolio_pdf(*, enrolment: Enrolment) -> tuple[str, PortfolioPdf | None]:
+    """The hash of the portfolio as it is now and its PDF row, if one was asked for."""
+    from assessment import pdf
+
+    content_hash = pdf.content_hash(pdf.portfolio_html(enrolment))
+    row = PortfolioPdf.objects.filter(enrolment=enrolment, content_hash=content_hash).first()
+    return content_hash, row
+
+
+def render_portfolio_pdf(*, enrolment: Enrolment) -> PortfolioPdf:
+    """Render and store the PDF of the portfolio as it is now, unless it already exists.
+
+    The background task and `manage.py export_portfolio` both come here. WeasyPrint runs
+    outside a transaction of its own: it takes seconds and must not hold the write lock.
+    """
+    from assessment import pdf
+
+    html = pdf.portfolio_html(enrolment)
+    content_hash = pdf.content_hash(html)
+    row, _ = PortfolioPdf.objects.get_or_create(enrolment=enrolment, content_hash=content_hash)
+    if (
+        row.status == PortfolioPdf.Status.READY
+        and row.file
+        and row.file.storage.exists(row.file.name)
+    ):
+        return row
+    try:
+        document = pdf.write_pdf(html)
+    except Exception:
+        PortfolioPdf.objects.filter(pk=row.pk).update(status=PortfolioPdf.Status.FAILED)
+        raise
+    name = f"{enrolment.person.staff_id}-{content_hash[:16]}.pdf"
+    with transaction.atomic():
+        row.file.save(name, ContentFile(document), save=False)
+        row.status = PortfolioPdf.Status.READY
+        row.rendered_at = timezone.now()
+        row.save(update_fields=["file", "status", "rendered_at"])
+        # Older renders of this portfolio show what it no longer is: keep storage bounded.
+        # (A pending row may be rendering in another worker: leave it be.)
+        stale = enrolment.portfolio_pdfs.exclude(pk=row.pk).exclude(
+            status=PortfolioPdf.Status.PENDING
+        )
+        for old in stale:
+            if old.file:
+                old.file.delete(save=False)
+            old.delete()
+    return row
