@@ -4,9 +4,18 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from faker import Faker
 
 from academy.models import Office, Person, PracticeGroup, Service
 from cohorts.models import Cohort, Enrolment
+
+_faker = Faker("en_GB")
+_faker.seed_instance(2026)
+
+
+def plain_name(n):
+    name = f"{_faker.first_name()} {_faker.last_name()} {n:05d}x"
+    return name.replace("'", "")
 
 
 def service(code="CAI"):
@@ -29,7 +38,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     staff_id = factory.Sequence(lambda n: f"S{n:05d}")
-    full_name = factory.Faker("name", locale="en_GB")
+    # Unique and plain: a page test looks names up as text, so no apostrophes to escape
+    # and no name that is a prefix of another.
+    full_name = factory.Sequence(lambda n: plain_name(n))
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     role = Person.Role.SOCIAL_WORKER
     service = factory.LazyFunction(lambda: service("CAI"))
