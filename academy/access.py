@@ -194,6 +194,75 @@ def get_session_for_user(user, pk):
     return session
 
 
+# --- Caseloads --------------------------------------------------------------------------
+# A worker's caseload (their allocations, requests and findings) is seen by whoever sees
+# their enrolment, and by the worker. Asking for an allocation is for practice managers and
+# group managers (a service PM or GM asks the academy PM), and administrators: the form
+# then offers only the workers they see. Deciding a request, ending an allocation and
+# signing off visits are ALLOC-APPROVE / VISIT-SIGNOFF decisions: the academy PM of the
+# worker's team, or an administrator (caseloads.services.can_decide is the one rule). The
+# caseload audit reads a report the PM, GM or Professional Practice team exported.
+
+
+def allocation_filter(user) -> Q:
+    """Allocations of the workers whose enrolments `user` sees, and the user's own."""
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    from cohorts.models import Enrolment
+
+    workers = Enrolment.objects.filter(enrolment_filter(user)).values("person_id")
+    return Q(worker=person) | Q(worker_id__in=workers)
+
+
+@rules.predicate
+def manages_practice(user) -> bool:
+    """A practice manager or group manager (of an academy team or not)."""
+    person = person_of(user)
+    return person is not None and person.role in (
+        Person.Role.PRACTICE_MANAGER,
+        Person.Role.GROUP_MANAGER,
+    )
+
+
+@rules.predicate
+def decides_allocation(user, allocation) -> bool:
+    from caseloads.services import can_decide
+
+    return allocation is not None and can_decide(user, allocation)
+
+
+@rules.predicate
+def is_professional_practice(user) -> bool:
+    person = person_of(user)
+    return person is not None and person.is_professional_practice
+
+
+rules.add_perm("caseloads.request_allocation", is_administrator | manages_practice)
+rules.add_perm("caseloads.decide_allocation", decides_allocation)
+rules.add_perm("caseloads.end_allocation", decides_allocation)
+rules.add_perm("caseloads.sign_off_visits", is_administrator | leads_enrolment_group)
+rules.add_perm(
+    "caseloads.audit_caseloads", is_administrator | manages_practice | is_professional_practice
+)
+
+
+def get_allocation_for_user(user, pk):
+    from caseloads.models import Allocation
+
+    allocation = (
+        Allocation.objects.visible_to(user)
+        .select_related("case__service", "worker", "requested_by", "decided_by", "ended_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if allocation is None:
+        raise Http404("No such allocation.")
+    return allocation
+
+
 # --- Assessment -------------------------------------------------------------------------
 # An NQSW's ASYE portfolio is read by whoever sees their enrolment (the rules above). Who
 # writes each kind of record: the NQSW their own logs, feedback, written work and

@@ -102,15 +102,8 @@ class AllocationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Allocations of the workers whose enrolments `user` sees, and the user's own."""
         from academy import access
-        from cohorts.models import Enrolment
 
-        if access.sees_every_cohort(user):
-            return self.all()
-        person = access.person_of(user)
-        if person is None:
-            return self.none()
-        workers = Enrolment.objects.visible_to(user).values("person_id")
-        return self.filter(Q(worker=person) | Q(worker_id__in=workers))
+        return self.filter(access.allocation_filter(user))
 
 
 class Allocation(models.Model):

@@ -1,0 +1,233 @@
+import io
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import transaction
+from django.utils import timezone
+
+from academy.models import Person, Service
+from caseloads import audit, services
+from caseloads.models import REFERENCE_MESSAGE, REFERENCE_PATTERN, Allocation, Case
+from cohorts.models import Enrolment
+
+# The case-management system's exports are small; this is far above any academy's.
+MAX_AUDIT_BYTES = 2 * 1024 * 1024
+
+
+def _date_input():
+    # An HTML date input reads and writes ISO dates whatever the locale's format is.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, enrolment):
+        kind = "NQSW" if enrolment.kind == Enrolment.Kind.ASYE else "trainee"
+        return f"{enrolment.person.full_name} ({kind}, {enrolment.practice_group.name})"
+
+
+class CaseReferenceField(forms.CharField):
+    def to_python(self, value):
+        # References are upper case in the case-management system; a name fails the
+        # pattern in either case, and the error never repeats it.
+        return super().to_python(value).upper()
+
+
+class AllocationRequestForm(forms.Form):
+    """ALLOC-APPROVE: a request for a case to go to an NQSW or trainee, for their PM to
+    decide. The case is the one already recorded under its reference, or a new one."""
+
+    worker = WorkerChoiceField(
+        queryset=Enrolment.objects.none(),
+        help_text="The NQSWs and trainees you can see.",
+    )
+    role = forms.ChoiceField(
+        choices=Allocation.Role.choices,
+        initial=Allocation.Role.ALLOCATED,
+        widget=forms.RadioSelect,
+        help_text="Co-working counts towards the caseload too (CAP-COUNT).",
+    )
+    case_reference = CaseReferenceField(
+        max_length=20,
+        validators=[RegexValidator(REFERENCE_PATTERN, REFERENCE_MESSAGE)],
+        help_text="The case-management reference only (e.g. CIN-20413): never a name.",
+    )
+    case_type = forms.ChoiceField(choices=Case.CaseType.choices)
+    children = forms.IntegerField(
+        label="Number of children",
+        min_value=1,
+        max_value=20,
+        help_text="Caseloads are counted in children (CAP-COUNT).",
+    )
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), empty_label=None)
+    start_date = forms.DateField(widget=_date_input())
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For the practice manager: why this worker, and any support planned.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = (
+            Enrolment.objects.visible_to(user)
+            .current()
+            .select_related("person", "practice_group")
+            .order_by("person__full_name", "pk")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        reference = cleaned.get("case_reference")
+        if reference and not self.errors:
+            case = Case.objects.filter(reference=reference).select_related("service").first()
+            recorded = case and (case.case_type, case.children, case.service_id)
+            wanted = (cleaned["case_type"], cleaned["children"], cleaned["service"].pk)
+            if case and recorded != wanted:
+                # One case, one set of facts: another worker's caseload counts them too,
+                # so they are corrected in the admin, not by a request.
+                raise ValidationError(
+                    "Case %(reference)s is already recorded as %(case_type)s with "
+                    "%(children)s child(ren) in %(service)s. Ask for it as recorded, or "
+                    "ask an administrator to correct the case.",
+                    code="case_differs",
+                    params={
+                        "reference": reference,
+                        "case_type": case.case_type,
+                        "children": case.children,
+                        "service": case.service,
+                    },
+                )
+        return cleaned
+
+    def request(self, *, requested_by: Person) -> Allocation:
+        """Record the request (and the case, if new) or raise, leaving nothing behind:
+        CaseloadRefused for a certain breach (S47-TRAINEE, S47-EARLY, G10-NO-OWN),
+        ValidationError for a live allocation already on the case."""
+        data = self.cleaned_data
+        with transaction.atomic():
+            case, _ = Case.objects.get_or_create(
+                reference=data["case_reference"],
+                defaults={
+                    "case_type": data["case_type"],
+                    "children": data["children"],
+                    "service": data["service"],
+                },
+            )
+            return services.request_allocation(
+                case=case,
+                worker=data["worker"].person,
+                role=data["role"],
+                start_date=data["start_date"],
+                requested_by=requested_by,
+                reason=data["reason"],
+            )
+
+
+class DecisionForm(forms.Form):
+    """A decision's note. An allocation has one note, so the requester's is kept and the
+    decider's added after it."""
+
+    heading = ""
+
+    def note_for(self, allocation: Allocation) -> str:
+        note = self.cleaned_data["reason"].strip()
+        if not note:
+            return ""  # the services then keep the request's note as it is
+        return "\n\n".join(filter(None, [allocation.reason, f"{self.heading}: {note}"]))
+
+
+class ApproveForm(DecisionForm):
+    prefix = "approve"  # shares the page with DeclineForm: distinct field ids
+    heading = "Approved"
+    reason = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Added to the request's note, e.g. the support agreed.",
+    )
+
+
+class DeclineForm(DecisionForm):
+    prefix = "decline"
+    heading = "Declined"
+    reason = forms.CharField(
+        label="Why the request is declined",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Added to the request's note; the requester and the worker see it.",
+    )
+
+
+class EndForm(forms.Form):
+    """The ending of an approved allocation: recorded with its reason, never deleted."""
+
+    HOW = [
+        ("Closure", "The case closed"),
+        ("Transfer", "Transferred to another worker or team"),
+        ("Other", "Other"),
+    ]
+
+    how = forms.ChoiceField(label="How it ends", choices=HOW, widget=forms.RadioSelect)
+    end_date = forms.DateField(
+        label="Last day on the case",
+        widget=_date_input(),
+        help_text="The worker holds the case up to and including this day.",
+    )
+    details = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. the outcome, or who the case went to (staff, not family names).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("end_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def end_reason(self) -> str:
+        return f"{self.cleaned_data['how']}: {self.cleaned_data['details'].strip()}"
+
+
+class VisitSignOffForm(forms.Form):
+    signed_on = forms.DateField(
+        label="Date of the sign-off",
+        widget=_date_input(),
+        help_text="VISIT-SIGNOFF: from this date the worker may complete CP and CLA visits.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise ValidationError("A sign-off is recorded once it has been given, not ahead.")
+        return signed_on
+
+
+class AuditForm(forms.Form):
+    """The caseload report from the case-management system, checked as on a date."""
+
+    file = forms.FileField(
+        label="Caseload report (CSV)",
+        help_text="Columns: case_ref, case_type, children, staff_id, role; one row per "
+        "worker on a case.",
+    )
+    as_of = forms.DateField(label="As of", widget=_date_input())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("as_of", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_AUDIT_BYTES:
+            raise ValidationError("The file is larger than 2 MB; is it the caseload report?")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text; save it as CSV UTF-8.") from None
+
+    def rows(self) -> list[audit.SnapshotRow]:
+        """The report's rows; raises audit.AuditInputError naming each row and column."""
+        return audit.read_snapshot(io.StringIO(self.cleaned_data["file"], newline=""))

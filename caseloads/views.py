@@ -1,0 +1,608 @@
+"""The Caseloads pages: the allocation board, a worker's caseload, requests and their
+decisions (ALLOC-APPROVE), endings, the visit sign-off (VISIT-SIGNOFF) and the audit of a
+caseload report. Every number comes from `caseloads.services` and `caseloads.rules`, so
+the pages, the CSV and the audit command cannot disagree."""
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from academy import access
+from academy.models import Person
+from caseloads import audit, charts, filters, rules, services
+from caseloads.forms import (
+    AllocationRequestForm,
+    ApproveForm,
+    AuditForm,
+    DeclineForm,
+    EndForm,
+    VisitSignOffForm,
+)
+from caseloads.models import Allocation, VisitSignOff
+from cohorts.models import Enrolment
+
+Status = Allocation.Status
+CURRENT_ENROLMENT = (Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED)
+
+
+# --- What the pages show about a caseload --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapView:
+    """The tightest cap on a caseload, as a practice manager reads it."""
+
+    row: rules.CapRow
+    label: str  # "CLA in ASYE month 3"
+    count: int  # the caseload in the cap's unit
+
+    @property
+    def headroom(self) -> int:
+        return self.row.maximum - self.count
+
+
+def cap_view(worker: rules.Worker, row: rules.CapRow | None, load: rules.Caseload):
+    if row is None:
+        return None
+    return CapView(row, rules.describe_cap(row, worker), load.count(row.unit))
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    state: services.WorkerState
+    stage: str
+    cap: CapView | None
+
+    @property
+    def enrolment(self):
+        return self.state.enrolment
+
+    @property
+    def breach_rules(self) -> list[str]:
+        return sorted({f.rule for f in self.state.breaches})
+
+    @property
+    def warning_rules(self) -> list[str]:
+        return sorted({f.rule for f in self.state.warnings})
+
+
+def board_row(state: services.WorkerState) -> BoardRow:
+    return BoardRow(
+        state, filters.stage_of(state.worker), cap_view(state.worker, state.cap, state.caseload)
+    )
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What approving a request would make of the worker's caseload on `state.on`."""
+
+    allocation: Allocation
+    state: services.WorkerState
+    after: rules.Caseload
+    cap: CapView | None  # the tightest cap on the caseload it would make
+    findings: list[rules.Finding]
+
+    @property
+    def cap_now(self) -> CapView | None:
+        return cap_view(self.state.worker, self.state.cap, self.state.caseload)
+
+    @property
+    def refusals(self) -> list[rules.Finding]:
+        """The breaches approval would refuse it for (the same filter as the service)."""
+        return rules.refusals(self.findings, self.allocation.case.reference)
+
+    @property
+    def warnings(self) -> list[rules.Finding]:
+        return [f for f in self.findings if f.severity == rules.WARNING]
+
+
+def proposal(state: services.WorkerState, allocation: Allocation) -> Proposal:
+    """`state` must be the worker's, with `allocation` among its requests."""
+    proposed = rules.Holding(
+        allocation.case.reference,
+        allocation.case.case_type,
+        allocation.case.children,
+        allocation.role,
+    )
+    holdings = [h for h in state.holdings if h.case_ref != proposed.case_ref] + [proposed]
+    after = rules.caseload(holdings)
+    row = rules.binding_cap(state.worker, state.on, state.caps, holdings, state.settings)
+    return Proposal(
+        allocation,
+        state,
+        after,
+        cap_view(state.worker, row, after),
+        state.request_findings.get(allocation.pk, []),
+    )
+
+
+def decides_for(user, state: services.WorkerState | None) -> bool | None:
+    """ALLOC-APPROVE's decider without a query: an administrator, or the PM of the team of
+    a worker's current enrolment. None when only `services.can_decide` can tell (staff
+    with no current enrolment)."""
+    if access.is_administrator(user):
+        return True
+    person = access.person_of(user)
+    if person is None:
+        return False
+    enrolment = state.enrolment if state else None
+    if enrolment is None or enrolment.status not in CURRENT_ENROLMENT:
+        return None
+    return enrolment.practice_group.practice_manager_id == person.pk
+
+
+def requests_waiting_for(user):
+    """Requests for workers whose academy PM is `user` (ALLOC-APPROVE): their queue."""
+    person = access.person_of(user)
+    if person is None:
+        return Allocation.objects.none()
+    teams = Enrolment.objects.current().filter(practice_group__practice_manager=person)
+    return Allocation.objects.filter(
+        status=Status.REQUESTED, worker_id__in=teams.values("person_id")
+    )
+
+
+def _worker_url(user, person: Person) -> str | None:
+    """The worker's caseload page, if they have a current enrolment `user` can see."""
+    enrolment = (
+        Enrolment.objects.visible_to(user).current().filter(person=person).only("pk").first()
+    )
+    return reverse("caseloads:worker", args=[enrolment.pk]) if enrolment else None
+
+
+def _csv_cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection); numbers as they are."""
+    if isinstance(value, int):
+        return str(value)
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- The allocation board -------------------------------------------------------------------
+
+
+def board_rows(request):
+    """The visible workers' caseloads, filtered; the same rows feed the page and the CSV."""
+    today = timezone.localdate()
+    visible = Enrolment.objects.visible_to(request.user).current().for_listing()
+    filterset = filters.BoardFilter(request.GET or None, queryset=visible, user=request.user)
+    stage, attention = filterset.wanted("stage"), filterset.wanted("attention")
+    rows = []
+    for state in services.worker_states(filterset.qs, today):
+        row = board_row(state)
+        if stage and row.stage != stage:
+            continue
+        if attention and not filters.needs_attention(state, attention):
+            continue
+        rows.append(row)
+    # Breaches first, then warnings, then by name.
+    rows.sort(key=lambda r: (not r.state.breaches, not r.state.warnings, r.state.person.full_name))
+    return filterset, rows, today
+
+
+@login_required
+@require_GET
+def board(request):
+    filterset, rows, today = board_rows(request)
+    return render(
+        request,
+        "caseloads/board.html",
+        {
+            "filter": filterset,
+            "rows": rows,
+            "today": today,
+            "breaches": sum(1 for r in rows if r.state.breaches),
+            "warnings": sum(1 for r in rows if r.state.warnings),
+            "waiting": sum(len(r.state.requests) for r in rows),
+            "can_request": request.user.has_perm("caseloads.request_allocation"),
+            "can_audit": request.user.has_perm("caseloads.audit_caseloads"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+BOARD_COLUMNS = [
+    "staff_id",
+    "name",
+    "kind",
+    "service",
+    "office",
+    "practice_group",
+    "stage",
+    "asye_month",
+    "children",
+    "cases",
+    "own_children",
+    "coworked_children",
+    "cap_row",
+    "cap_minimum",
+    "cap_maximum",
+    "cap_unit",
+    "headroom",
+    "breaches",
+    "warnings",
+    "requests_waiting",
+]
+
+
+@login_required
+@require_GET
+def board_csv(request):
+    filterset, rows, today = board_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="caseloads-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(BOARD_COLUMNS)
+    for row in rows:
+        state, enrolment, cap = row.state, row.enrolment, row.cap
+        load = state.caseload
+        writer.writerow(
+            [
+                _csv_cell(value)
+                for value in [
+                    state.person.staff_id,
+                    state.person.full_name,
+                    enrolment.kind,
+                    enrolment.practice_group.service.code,
+                    enrolment.practice_group.office.name,
+                    enrolment.practice_group.name,
+                    row.stage,
+                    state.worker.asye_month or "",
+                    load.children,
+                    load.cases,
+                    load.own_children,
+                    load.coworked_children,
+                    cap.label if cap else "",
+                    cap.row.minimum if cap else "",
+                    cap.row.maximum if cap else "",
+                    cap.row.unit if cap else "",
+                    cap.headroom if cap else "",
+                    " ".join(row.breach_rules),
+                    " ".join(row.warning_rules),
+                    len(state.requests),
+                ]
+            ]
+        )
+    return response
+
+
+# --- One worker's caseload ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_caseload(request):
+    person = access.person_of(request.user)
+    enrolment = Enrolment.objects.current().filter(person=person).first() if person else None
+    if enrolment is None:
+        raise Http404("You have no current enrolment.")
+    return redirect("caseloads:worker", pk=enrolment.pk)
+
+
+@login_required
+@require_GET
+def worker(request, pk):
+    """A worker's caseload: what counts today, requests, history, findings and the chart."""
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    today = timezone.localdate()
+    state = services.worker_states([enrolment], today)[0]
+    allocations = list(
+        Allocation.objects.filter(worker_id=enrolment.person_id)
+        .select_related("case", "requested_by", "decided_by", "ended_by")
+        .order_by("-start_date", "-pk")
+    )
+    counting = {a.pk for a in state.allocations}
+    proposals = {p.allocation.pk: p for p in (proposal(state, a) for a in state.requests)}
+    history = charts.caseload_history(enrolment, allocations, today)
+    name = enrolment.person.full_name
+    try:
+        signoff = enrolment.visit_signoff  # loaded by worker_states
+    except VisitSignOff.DoesNotExist:
+        signoff = None
+    return render(
+        request,
+        "caseloads/worker.html",
+        {
+            "enrolment": enrolment,
+            "state": state,
+            "row": board_row(state),
+            "today": today,
+            "current": [a for a in allocations if a.pk in counting],
+            "upcoming": [
+                a for a in allocations if a.status == Status.APPROVED and a.start_date > today
+            ],
+            "waiting": [
+                (a, proposals.get(a.pk)) for a in allocations if a.status == Status.REQUESTED
+            ],
+            "past": [
+                a
+                for a in allocations
+                if a.pk not in counting and a.status in (Status.ENDED, Status.DECLINED)
+            ],
+            "history": history,
+            "chart_url": charts.as_data_url(
+                charts.chart_svg(history, title=f"{name}: children held and the cap band")
+            ),
+            "signoff": signoff,
+            "decides": bool(decides_for(request.user, state)),
+            "can_sign_off": signoff is None
+            and request.user.has_perm("caseloads.sign_off_visits", enrolment),
+            "signoff_form": VisitSignOffForm(),
+            "can_request": request.user.has_perm("caseloads.request_allocation"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_off_visits(request, pk):
+    """VISIT-SIGNOFF: the worker's PM records the date they may complete CP/CLA visits."""
+    enrolment = access.get_enrolment_for_user(request.user, pk)
+    if not request.user.has_perm("caseloads.sign_off_visits", enrolment):
+        # They may see the worker, so it is no secret: say no plainly.
+        raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    form = VisitSignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signoff = services.sign_off_visits(
+                enrolment=enrolment,
+                signed_by=access.person_of(request.user),
+                signed_on=form.cleaned_data["signed_on"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"VISIT-SIGNOFF recorded: {enrolment.person.full_name} may complete CP and "
+                f"CLA visits from {signoff.signed_on:%d/%m/%Y}.",
+            )
+            return redirect("caseloads:worker", pk=enrolment.pk)
+    return render(
+        request, "caseloads/signoff_form.html", {"enrolment": enrolment, "form": form}
+    )
+
+
+# --- Requests and decisions -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_allocation(request):
+    """A practice manager or group manager asks for a case to go to an NQSW or trainee."""
+    person = access.person_of(request.user)
+    if person is None or not request.user.has_perm("caseloads.request_allocation"):
+        raise Http404("No such page.")
+    initial = {"worker": request.GET.get("worker")} if request.GET.get("worker") else {}
+    form = AllocationRequestForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = form.request(requested_by=person)
+        except ValidationError as e:
+            # CaseloadRefused names each certain breach with its rule ID and numbers.
+            form.add_error(None, e)
+        else:
+            enrolment = form.cleaned_data["worker"]
+            pm = enrolment.practice_group.practice_manager
+            messages.success(
+                request,
+                f"Requested: {allocation.case.reference} for {enrolment.person.full_name}. "
+                f"It counts once {pm.full_name if pm else 'their practice manager'} "
+                "approves it (ALLOC-APPROVE).",
+            )
+            return redirect("caseloads:allocation", pk=allocation.pk)
+    return render(request, "caseloads/request_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def requests(request):
+    """Requests waiting for a decision: first those for the user to decide."""
+    today = timezone.localdate()
+    waiting = list(
+        Allocation.objects.visible_to(request.user)
+        .filter(status=Status.REQUESTED)
+        .select_related("case", "worker", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    workers = list({a.worker_id: a.worker for a in waiting}.values())
+    states = {s.person.pk: s for s in services.people_states(workers, today)}
+    mine, others = [], []
+    for allocation in waiting:
+        state = states[allocation.worker_id]
+        decides = decides_for(request.user, state)
+        if decides is None:
+            decides = services.can_decide(request.user, allocation)
+        (mine if decides else others).append(proposal(state, allocation))
+    return render(
+        request,
+        "caseloads/requests.html",
+        {
+            "mine": mine,
+            "others": others,
+            "today": today,
+            "can_request": request.user.has_perm("caseloads.request_allocation"),
+        },
+    )
+
+
+def _allocation_page(request, allocation, *, approve_form=None, decline_form=None,
+                     refused=None):
+    today = timezone.localdate()
+    preview = None
+    if allocation.status == Status.REQUESTED:
+        # The approval's own first check: the caseload on the later of today and the start.
+        on = max(today, allocation.start_date)
+        preview = proposal(services.people_states([allocation.worker], on)[0], allocation)
+    decides = request.user.has_perm("caseloads.decide_allocation", allocation)
+    return render(
+        request,
+        "caseloads/allocation.html",
+        {
+            "allocation": allocation,
+            "preview": preview,
+            "refused": refused,
+            "decides": decides,
+            "approve_form": approve_form or ApproveForm(),
+            "decline_form": decline_form or DeclineForm(),
+            "worker_url": _worker_url(request.user, allocation.worker),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def allocation(request, pk):
+    return _allocation_page(request, access.get_allocation_for_user(request.user, pk))
+
+
+def _decision(request, pk):
+    """The allocation and the deciding person, or 404 / 403."""
+    found = access.get_allocation_for_user(request.user, pk)
+    if not request.user.has_perm("caseloads.decide_allocation", found):
+        # They may see the allocation, so it is no secret: say no plainly.
+        raise PermissionDenied(
+            "ALLOC-APPROVE: only the academy practice manager of the worker's team, or an "
+            "administrator, decides."
+        )
+    return found, access.person_of(request.user)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    found, person = _decision(request, pk)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            approved = services.approve_allocation(
+                allocation=found, decided_by=person, reason=form.note_for(found)
+            )
+        except services.CaseloadRefused as refusal:
+            # The request stays waiting; the page names each rule and its numbers.
+            return _allocation_page(request, found, approve_form=form, refused=refusal.findings)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"Approved: {approved.case.reference} is on {approved.worker.full_name}'s "
+                f"caseload from {approved.start_date:%d/%m/%Y}.",
+            )
+            return redirect("caseloads:requests")
+    return _allocation_page(request, found, approve_form=form)
+
+
+@login_required
+@require_POST
+def decline(request, pk):
+    found, person = _decision(request, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            declined = services.decline_allocation(
+                allocation=found, decided_by=person, reason=form.note_for(found)
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"Declined: {declined.case.reference} for {declined.worker.full_name}. "
+                "The request stays on record.",
+            )
+            return redirect("caseloads:requests")
+    return _allocation_page(request, found, decline_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_allocation(request, pk):
+    """Record a closure or transfer: the allocation stays on record as ended."""
+    found = access.get_allocation_for_user(request.user, pk)
+    if not request.user.has_perm("caseloads.end_allocation", found):
+        raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = services.end_allocation(
+                allocation=found,
+                ended_by=access.person_of(request.user),
+                end_date=form.cleaned_data["end_date"],
+                end_reason=form.end_reason(),
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"Ended: {ended.case.reference} leaves {ended.worker.full_name}'s caseload "
+                f"after {ended.end_date:%d/%m/%Y}.",
+            )
+            url = _worker_url(request.user, ended.worker)
+            return redirect(url or reverse("caseloads:allocation", args=[ended.pk]))
+    return render(request, "caseloads/end_form.html", {"allocation": found, "form": form})
+
+
+# --- The caseload audit ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    as_of: date
+    rows: int
+    people: int
+    findings: list[audit.AuditFinding]  # those about people the user may see
+    hidden: int  # findings about people outside the user's teams
+
+    @property
+    def breaches(self) -> int:
+        return sum(1 for f in self.findings if f.finding.severity == rules.BREACH)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.breaches
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_upload(request):
+    """The caseload report checked against the rules (caseloads.audit, the same code as
+    `manage.py caseload_audit`). Reads the database, changes nothing."""
+    if not request.user.has_perm("caseloads.audit_caseloads"):
+        raise Http404("No such page.")
+    form = AuditForm(request.POST or None, request.FILES or None)
+    report = problems = None
+    if request.method == "POST" and form.is_valid():
+        as_of = form.cleaned_data["as_of"]
+        try:
+            rows = form.rows()
+            found = audit.audit(rows, as_of)
+        except audit.AuditInputError as error:
+            problems = error.problems
+        else:
+            staff_ids = {row.staff_id for row in rows}
+            # The report covers whole services: show findings only about people the user
+            # may see, and say how many others there were.
+            visible = set(
+                Person.objects.filter(access.person_filter(request.user))
+                .filter(staff_id__in=staff_ids)
+                .values_list("staff_id", flat=True)
+            )
+            shown = [f for f in found if f.staff_id in visible]
+            report = AuditReport(as_of, len(rows), len(staff_ids), shown, len(found) - len(shown))
+    return render(
+        request,
+        "caseloads/audit.html",
+        {"form": form, "report": report, "problems": problems, "columns": audit.COLUMNS},
+    )
