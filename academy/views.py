@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from academy import access
 from academy.models import Person
+from caseloads.views import requests_waiting_for
 from cohorts.models import Cohort, Enrolment
 
 # A home page lists at most this many people; the enrolment list pages through the rest.
@@ -38,5 +39,8 @@ def home(request):
 
     listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
     ctx["enrolments"], ctx["more"] = listed[:HOME_LIMIT], len(listed) > HOME_LIMIT
-    ctx["led_groups"] = person.led_groups.select_related("office", "service")
+    ctx["led_groups"] = list(person.led_groups.select_related("office", "service"))
+    if ctx["led_groups"]:
+        # ALLOC-APPROVE: the academy PM's queue of allocation requests.
+        ctx["waiting_requests"] = requests_waiting_for(request.user).count()
     return render(request, "academy/home_staff.html", ctx)

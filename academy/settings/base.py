@@ -157,9 +157,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-DATE_FORMAT = "j M Y"
-SHORT_DATE_FORMAT = "d/m/Y"
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# The locale's formats, with ISO first for form inputs (academy/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["academy.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import sync_playwright
 
 from academy.models import Person
@@ -134,13 +134,26 @@ def sign_in(page, username, password=DEMO_PASSWORD):
     page.wait_for_load_state("load")
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot():
+    """The seeded demo as serialized rows, built by the first test that needs it."""
+    return {}
+
+
 @pytest.fixture
-def demo_users(transactional_db, django_db_serialized_rollback):
+def demo_users(transactional_db, django_db_serialized_rollback, demo_snapshot):
     """The demo logins, in the live server's database.
 
-    Built by the real `seed_demo` command. Serialized rollback restores the rows the data
-    migrations seed (services, extension policy), which flushing after each transactional
-    test would otherwise remove.
+    Built by the real `seed_demo` command once per session, then restored from its
+    serialized rows before each later test: seeding every demo step takes far longer
+    than loading the rows back. Serialized rollback restores the rows the data
+    migrations seed (services, policies), which flushing after each transactional test
+    would otherwise remove.
     """
-    call_command("seed_demo", force=True, stdout=io.StringIO())
+    connection = connections[DEFAULT_DB_ALIAS]
+    if "rows" in demo_snapshot:
+        connection.creation.deserialize_db_from_string(demo_snapshot["rows"])
+    else:
+        call_command("seed_demo", force=True, stdout=io.StringIO())
+        demo_snapshot["rows"] = connection.creation.serialize_db_to_string()
     return {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)}
