@@ -13,26 +13,19 @@ extensions, and whether an observer was the NQSW's assessor from the enrolment's
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person
-from cohorts.models import Enrolment
-
-# A case-management reference, never a name (data minimisation). The same format as
-# caseloads' Case.reference. `\Z` rather than `$`: Python's `$` also matches before a
-# trailing newline; PostgreSQL and Django's SQLite REGEXP both read `\Z` as end of string.
-CASE_REFERENCE_PATTERN = r"^[A-Z0-9/-]{3,20}\Z"
-CASE_REFERENCE_MESSAGE = (
-    "A case reference is the case-management system's reference: 3 to 20 upper-case "
-    "letters, digits, '-' or '/'. Never a child's name."
+from academy.validators import (
+    CASE_REFERENCE_HELP,
+    CASE_REFERENCE_MESSAGE,
+    CASE_REFERENCE_PATTERN,
+    case_reference_validator,
 )
-case_reference_validator = RegexValidator(CASE_REFERENCE_PATTERN, CASE_REFERENCE_MESSAGE)
-CASE_REFERENCE_HELP = "The case-management reference only: no names, addresses or dates of birth."
-
+from cohorts.models import Enrolment
 
 # --- Frameworks as data ---------------------------------------------------------------------
 

@@ -14,16 +14,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person, Service
+from academy.validators import CASE_REFERENCE_MESSAGE, CASE_REFERENCE_PATTERN
 from caseloads import rules
 
-# A case-management reference, never a name (data minimisation). `\Z` rather than `$`
-# because Python's `$` also matches before a trailing newline; PostgreSQL's regular
-# expressions and Django's SQLite REGEXP (Python's `re`) both read `\Z` as end of string.
-REFERENCE_PATTERN = r"^[A-Z0-9/-]{3,20}\Z"
-REFERENCE_MESSAGE = (
-    "A case reference is the case-management system's reference: 3 to 20 upper-case "
-    "letters, digits, '-' or '/'. Never a child's name."
-)
+# The case reference format is shared with supervision and assessment.
+REFERENCE_PATTERN = CASE_REFERENCE_PATTERN
+REFERENCE_MESSAGE = CASE_REFERENCE_MESSAGE
 
 
 class Case(models.Model):

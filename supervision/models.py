@@ -13,15 +13,12 @@ from django.db.models import F, Prefetch, Q
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person
+from academy.validators import CASE_REFERENCE, CASE_REFERENCE_PATTERN  # noqa: F401
 from cohorts.models import Enrolment
 from supervision import schedule as sched
 
-# The same shape as a case reference in caseloads (REFERENCE_PATTERN there): references
-# only, never a child's name. `\Z`, not `$`: Python's `$` also matches before a trailing
-# newline, and PostgreSQL and Django's SQLite REGEXP both read `\Z` as end of string.
-CASE_REFERENCE_PATTERN = r"^[A-Z0-9/-]{3,20}\Z"
 # Stored as one space-separated, de-duplicated list, so the database can check every item.
-CASE_REFERENCES_PATTERN = r"^([A-Z0-9/-]{3,20}( [A-Z0-9/-]{3,20})*)?\Z"
+CASE_REFERENCES_PATTERN = rf"^({CASE_REFERENCE}( {CASE_REFERENCE})*)?\Z"
 CASE_REFERENCE_MESSAGE = (
     "Case references only: 3 to 20 upper-case letters, digits, '-' or '/' each, "
     "never a child's name."
