@@ -150,6 +150,10 @@ def portfolio(request, pk):
             "today": today,
             "can": can,
             "print": False,
+            # MOD-FORM: the moderation forms added to the portfolio after each panel.
+            "moderation_records": enrolment.moderation_records.filter(
+                status="ready"
+            ).select_related("submission__panel", "decision"),
         },
     )
 

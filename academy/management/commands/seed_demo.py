@@ -17,7 +17,7 @@ from academy import demo
 from cohorts.models import Cohort, Enrolment, Extension
 
 # Dotted paths of the later features' steps, run in this order after the academy's own.
-DEMO_STEPS: list[str] = ["caseloads.demo", "supervision.demo", "assessment.demo"]
+DEMO_STEPS: list[str] = ["caseloads.demo", "supervision.demo", "assessment.demo", "moderation.demo"]
 
 
 def count(number: int, noun: str) -> str:
