@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy import access
 from academy.models import Person
+from academy.spreadsheets import csv_cell
 from caseloads import audit, charts, filters, rules, services
 from caseloads.forms import (
     AllocationRequestForm,
@@ -159,14 +160,6 @@ def _worker_url(user, person: Person) -> str | None:
     return reverse("caseloads:worker", args=[enrolment.pk]) if enrolment else None
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection); numbers as they are."""
-    if isinstance(value, int):
-        return str(value)
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 # --- The allocation board -------------------------------------------------------------------
 
 
@@ -247,7 +240,7 @@ def board_csv(request):
         load = state.caseload
         writer.writerow(
             [
-                _csv_cell(value)
+                csv_cell(value)
                 for value in [
                     state.person.staff_id,
                     state.person.full_name,

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from academy import access
+from academy.spreadsheets import csv_cell
 from cohorts.models import Enrolment
 from supervision import cowork, feeds, services
 from supervision import schedule as sched
@@ -83,12 +84,6 @@ def overview(request):
     )
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def overview_csv(request):
     filterset, rows, today = overview_rows(request)
@@ -115,7 +110,7 @@ def overview_csv(request):
     for enrolment, plan in rows:
         writer.writerow(
             [
-                _csv_cell(value)
+                csv_cell(value)
                 for value in [
                     enrolment.person.staff_id,
                     enrolment.person.full_name,
