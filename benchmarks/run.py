@@ -49,9 +49,7 @@ def build(size):
     serial = iter(range(10**9))
 
     def people(role, count, service=None):
-        users = User.objects.bulk_create(
-            User(username=f"{tag}-{role}-{i}") for i in range(count)
-        )
+        users = User.objects.bulk_create(User(username=f"{tag}-{role}-{i}") for i in range(count))
         return Person.objects.bulk_create(
             Person(
                 user=user,
@@ -147,9 +145,7 @@ def main():
         for page, role, url in PAGES:
             results[(page, role, size)] = measure(client, who[role], url, args.repeat)
 
-    header = f"{'page':<16}{'role':<10}" + "".join(
-        f"{f'{s} ms':>12}{f'{s} q':>8}" for s in sizes
-    )
+    header = f"{'page':<16}{'role':<10}" + "".join(f"{f'{s} ms':>12}{f'{s} q':>8}" for s in sizes)
     print(header)
     print("-" * len(header))
     for page, role, _ in PAGES:

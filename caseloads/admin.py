@@ -35,7 +35,12 @@ class AllocationAdmin(SimpleHistoryAdmin):
     # Decisions go through caseloads.services, which checks the caps under a lock and
     # records who decided; the admin shows them but does not take them.
     readonly_fields = [
-        "status", "decided_by", "decided_at", "end_date", "ended_by", "end_reason",
+        "status",
+        "decided_by",
+        "decided_at",
+        "end_date",
+        "ended_by",
+        "end_reason",
     ]
 
     def has_delete_permission(self, request, obj=None):
@@ -46,8 +51,15 @@ class AllocationAdmin(SimpleHistoryAdmin):
 @admin.register(CapRule)
 class CapRuleAdmin(SimpleHistoryAdmin):
     list_display = [
-        "applies_to", "service", "month_from", "month_to", "minimum", "maximum", "unit",
-        "rule_id", "effective_from",
+        "applies_to",
+        "service",
+        "month_from",
+        "month_to",
+        "minimum",
+        "maximum",
+        "unit",
+        "rule_id",
+        "effective_from",
     ]
     list_filter = ["applies_to", "service", "unit", "effective_from"]
     search_fields = ["rule_id", "source"]

@@ -85,8 +85,10 @@ def read_snapshot(lines: Iterable[str]) -> list[SnapshotRow]:
     missing = [column for column in COLUMNS if column not in names]
     if missing:
         raise AuditInputError(
-            [InputProblem(1, column, "missing column (expected: " + ", ".join(COLUMNS) + ")")
-             for column in missing]
+            [
+                InputProblem(1, column, "missing column (expected: " + ", ".join(COLUMNS) + ")")
+                for column in missing
+            ]
         )
     where = {column: names.index(column) for column in COLUMNS}
     problems: list[InputProblem] = []
@@ -113,7 +115,8 @@ def read_snapshot(lines: Iterable[str]) -> list[SnapshotRow]:
             problem(
                 "case_type",
                 f"unknown case type {values['case_type']!r} (expected one of "
-                + ", ".join(CASE_TYPES) + ")",
+                + ", ".join(CASE_TYPES)
+                + ")",
             )
         children = values["children"]
         if not re.fullmatch(r"\d+", children) or not 1 <= int(children) <= 20:

@@ -86,8 +86,12 @@ def _month_ends(enrolment: Enrolment, today: date, first_start: date | None):
             if begins > today or begins > last_day:
                 break
             ends.append(
-                (str(month), min(first_day_of_month(start, month + 1, shifts) - timedelta(1),
-                                 today, last_day))
+                (
+                    str(month),
+                    min(
+                        first_day_of_month(start, month + 1, shifts) - timedelta(1), today, last_day
+                    ),
+                )
             )
         return "ASYE month", ends
     # Before the ASYE (a trainee's placement, or an NQSW not yet started): calendar months

@@ -115,24 +115,38 @@ class Planned:
         """What must be on record, in the form `_signature` reads back."""
         case = (self.reference, self.case_type, self.children, self.service.pk)
         found = [
-            (*case, self.worker.pk, self.role, self.start, self.status, self.end,
-             self.end_reason)
+            (*case, self.worker.pk, self.role, self.start, self.status, self.end, self.end_reason)
         ]
         if self.partner is not None:
             ends = self.end if self.partner_ends else None
             found.append(
-                (*case, self.partner.pk, self.partner_role, self.start,
-                 Status.ENDED if ends else Status.APPROVED, ends,
-                 self.end_reason if ends else "")
+                (
+                    *case,
+                    self.partner.pk,
+                    self.partner_role,
+                    self.start,
+                    Status.ENDED if ends else Status.APPROVED,
+                    ends,
+                    self.end_reason if ends else "",
+                )
             )
         return found
 
 
 def _signature(allocation: Allocation) -> tuple:
     case = allocation.case
-    return (case.reference, case.case_type, case.children, case.service_id,
-            allocation.worker_id, allocation.role, allocation.start_date, allocation.status,
-            allocation.end_date, allocation.end_reason)
+    return (
+        case.reference,
+        case.case_type,
+        case.children,
+        case.service_id,
+        allocation.worker_id,
+        allocation.role,
+        allocation.start_date,
+        allocation.status,
+        allocation.end_date,
+        allocation.end_reason,
+    )
 
 
 def _weekday_on_or_after(day: date) -> date:
@@ -242,7 +256,9 @@ class Planner:
                     case_type = "S47"
                     if month == 5:
                         role, partner, partner_role = (
-                            Role.COWORKER, self.people["social_worker_cai"], Role.ALLOCATED
+                            Role.COWORKER,
+                            self.people["social_worker_cai"],
+                            Role.ALLOCATED,
                         )
                 elif asye and case_type in ("CP", "CLA") and month <= SOLE_CP_CLA_LAST_MONTH:
                     # SOLE-CP-CLA: an experienced worker on the case, in turn the team's
@@ -297,9 +313,11 @@ class Planner:
     def requests(self, plans: dict[int, WorkerPlan]) -> list[Planned]:
         """The one request waiting for pm.demo, and one of nqsw.demo's that was declined."""
         nqsw, gm = self.people["nqsw"], self.people["gm"]
-        enrolment = Enrolment.objects.current().select_related(
-            "practice_group__service", "practice_group__practice_manager"
-        ).get(person=nqsw)
+        enrolment = (
+            Enrolment.objects.current()
+            .select_related("practice_group__service", "practice_group__practice_manager")
+            .get(person=nqsw)
+        )
         plan = plans[enrolment.pk]
         pm = enrolment.practice_group.practice_manager
         held = [
@@ -431,8 +449,9 @@ def _record(cases: list[Planned]) -> int:
             case = _case(planned)
             partner = None
             if planned.partner is not None:
-                partner = _allocate(case, planned.partner, planned.partner_role, planned,
-                                    Status.APPROVED)
+                partner = _allocate(
+                    case, planned.partner, planned.partner_role, planned, Status.APPROVED
+                )
             status = Status.APPROVED if planned.status == Status.ENDED else planned.status
             mine = _allocate(case, planned.worker, planned.role, planned, status)
             made[planned.reference] = (mine, partner)
@@ -451,13 +470,14 @@ def _record(cases: list[Planned]) -> int:
 
 
 def _sync_signoffs(enrolments: list[Enrolment], today: date) -> None:
-    existing = {
-        s.enrolment_id: s for s in VisitSignOff.objects.filter(enrolment__in=enrolments)
-    }
+    existing = {s.enrolment_id: s for s in VisitSignOff.objects.filter(enrolment__in=enrolments)}
     for enrolment in enrolments:
         wanted = None
-        if (enrolment.kind == Enrolment.Kind.ASYE and enrolment.asye_start <= today
-                and enrolment.person.staff_id not in NOT_SIGNED_OFF):
+        if (
+            enrolment.kind == Enrolment.Kind.ASYE
+            and enrolment.asye_start <= today
+            and enrolment.person.staff_id not in NOT_SIGNED_OFF
+        ):
             wanted = _weekday_on_or_after(enrolment.asye_start + SIGN_OFF_AFTER)
             if wanted > today:
                 wanted = None
@@ -493,8 +513,7 @@ def build(*, today: date | None = None, people: dict[str, Person]) -> dict:
                 planned.status = Status.ENDED
 
     wanted = {
-        pk: sorted(sig for c in plan.cases for sig in c.allocations())
-        for pk, plan in plans.items()
+        pk: sorted(sig for c in plan.cases for sig in c.allocations()) for pk, plan in plans.items()
     }
     owner_of = {c.reference: pk for pk, plan in plans.items() for c in plan.cases}
     existing = defaultdict(list)
@@ -506,14 +525,9 @@ def build(*, today: date | None = None, people: dict[str, Person]) -> dict:
         (existing[owner] if owner is not None else stale).append(allocation)
     for enrolment in enrolments:
         # Allocations of the worker on cases of no plan belong to them too.
-        existing[enrolment.pk] += [
-            a for a in stale if a.worker_id == enrolment.person_id
-        ]
+        existing[enrolment.pk] += [a for a in stale if a.worker_id == enrolment.person_id]
     added = 0
-    out_of_date = [
-        pk for pk in plans
-        if sorted(_signature(a) for a in existing[pk]) != wanted[pk]
-    ]
+    out_of_date = [pk for pk in plans if sorted(_signature(a) for a in existing[pk]) != wanted[pk]]
     # Remove everything out of date first: a worker's plan may reuse a case reference that
     # another's stale rows still hold.
     references = set()

@@ -61,7 +61,14 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     case_type__in=[
-                        "CIN", "CP", "CLA", "S47", "EH", "COURT", "C&F_ASSESSMENT", "OTHER"
+                        "CIN",
+                        "CP",
+                        "CLA",
+                        "S47",
+                        "EH",
+                        "COURT",
+                        "C&F_ASSESSMENT",
+                        "OTHER",
                     ]
                 ),
                 name="%(app_label)s_%(class)s_case_type_valid",
@@ -249,8 +256,15 @@ class CapRule(models.Model):
         ordering = ["applies_to", "service__code", "month_from", "-effective_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(applies_to__in=["nqsw", "trainee", "chi_ma_first_semester",
-                                            "ou_unqualified", "aswp"]),
+                condition=Q(
+                    applies_to__in=[
+                        "nqsw",
+                        "trainee",
+                        "chi_ma_first_semester",
+                        "ou_unqualified",
+                        "aswp",
+                    ]
+                ),
                 name="%(app_label)s_%(class)s_applies_to_valid",
                 violation_error_message="Unknown group of workers.",
             ),
@@ -345,8 +359,9 @@ class RuleSetting(models.Model):
         ordering = ["name", "-effective_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(name__in=["cap_own_min_percent", "cap_own_max_percent",
-                                      "ou_unqualified_months"]),
+                condition=Q(
+                    name__in=["cap_own_min_percent", "cap_own_max_percent", "ou_unqualified_months"]
+                ),
                 name="%(app_label)s_%(class)s_name_valid",
                 violation_error_message="Unknown setting.",
             ),

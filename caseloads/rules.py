@@ -201,8 +201,9 @@ def caseload(holdings: Iterable[Holding]) -> Caseload:
     holdings = list(holdings)
     own = sum(h.children for h in holdings if h.role == ALLOCATED)
     total = sum(h.children for h in holdings)
-    return Caseload(children=total, cases=len(holdings), own_children=own,
-                    coworked_children=total - own)
+    return Caseload(
+        children=total, cases=len(holdings), own_children=own, coworked_children=total - own
+    )
 
 
 # --- Who the worker is on the date -----------------------------------------------------------
@@ -391,129 +392,182 @@ def evaluate(
         return f"{verb} {holding.case_type} case {holding.case_ref} as {_role(holding.role)}"
 
     def case_numbers(holding: Holding, **extra) -> dict:
-        return {"case_type": holding.case_type, "children": holding.children,
-                "role": holding.role, "asye_month": worker.asye_month, **extra}
+        return {
+            "case_type": holding.case_type,
+            "children": holding.children,
+            "role": holding.role,
+            "asye_month": worker.asye_month,
+            **extra,
+        }
 
     # CAP-MAX and CAP-MIN: against the tightest row that applies.
     row = binding_cap(worker, on, caps, holdings, settings)
     if row is not None:
         count = load.count(row.unit)
         if count > row.maximum:
-            findings.append(Finding(
-                "CAP-MAX", BREACH,
-                f"CAP-MAX: {worker.who} {holds} {count} {row.unit}; the cap for "
-                f"{describe_cap(row, worker)} is {row.maximum}.",
-                _cap_numbers(row, worker, load),
-            ))
-        short = [r for r in applicable_caps(worker, on, caps, settings)
-                 if load.count(r.unit) < r.minimum]
+            findings.append(
+                Finding(
+                    "CAP-MAX",
+                    BREACH,
+                    f"CAP-MAX: {worker.who} {holds} {count} {row.unit}; the cap for "
+                    f"{describe_cap(row, worker)} is {row.maximum}.",
+                    _cap_numbers(row, worker, load),
+                )
+            )
+        short = [
+            r for r in applicable_caps(worker, on, caps, settings) if load.count(r.unit) < r.minimum
+        ]
         if short:
             low = max(short, key=lambda r: r.minimum - load.count(r.unit))
-            findings.append(Finding(
-                "CAP-MIN", WARNING,
-                f"CAP-MIN: {worker.who} {holds} {load.count(low.unit)} {low.unit}; the band "
-                f"for {describe_cap(low, worker)} is {low.minimum}-{low.maximum}, so they may "
-                "not be getting enough experience.",
-                _cap_numbers(low, worker, load),
-            ))
+            findings.append(
+                Finding(
+                    "CAP-MIN",
+                    WARNING,
+                    f"CAP-MIN: {worker.who} {holds} {load.count(low.unit)} {low.unit}; the band "
+                    f"for {describe_cap(low, worker)} is {low.minimum}-{low.maximum}, so they may "
+                    "not be getting enough experience.",
+                    _cap_numbers(low, worker, load),
+                )
+            )
 
     month = nqsw_month(worker)
     in_asye = worker.phase == DURING
 
     # CAP-OWN: CA&I months 5-6, 7-8 of the 10 children on own cases.
-    if (in_asye and worker.service == CAP_OWN_SERVICE and month in CAP_OWN_MONTHS
-            and load.children > 0):
+    if (
+        in_asye
+        and worker.service == CAP_OWN_SERVICE
+        and month in CAP_OWN_MONTHS
+        and load.children > 0
+    ):
         lowest = load.children * settings.cap_own_min_percent // 100
         highest = -(-load.children * settings.cap_own_max_percent // 100)
         if not lowest <= load.own_children <= highest:
-            findings.append(Finding(
-                "CAP-OWN", WARNING,
-                f"CAP-OWN: {worker.who} {holds} {load.own_children} of {load.children} children "
-                f"on own cases; in CAI ASYE months 5-6 (now month {month}) the guidance expects "
-                f"{settings.cap_own_min_percent}-{settings.cap_own_max_percent}% on own cases "
-                f"(here {lowest}-{highest}), the rest co-worked.",
-                {"children": load.children, "own_children": load.own_children,
-                 "coworked_children": load.coworked_children, "expected_own_from": lowest,
-                 "expected_own_to": highest, "asye_month": month,
-                 "min_percent": settings.cap_own_min_percent,
-                 "max_percent": settings.cap_own_max_percent},
-            ))
+            findings.append(
+                Finding(
+                    "CAP-OWN",
+                    WARNING,
+                    f"CAP-OWN: {worker.who} {holds} {load.own_children} of {load.children} children "
+                    f"on own cases; in CAI ASYE months 5-6 (now month {month}) the guidance expects "
+                    f"{settings.cap_own_min_percent}-{settings.cap_own_max_percent}% on own cases "
+                    f"(here {lowest}-{highest}), the rest co-worked.",
+                    {
+                        "children": load.children,
+                        "own_children": load.own_children,
+                        "coworked_children": load.coworked_children,
+                        "expected_own_from": lowest,
+                        "expected_own_to": highest,
+                        "asye_month": month,
+                        "min_percent": settings.cap_own_min_percent,
+                        "max_percent": settings.cap_own_max_percent,
+                    },
+                )
+            )
 
     for holding in holdings:
         # SOLE-CP-CLA: months 1-6, an experienced registered social worker on every CP/CLA case.
-        if (month is not None and month <= SOLE_CP_CLA_LAST_MONTH
-                and holding.case_type in SOLE_CASE_TYPES
-                and not any(other.experienced for other in holding.others)):
-            findings.append(Finding(
-                "SOLE-CP-CLA", BREACH,
-                f"SOLE-CP-CLA: {worker.who} {on_case(holding)} with no experienced registered "
-                "social worker allocated or co-working; in ASYE months 1-6 (now month "
-                f"{month}) an NQSW may not have sole responsibility for a CP or CLA case.",
-                case_numbers(holding, experienced_colleagues=0),
-                holding.case_ref,
-            ))
+        if (
+            month is not None
+            and month <= SOLE_CP_CLA_LAST_MONTH
+            and holding.case_type in SOLE_CASE_TYPES
+            and not any(other.experienced for other in holding.others)
+        ):
+            findings.append(
+                Finding(
+                    "SOLE-CP-CLA",
+                    BREACH,
+                    f"SOLE-CP-CLA: {worker.who} {on_case(holding)} with no experienced registered "
+                    "social worker allocated or co-working; in ASYE months 1-6 (now month "
+                    f"{month}) an NQSW may not have sole responsibility for a CP or CLA case.",
+                    case_numbers(holding, experienced_colleagues=0),
+                    holding.case_ref,
+                )
+            )
 
         # VISIT-SIGNOFF: the PM's dated sign-off before an NQSW completes CP or CLA visits.
         signed = worker.visits_signed_off_on
-        if (month is not None and holding.case_type in VISIT_CASE_TYPES
-                and (signed is None or signed > on)):
-            findings.append(Finding(
-                "VISIT-SIGNOFF", WARNING,
-                f"VISIT-SIGNOFF: {worker.who} {on_case(holding)}, but their practice manager "
-                f"has not signed off their CP and CLA visits by {on.isoformat()}; until then "
-                "someone signed off must complete the visits.",
-                case_numbers(holding, signed_off_on=signed.isoformat() if signed else None),
-                holding.case_ref,
-            ))
+        if (
+            month is not None
+            and holding.case_type in VISIT_CASE_TYPES
+            and (signed is None or signed > on)
+        ):
+            findings.append(
+                Finding(
+                    "VISIT-SIGNOFF",
+                    WARNING,
+                    f"VISIT-SIGNOFF: {worker.who} {on_case(holding)}, but their practice manager "
+                    f"has not signed off their CP and CLA visits by {on.isoformat()}; until then "
+                    "someone signed off must complete the visits.",
+                    case_numbers(holding, signed_off_on=signed.isoformat() if signed else None),
+                    holding.case_ref,
+                )
+            )
 
         if holding.case_type == "S47":
             # S47-TRAINEE: nobody not yet in the ASYE is on an S47, in any role.
             if not_yet_in_asye(worker):
-                findings.append(Finding(
-                    "S47-TRAINEE", BREACH,
-                    f"S47-TRAINEE: {worker.who} {on_case(holding)}; a trainee, or anyone not "
-                    "yet in the ASYE, may not be on a section 47 enquiry in any role.",
-                    case_numbers(holding),
-                    holding.case_ref,
-                ))
+                findings.append(
+                    Finding(
+                        "S47-TRAINEE",
+                        BREACH,
+                        f"S47-TRAINEE: {worker.who} {on_case(holding)}; a trainee, or anyone not "
+                        "yet in the ASYE, may not be on a section 47 enquiry in any role.",
+                        case_numbers(holding),
+                        holding.case_ref,
+                    )
+                )
             # S47-EARLY: CA&I, none in months 1-4, co-work only in 5-7, lead from month 8.
             elif in_asye and worker.service == S47_EARLY_SERVICE:
                 if month < S47_COWORK_FROM_MONTH:
                     why = "in ASYE months 1-4 an NQSW in CAI is on no section 47 enquiry"
                 elif month < S47_LEAD_FROM_MONTH and holding.role == ALLOCATED:
-                    why = ("an NQSW in CAI may not lead (be allocated) a section 47 enquiry "
-                           "before ASYE month 8; in months 5-7 they may co-work one, "
-                           "supported by the academy's Grade 10/11 SW")
+                    why = (
+                        "an NQSW in CAI may not lead (be allocated) a section 47 enquiry "
+                        "before ASYE month 8; in months 5-7 they may co-work one, "
+                        "supported by the academy's Grade 10/11 SW"
+                    )
                 else:
                     why = None
                 if why:
-                    findings.append(Finding(
-                        "S47-EARLY", BREACH,
-                        f"S47-EARLY: {worker.who} {on_case(holding)} in ASYE month {month}; "
-                        f"{why}.",
-                        case_numbers(holding),
-                        holding.case_ref,
-                    ))
+                    findings.append(
+                        Finding(
+                            "S47-EARLY",
+                            BREACH,
+                            f"S47-EARLY: {worker.who} {on_case(holding)} in ASYE month {month}; "
+                            f"{why}.",
+                            case_numbers(holding),
+                            holding.case_ref,
+                        )
+                    )
 
         # G10-NO-OWN: in CA&I the academy's Grade 10/11 SW only co-works.
-        if (worker.role == ROLE_GRADE10 and worker.service == G10_NO_OWN_SERVICE
-                and holding.role == ALLOCATED):
-            findings.append(Finding(
-                "G10-NO-OWN", BREACH,
-                f"G10-NO-OWN: {worker.who} {on_case(holding)}; in CAI the academy's Grade "
-                "10/11 SW holds no cases of their own, only co-worked ones.",
-                case_numbers(holding),
-                holding.case_ref,
-            ))
+        if (
+            worker.role == ROLE_GRADE10
+            and worker.service == G10_NO_OWN_SERVICE
+            and holding.role == ALLOCATED
+        ):
+            findings.append(
+                Finding(
+                    "G10-NO-OWN",
+                    BREACH,
+                    f"G10-NO-OWN: {worker.who} {on_case(holding)}; in CAI the academy's Grade "
+                    "10/11 SW holds no cases of their own, only co-worked ones.",
+                    case_numbers(holding),
+                    holding.case_ref,
+                )
+            )
 
     # An NQSW the system cannot place in the ASYE: say so rather than pass them silently.
     if worker.role == ROLE_NQSW and worker.kind is None:
-        findings.append(Finding(
-            "MONTH-1", WARNING,
-            f"MONTH-1: {worker.who} is an NQSW with no current enrolment, so their ASYE month "
-            f"is unknown and no NQSW cap was checked ({holds} {load.children} children).",
-            {"children": load.children, "cases": load.cases},
-        ))
+        findings.append(
+            Finding(
+                "MONTH-1",
+                WARNING,
+                f"MONTH-1: {worker.who} is an NQSW with no current enrolment, so their ASYE month "
+                f"is unknown and no NQSW cap was checked ({holds} {load.children} children).",
+                {"children": load.children, "cases": load.cases},
+            )
+        )
     return findings
 
 
@@ -528,8 +582,9 @@ def evaluate_request(
 ) -> list[Finding]:
     """The findings the caseload WOULD have on `on` with `proposed` added ("would hold")."""
     kept = [h for h in holdings if h.case_ref != proposed.case_ref]
-    return evaluate(worker, on, caps, [*kept, proposed], settings=settings,
-                    proposed_ref=proposed.case_ref)
+    return evaluate(
+        worker, on, caps, [*kept, proposed], settings=settings, proposed_ref=proposed.case_ref
+    )
 
 
 def refusals(findings: Iterable[Finding], case_ref: str) -> list[Finding]:

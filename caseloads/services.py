@@ -52,8 +52,10 @@ def enrolments_for(person_ids: Iterable[int]) -> dict[int, Enrolment]:
         return {}
     found = (
         Enrolment.objects.filter(person_id__in=person_ids)
-        .filter(Q(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED])
-                | Q(status=Enrolment.Status.PASSED))
+        .filter(
+            Q(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED])
+            | Q(status=Enrolment.Status.PASSED)
+        )
         .select_related("person", "cohort", "practice_group__service", "visit_signoff")
         .prefetch_related("extensions")
         .order_by("person_id", "end_date")
@@ -171,8 +173,13 @@ class _Snapshot:
     queries: their counting allocations and waiting requests, everyone else on those cases
     (SOLE-CP-CLA asks who they are), the cap table and the thresholds in force."""
 
-    def __init__(self, people: list[Person], enrolments: dict[int, Enrolment], on: date,
-                 extra_case_ids: Iterable[int] = ()):
+    def __init__(
+        self,
+        people: list[Person],
+        enrolments: dict[int, Enrolment],
+        on: date,
+        extra_case_ids: Iterable[int] = (),
+    ):
         self.people, self.enrolments, self.on = people, enrolments, on
         ids = {person.pk for person in people}
         self.held = defaultdict(list)
@@ -187,13 +194,21 @@ class _Snapshot:
             .order_by("requested_at", "pk")
         ):
             self.waiting[allocation.worker_id].append(allocation)
-        case_ids = {a.case_id for group in (self.held, self.waiting) for found in group.values()
-                    for a in found} | set(extra_case_ids)
-        on_cases = list(
-            Allocation.objects.counting_on(on)
-            .filter(case_id__in=case_ids)
-            .select_related("worker__service", "worker__practice_group__service")
-        ) if case_ids else []
+        case_ids = {
+            a.case_id
+            for group in (self.held, self.waiting)
+            for found in group.values()
+            for a in found
+        } | set(extra_case_ids)
+        on_cases = (
+            list(
+                Allocation.objects.counting_on(on)
+                .filter(case_id__in=case_ids)
+                .select_related("worker__service", "worker__practice_group__service")
+            )
+            if case_ids
+            else []
+        )
         self.workers = {p.pk: worker_from(p, enrolments.get(p.pk), on) for p in people}
         colleague_enrolments = enrolments_for({a.worker_id for a in on_cases} - ids)
         self.on_case = defaultdict(list)
@@ -246,7 +261,11 @@ class _Snapshot:
 
     def findings_with(self, state: WorkerState, allocation: Allocation) -> list[rules.Finding]:
         return rules.evaluate_request(
-            state.worker, self.on, self.caps, state.holdings, self.holding(allocation),
+            state.worker,
+            self.on,
+            self.caps,
+            state.holdings,
+            self.holding(allocation),
             settings=self.settings,
         )
 

@@ -360,9 +360,7 @@ def sign_off_visits(request, pk):
                 f"CLA visits from {signoff.signed_on:%d/%m/%Y}.",
             )
             return redirect("caseloads:worker", pk=enrolment.pk)
-    return render(
-        request, "caseloads/signoff_form.html", {"enrolment": enrolment, "form": form}
-    )
+    return render(request, "caseloads/signoff_form.html", {"enrolment": enrolment, "form": form})
 
 
 # --- Requests and decisions -----------------------------------------------------------------
@@ -428,8 +426,7 @@ def requests(request):
     )
 
 
-def _allocation_page(request, allocation, *, approve_form=None, decline_form=None,
-                     refused=None):
+def _allocation_page(request, allocation, *, approve_form=None, decline_form=None, refused=None):
     today = timezone.localdate()
     preview = None
     if allocation.status == Status.REQUESTED:

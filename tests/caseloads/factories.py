@@ -120,8 +120,15 @@ def decider_for(worker: Person) -> Person:
     return administrator()
 
 
-def request(worker: Person, *, start: date, role: str = "allocated", case: Case | None = None,
-            by: Person | None = None, **case_fields) -> Allocation:
+def request(
+    worker: Person,
+    *,
+    start: date,
+    role: str = "allocated",
+    case: Case | None = None,
+    by: Person | None = None,
+    **case_fields,
+) -> Allocation:
     case = case or CaseFactory(**case_fields)
     return services.request_allocation(
         case=case,
@@ -132,8 +139,9 @@ def request(worker: Person, *, start: date, role: str = "allocated", case: Case 
     )
 
 
-def allocate(worker: Person, *, start: date, role: str = "allocated", case: Case | None = None,
-             **case_fields) -> Allocation:
+def allocate(
+    worker: Person, *, start: date, role: str = "allocated", case: Case | None = None, **case_fields
+) -> Allocation:
     """Request and approve an allocation through the services, as the worker's PM would."""
     allocation = request(worker, start=start, role=role, case=case, **case_fields)
     return services.approve_allocation(

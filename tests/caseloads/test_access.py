@@ -24,8 +24,9 @@ TODAY = date(2026, 11, 16)
 def today(monkeypatch):
     real = timezone.localdate
     monkeypatch.setattr(
-        timezone, "localdate", lambda value=None, timezone=None: TODAY if value is None
-        else real(value, timezone)
+        timezone,
+        "localdate",
+        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
     )
     return TODAY
 

@@ -43,11 +43,17 @@ def run(*argv):
 
 
 def test_no_breach_exits_0_and_warnings_are_allowed(academy, tmp_path):
-    path = snapshot(tmp_path, "\n".join([
-        "CLA-1,CLA,4,NQ-CLA,allocated",
-        "CLA-1,CLA,4,SW-1,coworker",
-        "CIN-1,CIN,3,NQ-CAI,allocated",
-    ]) + "\n")
+    path = snapshot(
+        tmp_path,
+        "\n".join(
+            [
+                "CLA-1,CLA,4,NQ-CLA,allocated",
+                "CLA-1,CLA,4,SW-1,coworker",
+                "CIN-1,CIN,3,NQ-CAI,allocated",
+            ]
+        )
+        + "\n",
+    )
     code, out, _ = run(path, "--as-of", AS_OF)
     assert code == 0
     # 4 children in CLA month 3 is under the band of 6-8, and no visit sign-off yet.
@@ -67,19 +73,27 @@ def test_no_breach_exits_0_and_warnings_are_allowed(academy, tmp_path):
 def test_a_clean_snapshot_has_no_findings(academy, tmp_path):
     path = snapshot(tmp_path, "C-1,CIN,10,NQ-CAI,allocated\nC-2,CP,3,SW-1,allocated\n")
     assert run(path, "--as-of", AS_OF, "--format", "json") == (
-        0, json.dumps({"as_of": AS_OF, "findings": []}, indent=2) + "\n", ""
+        0,
+        json.dumps({"as_of": AS_OF, "findings": []}, indent=2) + "\n",
+        "",
     )
     assert run(path, "--as-of", AS_OF) == (0, "", "")
 
 
 def test_breaches_exit_1_sorted_by_staff_id_then_rule(academy, tmp_path):
-    path = snapshot(tmp_path, "\n".join([
-        "CIN-9,CIN,9,NQ-CLA,allocated",  # CLA month 3: cap 8
-        "S47-1,S47,1,TR-CHI,coworker",  # a trainee on an S47
-        "S47-1,S47,1,SW-1,allocated",
-        "CIN-8,CIN,4,TR-CHI,allocated",  # Chichester first semester: cap 4
-        "CP-1,CP,2,NQ-CAI,allocated",  # sole on a CP case in month 3
-    ]) + "\n")
+    path = snapshot(
+        tmp_path,
+        "\n".join(
+            [
+                "CIN-9,CIN,9,NQ-CLA,allocated",  # CLA month 3: cap 8
+                "S47-1,S47,1,TR-CHI,coworker",  # a trainee on an S47
+                "S47-1,S47,1,SW-1,allocated",
+                "CIN-8,CIN,4,TR-CHI,allocated",  # Chichester first semester: cap 4
+                "CP-1,CP,2,NQ-CAI,allocated",  # sole on a CP case in month 3
+            ]
+        )
+        + "\n",
+    )
     code, out, message = run(path, "--as-of", AS_OF, "--format", "json")
     assert code == 1
     assert "breach" in message
@@ -109,11 +123,17 @@ def test_breaches_exit_1_sorted_by_staff_id_then_rule(academy, tmp_path):
 
 
 def test_coworkers_in_the_file_count_for_everyone(academy, tmp_path):
-    path = snapshot(tmp_path, "\n".join([
-        "CLA-1,CLA,5,NQ-CLA,coworker",
-        "CLA-1,CLA,5,SW-1,allocated",
-        "CLA-2,CLA,4,NQ-CLA,allocated",
-    ]) + "\n")
+    path = snapshot(
+        tmp_path,
+        "\n".join(
+            [
+                "CLA-1,CLA,5,NQ-CLA,coworker",
+                "CLA-1,CLA,5,SW-1,allocated",
+                "CLA-2,CLA,4,NQ-CLA,allocated",
+            ]
+        )
+        + "\n",
+    )
     code, out, _ = run(path, "--as-of", AS_OF, "--format", "json")
     findings = json.loads(out)["findings"]
     assert code == 1
@@ -126,8 +146,9 @@ def test_coworkers_in_the_file_count_for_everyone(academy, tmp_path):
 def test_people_without_an_enrolment_are_judged_by_role(academy, tmp_path):
     rows = [f"A-{n},CP,2,ASWP-1,allocated" for n in range(14)]
     rows += [f"S-{n},CIN,5,SW-1,allocated" for n in range(6)]
-    code, out, _ = run(snapshot(tmp_path, "\n".join(rows) + "\n"), "--as-of", AS_OF, "--format",
-                       "json")
+    code, out, _ = run(
+        snapshot(tmp_path, "\n".join(rows) + "\n"), "--as-of", AS_OF, "--format", "json"
+    )
     findings = json.loads(out)["findings"]
     assert code == 1
     assert [(x["staff_id"], x["rule"]) for x in findings] == [("ASWP-1", "CAP-MAX")]

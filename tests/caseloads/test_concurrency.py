@@ -27,7 +27,6 @@ THREADS = 10
 ON = date(2026, 10, 5)  # ASYE month 2: the CLA cap is 8 children
 
 
-
 def approve(allocation, pm):
     for _ in range(500):
         try:

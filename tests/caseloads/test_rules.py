@@ -134,8 +134,13 @@ def test_coworked_children_count_towards_the_cap():
 
 @pytest.mark.parametrize(
     ("service", "month", "low", "high"),
-    [("CLA", 1, 6, 8), ("CLA", 5, 8, 11), ("CLA", 10, 12, 15), ("CLA", 11, 15, 18),
-     ("FSP", 10, 18, 20)],
+    [
+        ("CLA", 1, 6, 8),
+        ("CLA", 5, 8, 11),
+        ("CLA", 10, 12, 15),
+        ("CLA", 11, 15, 18),
+        ("FSP", 10, 18, 20),
+    ],
 )
 def test_below_the_band_is_a_cap_min_warning(service, month, low, high):
     at_min = rules.evaluate(nqsw(service, month), ON, CAPS, cases(low))
@@ -203,8 +208,9 @@ def test_ou_trainee_before_the_asye_is_capped_as_unqualified():
 
 
 def test_ou_trainee_once_in_the_asye_follows_the_nqsw_rows():
-    worker = trainee("OU_BA", asye_start=date(2027, 1, 4), phase="during", asye_month=1,
-                     service="CLA")
+    worker = trainee(
+        "OU_BA", asye_start=date(2027, 1, 4), phase="during", asye_month=1, service="CLA"
+    )
     finding = only(rules.evaluate(worker, date(2027, 1, 10), CAPS, cases(9)), "CAP-MAX")
     assert "the cap for CLA in ASYE month 1 is 8" in finding.message
 

@@ -31,10 +31,32 @@ def rule_ids(findings) -> list[str]:
 
 def test_the_seeded_cap_table_is_the_rules_file_table():
     seeded = CapRule.objects.rows_in_force(date(2026, 9, 1))
-    assert sorted((r.applies_to, r.service or "", r.month_from, r.month_to, r.minimum,
-                   r.maximum, r.unit, r.rule_id, r.effective_from) for r in seeded) == sorted(
-        (r.applies_to, r.service or "", r.month_from, r.month_to, r.minimum, r.maximum,
-         r.unit, r.rule_id, r.effective_from) for r in f.cap_table()
+    assert sorted(
+        (
+            r.applies_to,
+            r.service or "",
+            r.month_from,
+            r.month_to,
+            r.minimum,
+            r.maximum,
+            r.unit,
+            r.rule_id,
+            r.effective_from,
+        )
+        for r in seeded
+    ) == sorted(
+        (
+            r.applies_to,
+            r.service or "",
+            r.month_from,
+            r.month_to,
+            r.minimum,
+            r.maximum,
+            r.unit,
+            r.rule_id,
+            r.effective_from,
+        )
+        for r in f.cap_table()
     )
     assert all(row.source for row in seeded)
     chichester = CapRule.objects.get(applies_to="chi_ma_first_semester")
@@ -67,8 +89,9 @@ def test_a_case_reference_is_never_a_name(reference):
 @pytest.mark.parametrize("reference", ["Jane Smith", "cr-1001", "AB"])
 def test_the_database_refuses_a_bad_reference(reference):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Case.objects.create(reference=reference, case_type="CIN", children=1,
-                            service=base.service("CAI"))
+        Case.objects.create(
+            reference=reference, case_type="CIN", children=1, service=base.service("CAI")
+        )
 
 
 @pytest.mark.parametrize(("children", "allowed"), [(0, False), (1, True), (20, True), (21, False)])
@@ -80,8 +103,9 @@ def test_children_between_1_and_20(children, allowed):
     with pytest.raises(ValidationError):
         case.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Case.objects.create(reference="CR-9", case_type="CIN", children=children,
-                            service=base.service("CAI"))
+        Case.objects.create(
+            reference="CR-9", case_type="CIN", children=children, service=base.service("CAI")
+        )
 
 
 def test_case_types_include_the_assessment():
@@ -267,12 +291,15 @@ def test_aswp_cap_is_thirteen_cases():
 # --- Who may hold what ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "with_experienced", "refused"), [
-    (date(2027, 2, 10), False, True),  # month 6
-    (date(2027, 2, 10), True, False),
-    (date(2027, 3, 10), False, False),  # month 7
-    (date(2027, 3, 10), True, False),
-])
+@pytest.mark.parametrize(
+    ("start", "with_experienced", "refused"),
+    [
+        (date(2027, 2, 10), False, True),  # month 6
+        (date(2027, 2, 10), True, False),
+        (date(2027, 3, 10), False, False),  # month 7
+        (date(2027, 3, 10), True, False),
+    ],
+)
 def test_sole_cp_cla(start, with_experienced, refused):
     worker = f.nqsw("FSP").person
     case = f.CaseFactory(case_type="CP", children=2, service=base.service("FSP"))
@@ -346,16 +373,15 @@ def test_visit_signoff():
     worker = enrolment.person
     pm = enrolment.practice_group.practice_manager
     on = date(2027, 4, 1)
-    f.allocate(worker, start=date(2027, 3, 1), case_type="CP", children=2,
-               service=base.service("FSP"))
+    f.allocate(
+        worker, start=date(2027, 3, 1), case_type="CP", children=2, service=base.service("FSP")
+    )
     assert rule_ids(services.worker_state(worker, on).warnings) == ["VISIT-SIGNOFF"]
     with pytest.raises(PermissionDenied):
         services.sign_off_visits(enrolment=enrolment, signed_by=enrolment.assessor, signed_on=on)
     services.sign_off_visits(enrolment=enrolment, signed_by=pm, signed_on=on)
     assert services.worker_state(worker, on).findings == []
-    assert rule_ids(services.worker_state(worker, date(2027, 3, 31)).warnings) == [
-        "VISIT-SIGNOFF"
-    ]
+    assert rule_ids(services.worker_state(worker, date(2027, 3, 31)).warnings) == ["VISIT-SIGNOFF"]
     with pytest.raises(ValidationError, match="already signed off"):
         services.sign_off_visits(enrolment=enrolment, signed_by=pm, signed_on=on)
     assert VisitSignOff.history.get().history_user == pm.user
@@ -400,7 +426,9 @@ def test_decisions_and_endings_are_recorded_never_deleted():
     assert not Allocation.objects.counting_on(date(2026, 11, 1)).filter(pk=allocation.pk).exists()
     assert not Allocation.objects.live().filter(pk=allocation.pk).exists()
     assert [h.status for h in allocation.history.order_by("history_date")] == [
-        "requested", "approved", "ended"
+        "requested",
+        "approved",
+        "ended",
     ]
     with pytest.raises(ValidationError, match="Only an approved allocation"):
         services.end_allocation(
@@ -420,8 +448,13 @@ def test_an_approved_allocation_is_not_approved_twice():
 def test_visible_to(people):
     on = date(2026, 10, 1)
     mine = f.allocate(people["nqsw"], start=on)
-    theirs = f.allocate(people["other_nqsw"], start=on, service=base.service("CLA"),
-                        role="coworker", case=f.CaseFactory(service=base.service("CLA")))
+    theirs = f.allocate(
+        people["other_nqsw"],
+        start=on,
+        service=base.service("CLA"),
+        role="coworker",
+        case=f.CaseFactory(service=base.service("CLA")),
+    )
     own = f.allocate(people["grade10"], start=on, role="coworker")
 
     def visible(who):
@@ -442,8 +475,14 @@ def test_a_later_cap_row_changes_the_result_from_that_date_only():
     f.allocate(worker, start=date(2026, 10, 1), children=8)
     old = CapRule.objects.get(applies_to="nqsw", service__code="CLA", month_from=1)
     CapRule.objects.create(
-        applies_to="nqsw", service=old.service, month_from=1, month_to=4, minimum=6,
-        maximum=9, unit="children", source="Raised by the academy.",
+        applies_to="nqsw",
+        service=old.service,
+        month_from=1,
+        month_to=4,
+        minimum=6,
+        maximum=9,
+        unit="children",
+        source="Raised by the academy.",
         effective_from=date(2026, 11, 1),
     )
     with pytest.raises(ValidationError, match="is 8"):
@@ -505,8 +544,9 @@ def test_admin_pages_for_every_model(client):
     client.force_login(superuser)
     allocation = f.allocate(f.nqsw().person, start=date(2026, 10, 1))
     enrolment = Enrolment.objects.get(person=allocation.worker)
-    services.sign_off_visits(enrolment=enrolment, signed_by=f.administrator(),
-                             signed_on=date(2026, 10, 1))
+    services.sign_off_visits(
+        enrolment=enrolment, signed_by=f.administrator(), signed_on=date(2026, 10, 1)
+    )
     rows = {
         "case": allocation.case,
         "allocation": allocation,
@@ -527,8 +567,9 @@ def test_admin_pages_for_every_model(client):
 
 def test_someone_who_passed_the_asye_is_the_experienced_worker():
     """Judged by their passed enrolment even though their job role still says NQSW."""
-    passed = f.nqsw("CLA", start=date(2025, 9, 1), status=Enrolment.Status.PASSED,
-                    end_date=date(2026, 8, 31)).person
+    passed = f.nqsw(
+        "CLA", start=date(2025, 9, 1), status=Enrolment.Status.PASSED, end_date=date(2026, 8, 31)
+    ).person
     assert passed.role == Person.Role.NQSW
     case = f.CaseFactory(case_type="CLA", children=1, service=base.service("CLA"))
     on = date(2026, 10, 1)

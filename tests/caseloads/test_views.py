@@ -32,8 +32,9 @@ OCTOBER = date(2026, 10, 1)
 def today(monkeypatch):
     real = timezone.localdate
     monkeypatch.setattr(
-        timezone, "localdate", lambda value=None, timezone=None: TODAY if value is None
-        else real(value, timezone)
+        timezone,
+        "localdate",
+        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
     )
     return TODAY
 
@@ -134,7 +135,7 @@ def test_decline_needs_a_reason_and_stays_on_record(client, enrolment, people):
     assert waiting.status == "declined"
     assert waiting.reason.endswith("Declined: Needs an experienced worker.")
     page = text(client.get(reverse("caseloads:worker", args=[enrolment.pk])))
-    past = page[page.index("Past allocations"):]
+    past = page[page.index("Past allocations") :]
     assert waiting.case.reference in past and "Needs an experienced worker." in past
 
 
@@ -201,9 +202,11 @@ def test_a_live_allocation_on_the_case_is_refused(client, people, enrolment):
 
 
 def test_the_form_preselects_the_worker_from_their_page(client, people, enrolment):
-    page = text(login(client, people["pm"]).get(
-        reverse("caseloads:request_allocation") + f"?worker={enrolment.pk}"
-    ))
+    page = text(
+        login(client, people["pm"]).get(
+            reverse("caseloads:request_allocation") + f"?worker={enrolment.pk}"
+        )
+    )
     assert re.search(rf'<option value="{enrolment.pk}" selected>', page)
 
 
@@ -223,7 +226,7 @@ def test_an_ending_is_recorded_not_deleted(client, people, enrolment):
     assert held.ended_by == people["pm"]
     assert held.end_reason == "Transfer: To the CIN team."
     page = text(client.get(response.url))
-    assert "Transfer: To the CIN team." in page[page.index("Past allocations"):]
+    assert "Transfer: To the CIN team." in page[page.index("Past allocations") :]
 
 
 def test_an_ending_before_the_start_is_refused(client, people):
@@ -264,22 +267,24 @@ def test_the_worker_page_shows_the_caseload_month_by_month(client, people, enrol
     f.allocate(people["nqsw"], start=OCTOBER, children=3)
     early = f.allocate(people["nqsw"], start=date(2026, 9, 7), children=2)
     services.end_allocation(
-        allocation=early, ended_by=people["pm"], end_date=date(2026, 10, 20),
+        allocation=early,
+        ended_by=people["pm"],
+        end_date=date(2026, 10, 20),
         end_reason="Closure: assessment completed",
     )
     waiting = f.request(people["nqsw"], start=TODAY, children=4)
     page = text(login(client, people["nqsw"]).get(reverse("caseloads:worker", args=[enrolment.pk])))
 
-    current = page[page.index("Current allocations"):page.index("Requests waiting for")]
+    current = page[page.index("Current allocations") : page.index("Requests waiting for")]
     assert "3 children" not in current and ">3<" in current
-    assert waiting.case.reference in page[page.index("Requests waiting for"):]
+    assert waiting.case.reference in page[page.index("Requests waiting for") :]
     assert "would hold <strong>7 children</strong>" in page
-    assert "Closure: assessment completed" in page[page.index("Past allocations"):]
+    assert "Closure: assessment completed" in page[page.index("Past allocations") :]
 
     svg = chart_svg(page)
     assert svg.startswith("<svg") and "<script" not in svg and "<?xml" not in svg
     assert "Children held" in svg and "Cap (maximum)" in svg
-    table = page[page.index("Children held each ASYE month"):]
+    table = page[page.index("Children held each ASYE month") :]
     rows = re.findall(r'<th scope="row">(\d+)</th>\s*<td>([^<]+)</td>\s*<td>(\d+)</td>', table)
     assert [(month, held) for month, _, held in rows] == [("1", "2"), ("2", "3"), ("3", "3")]
     assert "0–10" in table and "(CAI in ASYE month 3)" in table
@@ -314,22 +319,50 @@ def board_csv(client, **params):
 
 def test_the_csv_has_its_columns_and_the_numbers(client, people, board):
     header, rows = board_csv(login(client, people["pm"]))
-    assert header == BOARD_COLUMNS == [
-        "staff_id", "name", "kind", "service", "office", "practice_group", "stage",
-        "asye_month", "children", "cases", "own_children", "coworked_children", "cap_row",
-        "cap_minimum", "cap_maximum", "cap_unit", "headroom", "breaches", "warnings",
-        "requests_waiting",
-    ]
+    assert (
+        header
+        == BOARD_COLUMNS
+        == [
+            "staff_id",
+            "name",
+            "kind",
+            "service",
+            "office",
+            "practice_group",
+            "stage",
+            "asye_month",
+            "children",
+            "cases",
+            "own_children",
+            "coworked_children",
+            "cap_row",
+            "cap_minimum",
+            "cap_maximum",
+            "cap_unit",
+            "headroom",
+            "breaches",
+            "warnings",
+            "requests_waiting",
+        ]
+    )
     nqsw = rows[people["nqsw"].staff_id]
     assert nqsw["name"] == people["nqsw"].full_name
     assert (nqsw["kind"], nqsw["service"], nqsw["stage"], nqsw["asye_month"]) == (
-        "asye", "CAI", "asye_1_4", "3"
+        "asye",
+        "CAI",
+        "asye_1_4",
+        "3",
     )
     assert (nqsw["children"], nqsw["cap_minimum"], nqsw["cap_maximum"], nqsw["headroom"]) == (
-        "3", "0", "10", "7"
+        "3",
+        "0",
+        "10",
+        "7",
     )
     assert (nqsw["cap_row"], nqsw["requests_waiting"], nqsw["breaches"]) == (
-        "CAI in ASYE month 3", "1", ""
+        "CAI in ASYE month 3",
+        "1",
+        "",
     )
     trainee = rows[board.person.staff_id]
     assert (trainee["stage"], trainee["cap_maximum"]) == ("trainee", "4")
@@ -361,8 +394,15 @@ def test_the_board_and_its_csv_filter_alike(client, people, board, params, expec
 
 def test_a_lowered_cap_shows_as_over_cap(client, people, board, enrolment):
     CapRule.objects.create(
-        applies_to="nqsw", service=base.service("CAI"), month_from=1, month_to=4, minimum=0,
-        maximum=2, unit="children", source="Lowered for a test.", effective_from=date(2026, 11, 1),
+        applies_to="nqsw",
+        service=base.service("CAI"),
+        month_from=1,
+        month_to=4,
+        minimum=0,
+        maximum=2,
+        unit="children",
+        source="Lowered for a test.",
+        effective_from=date(2026, 11, 1),
     )
     login(client, people["pm"])
     _, rows = board_csv(client, attention="over_cap")
@@ -404,8 +444,11 @@ def upload(client, body: str, as_of="2026-11-16"):
 
 def unchanged():
     return (
-        Allocation.objects.count(), Case.objects.count(), Allocation.history.count(),
-        Case.history.count(), VisitSignOff.objects.count(),
+        Allocation.objects.count(),
+        Case.objects.count(),
+        Allocation.history.count(),
+        Case.history.count(),
+        VisitSignOff.objects.count(),
     )
 
 
@@ -445,10 +488,12 @@ def test_findings_about_staff_outside_the_users_teams_are_not_shown(client, peop
 
 def test_bad_input_shows_each_row_and_column(client, people):
     nqsw = people["nqsw"].staff_id
-    page = text(upload(
-        login(client, people["pm"]),
-        f"C-1,CIN,0,{nqsw},allocated\nC-2,PIZZA,1,{nqsw},lead\nC-3,CIN,1,NOBODY,allocated\n",
-    ))
+    page = text(
+        upload(
+            login(client, people["pm"]),
+            f"C-1,CIN,0,{nqsw},allocated\nC-2,PIZZA,1,{nqsw},lead\nC-3,CIN,1,NOBODY,allocated\n",
+        )
+    )
     assert "The report could not be checked" in page
     assert "Row 2, column children" in page
     assert "Row 3, column case_type" in page and "Row 3, column role" in page
@@ -490,9 +535,7 @@ def add_workers(group, experienced, count):
         f.allocate(f.trainee(practice_group=group).person, start=OCTOBER, children=1)
 
 
-def test_the_board_costs_the_same_with_ten_times_the_workers(
-    client, django_assert_max_num_queries
-):
+def test_the_board_costs_the_same_with_ten_times_the_workers(client, django_assert_max_num_queries):
     group = f.group("CAI")
     experienced = f.staff(service="CAI")
     add_workers(group, experienced, 2)

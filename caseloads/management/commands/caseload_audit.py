@@ -24,15 +24,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The snapshot CSV, one row per worker on a case.")
         parser.add_argument("--as-of", dest="as_of", help="The audit date, YYYY-MM-DD.")
-        parser.add_argument("--format", dest="output_format", default="text",
-                            help="text (default) or json.")
+        parser.add_argument(
+            "--format", dest="output_format", default="text", help="text (default) or json."
+        )
 
     def handle(self, *args, file, as_of=None, output_format="text", **options):
         # Checked here rather than by argparse so that bad input exits 2 however the
         # command is called.
         if output_format not in ("text", "json"):
-            raise CommandError(f"--format must be text or json, not {output_format!r}.",
-                               returncode=BAD_INPUT)
+            raise CommandError(
+                f"--format must be text or json, not {output_format!r}.", returncode=BAD_INPUT
+            )
         try:
             on = parse_as_of(as_of)
         except ValueError as error:
@@ -41,8 +43,9 @@ class Command(BaseCommand):
             with open(file, encoding="utf-8-sig", newline="") as lines:
                 findings = audit(read_snapshot(lines), on)
         except OSError as error:
-            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=BAD_INPUT) \
-                from None
+            raise CommandError(
+                f"cannot read {file}: {error.strerror}", returncode=BAD_INPUT
+            ) from None
         except UnicodeDecodeError:
             raise CommandError(f"{file} is not UTF-8 text.", returncode=BAD_INPUT) from None
         except AuditInputError as error:
