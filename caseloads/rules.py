@@ -447,8 +447,9 @@ def evaluate(
                 Finding(
                     "CAP-OWN",
                     WARNING,
-                    f"CAP-OWN: {worker.who} {holds} {load.own_children} of {load.children} children "
-                    f"on own cases; in CAI ASYE months 5-6 (now month {month}) the guidance expects "
+                    f"CAP-OWN: {worker.who} {holds} {load.own_children} of {load.children} "
+                    f"children on own cases; in CAI ASYE months 5-6 (now month {month}) the "
+                    "guidance expects "
                     f"{settings.cap_own_min_percent}-{settings.cap_own_max_percent}% on own cases "
                     f"(here {lowest}-{highest}), the rest co-worked.",
                     {
