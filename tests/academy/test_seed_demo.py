@@ -16,6 +16,7 @@ from academy import demo
 from academy.management.commands import seed_demo
 from academy.models import Office, Person, PracticeGroup, Service
 from cohorts.models import Cohort, Enrolment, Extension
+from tests.database import shared_rows
 
 User = get_user_model()
 
@@ -57,20 +58,24 @@ def current(person):
     return person.enrolments.current().select_related("practice_group", "cohort").get()
 
 
-@pytest.fixture
-def people(db):
+# Each demo is built once for the class of tests that reads it (tests/database.py).
+@pytest.fixture(scope="class")
+def people(django_db_setup, django_db_blocker):
     """The demo built for the real today, as the home pages see it."""
-    return demo.build()
+    with shared_rows(django_db_blocker):
+        yield demo.build()
 
 
-@pytest.fixture
-def autumn(db):
-    return demo.build(AUTUMN)
+@pytest.fixture(scope="class")
+def autumn(django_db_setup, django_db_blocker):
+    with shared_rows(django_db_blocker):
+        yield demo.build(AUTUMN)
 
 
-@pytest.fixture
-def spring(db):
-    return demo.build(SPRING)
+@pytest.fixture(scope="class")
+def spring(django_db_setup, django_db_blocker):
+    with shared_rows(django_db_blocker):
+        yield demo.build(SPRING)
 
 
 # --- The command ---------------------------------------------------------------------------
@@ -83,7 +88,10 @@ def test_refuses_with_debug_off(db, settings):
     assert not Person.objects.exists()
 
 
-def test_runs_with_force_and_prints_the_logins(db, settings):
+def test_runs_with_force_prints_the_logins_and_again_with_debug_on_changes_nothing(db, settings):
+    """Three tests merged (issue 16): each full seed takes a minute. Run with --force and
+    DEBUG off it prints the logins; run again with DEBUG on (no --force needed) it changes
+    no rows and writes no history."""
     settings.DEBUG = False
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
@@ -92,21 +100,13 @@ def test_runs_with_force_and_prints_the_logins(db, settings):
     for username in DEMO_LOGINS:
         assert username in printed
     assert "September" in printed and "January" in printed
-
-
-def test_runs_with_debug_on(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
-    assert User.objects.filter(username__in=DEMO_LOGINS).count() == len(DEMO_LOGINS)
-
-
-def test_running_twice_changes_no_rows_and_writes_no_history(db):
-    call_command("seed_demo", "--force", stdout=StringIO())
     before = row_counts()
     history = (Person.history.count(), Enrolment.history.count(), Extension.history.count())
 
-    call_command("seed_demo", "--force", stdout=StringIO())
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
 
+    assert User.objects.filter(username__in=DEMO_LOGINS).count() == len(DEMO_LOGINS)
     assert row_counts() == before
     assert (Person.history.count(), Enrolment.history.count(), Extension.history.count()) == (
         history
@@ -130,28 +130,81 @@ def test_later_feature_steps_get_today_and_the_people(db, monkeypatch):
 # --- The demo logins and their home pages ---------------------------------------------------
 
 
-@pytest.mark.parametrize("username", DEMO_LOGINS)
-def test_demo_login_authenticates_with_the_shared_password(people, username):
-    user = authenticate(
-        request=RequestFactory().post("/"), username=username, password=demo.DEMO_PASSWORD
-    )
-    assert user is not None and user.username == username
-    assert user.person.email.endswith("@demo.asye.invalid")
+@pytest.mark.django_db
+class TestTodaysDemo:
+    """The demo for the real today, built once for these tests."""
 
+    @pytest.mark.parametrize("username", DEMO_LOGINS)
+    def test_demo_login_authenticates_with_the_shared_password(self, people, username):
+        user = authenticate(
+            request=RequestFactory().post("/"), username=username, password=demo.DEMO_PASSWORD
+        )
+        assert user is not None and user.username == username
+        assert user.person.email.endswith("@demo.asye.invalid")
 
-def test_other_demo_people_cannot_sign_in(people):
-    others = User.objects.exclude(username__in=DEMO_LOGINS)
-    assert others.count() > 40
-    assert not any(user.has_usable_password() for user in others)
-    assert not others.filter(is_staff=True).exists()
+    def test_other_demo_people_cannot_sign_in(self, people):
+        others = User.objects.exclude(username__in=DEMO_LOGINS)
+        assert others.count() > 40
+        assert not any(user.has_usable_password() for user in others)
+        assert not others.filter(is_staff=True).exists()
 
+    def test_only_admin_demo_reaches_the_django_admin(self, people, client):
+        admin = User.objects.get(username="admin.demo")
+        assert admin.is_staff and admin.is_superuser and admin.person.role == Person.Role.ADMIN
+        assert User.objects.filter(is_superuser=True, username__endswith=".demo").count() == 1
+        client.force_login(admin)
+        assert client.get("/admin/").status_code == 200
 
-def test_only_admin_demo_reaches_the_django_admin(people, client):
-    admin = User.objects.get(username="admin.demo")
-    assert admin.is_staff and admin.is_superuser and admin.person.role == Person.Role.ADMIN
-    assert User.objects.filter(is_superuser=True, username__endswith=".demo").count() == 1
-    client.force_login(admin)
-    assert client.get("/admin/").status_code == 200
+    def test_pm_home_lists_the_team(self, people, client):
+        page = home_page(client, "pm.demo")
+        group = people["pm"].led_groups.get()
+        assert escape(group.name) in page
+        assert people["nqsw"].full_name in page
+        assert people["trainee"].full_name in page
+        for enrolment in group.enrolments.current():
+            assert enrolment.person.full_name in page
+        elsewhere = Enrolment.objects.exclude(practice_group=group).first()
+        assert elsewhere.person.full_name not in page
+
+    def test_gm_home_lists_their_service(self, people, client):
+        page = home_page(client, "gm.demo")
+        service = people["gm"].service
+        assert Enrolment.objects.filter(practice_group__service=service).count() > 5
+        for enrolment in Enrolment.objects.filter(practice_group__service=service):
+            assert enrolment.person.full_name in page
+        for enrolment in Enrolment.objects.exclude(practice_group__service=service):
+            assert enrolment.person.full_name not in page
+
+    def test_assessor_home_lists_their_nqsws(self, people, client):
+        page = home_page(client, "assessor.demo")
+        assessed = Enrolment.objects.filter(assessor=people["assessor"])
+        assert assessed.count() >= 5
+        for enrolment in assessed:
+            assert enrolment.person.full_name in page
+        for enrolment in Enrolment.objects.exclude(assessor=people["assessor"]):
+            assert enrolment.person.full_name not in page
+
+    def test_nqsw_home_shows_their_own_asye_month(self, people, client):
+        page = home_page(client, "nqsw.demo")
+        enrolment = current(people["nqsw"])
+        month = enrolment.asye_month()
+        assert (f"Month {month}" if month else "Not started") in page
+        assert people["nqsw"].full_name in page
+        assert enrolment.assessor.full_name in page
+        assert people["pm"].full_name in page
+
+    def test_trainee_home_shows_their_placement(self, people, client):
+        page = home_page(client, "trainee.demo")
+        assert people["trainee"].full_name in page
+        assert "MA Social Work, University of Chichester" in page
+        assert people["pm"].full_name in page
+
+    @pytest.mark.parametrize("username", ["chair.demo", "admin.demo"])
+    def test_chair_and_admin_home_show_both_cohorts(self, people, client, username):
+        page = home_page(client, username)
+        calendar = demo.AcademyCalendar.around(timezone.localdate())
+        for start in (calendar.september_start, calendar.january_start):
+            assert Cohort.for_start(start).name in page
 
 
 def home_page(client, username):
@@ -161,132 +214,134 @@ def home_page(client, username):
     return response.content.decode()
 
 
-def test_pm_home_lists_the_team(people, client):
-    page = home_page(client, "pm.demo")
-    group = people["pm"].led_groups.get()
-    assert escape(group.name) in page
-    assert people["nqsw"].full_name in page
-    assert people["trainee"].full_name in page
-    for enrolment in group.enrolments.current():
-        assert enrolment.person.full_name in page
-    elsewhere = Enrolment.objects.exclude(practice_group=group).first()
-    assert elsewhere.person.full_name not in page
-
-
-def test_gm_home_lists_their_service(people, client):
-    page = home_page(client, "gm.demo")
-    service = people["gm"].service
-    assert Enrolment.objects.filter(practice_group__service=service).count() > 5
-    for enrolment in Enrolment.objects.filter(practice_group__service=service):
-        assert enrolment.person.full_name in page
-    for enrolment in Enrolment.objects.exclude(practice_group__service=service):
-        assert enrolment.person.full_name not in page
-
-
-def test_assessor_home_lists_their_nqsws(people, client):
-    page = home_page(client, "assessor.demo")
-    assessed = Enrolment.objects.filter(assessor=people["assessor"])
-    assert assessed.count() >= 5
-    for enrolment in assessed:
-        assert enrolment.person.full_name in page
-    for enrolment in Enrolment.objects.exclude(assessor=people["assessor"]):
-        assert enrolment.person.full_name not in page
-
-
-def test_nqsw_home_shows_their_own_asye_month(people, client):
-    page = home_page(client, "nqsw.demo")
-    enrolment = current(people["nqsw"])
-    month = enrolment.asye_month()
-    assert (f"Month {month}" if month else "Not started") in page
-    assert people["nqsw"].full_name in page
-    assert enrolment.assessor.full_name in page
-    assert people["pm"].full_name in page
-
-
-def test_trainee_home_shows_their_placement(people, client):
-    page = home_page(client, "trainee.demo")
-    assert people["trainee"].full_name in page
-    assert "MA Social Work, University of Chichester" in page
-    assert people["pm"].full_name in page
-
-
-@pytest.mark.parametrize("username", ["chair.demo", "admin.demo"])
-def test_chair_and_admin_home_show_both_cohorts(people, client, username):
-    page = home_page(client, username)
-    calendar = demo.AcademyCalendar.around(timezone.localdate())
-    for start in (calendar.september_start, calendar.january_start):
-        assert Cohort.for_start(start).name in page
-
-
 # --- The organisation ------------------------------------------------------------------------
 
 
-def test_four_offices_and_six_staffed_academy_teams(autumn):
-    assert set(Office.objects.values_list("name", flat=True)) == {
-        "Worthing",
-        "Bognor",
-        "Crawley",
-        "Horsham",
-    }
-    groups = PracticeGroup.objects.select_related("practice_manager", "group_manager", "service")
-    assert groups.count() == 6
-    assert {g.service.code for g in groups} == {"CAI", "CLA", "FSP"}
-    group_managers = {}
-    for group in groups:
-        assert group.practice_manager.role == Person.Role.PRACTICE_MANAGER
-        assert group.group_manager.role == Person.Role.GROUP_MANAGER
-        assert group.group_manager.service == group.service
-        assert group.staff.filter(role=Person.Role.GRADE10).count() == 1
-        group_managers.setdefault(group.service.code, set()).add(group.group_manager.pk)
-    # One group manager per service, and the services' managers all differ.
-    assert all(len(pks) == 1 for pks in group_managers.values())
-    assert len(set().union(*group_managers.values())) == Service.objects.count()
+@pytest.mark.django_db
+class TestAutumn:
+    """The demo on a Sunday in the September cohort's third month, built once."""
 
+    def test_four_offices_and_six_staffed_academy_teams(self, autumn):
+        assert set(Office.objects.values_list("name", flat=True)) == {
+            "Worthing",
+            "Bognor",
+            "Crawley",
+            "Horsham",
+        }
+        groups = PracticeGroup.objects.select_related(
+            "practice_manager", "group_manager", "service"
+        )
+        assert groups.count() == 6
+        assert {g.service.code for g in groups} == {"CAI", "CLA", "FSP"}
+        group_managers = {}
+        for group in groups:
+            assert group.practice_manager.role == Person.Role.PRACTICE_MANAGER
+            assert group.group_manager.role == Person.Role.GROUP_MANAGER
+            assert group.group_manager.service == group.service
+            assert group.staff.filter(role=Person.Role.GRADE10).count() == 1
+            group_managers.setdefault(group.service.code, set()).add(group.group_manager.pk)
+        # One group manager per service, and the services' managers all differ.
+        assert all(len(pks) == 1 for pks in group_managers.values())
+        assert len(set().union(*group_managers.values())) == Service.objects.count()
 
-def test_panel_and_other_roles(autumn):
-    roles = Person.objects.values_list("role", flat=True)
-    assert list(roles).count(Person.Role.PRINCIPAL_SOCIAL_WORKER) == 1
-    assert list(roles).count(Person.Role.SERVICE_DEVELOPMENT_LEAD) == 1
-    assert list(roles).count(Person.Role.LD_OFFICER) == 1
-    assert list(roles).count(Person.Role.ASWP) == 1
-    assert list(roles).count(Person.Role.SOCIAL_WORKER) >= 3
-    assert list(roles).count(Person.Role.ASSESSOR) == 3
-    assert autumn["chair"].role == Person.Role.PRINCIPAL_SOCIAL_WORKER
-    assert autumn["deputy_chair"].role == Person.Role.SERVICE_DEVELOPMENT_LEAD
+    def test_panel_and_other_roles(self, autumn):
+        roles = Person.objects.values_list("role", flat=True)
+        assert list(roles).count(Person.Role.PRINCIPAL_SOCIAL_WORKER) == 1
+        assert list(roles).count(Person.Role.SERVICE_DEVELOPMENT_LEAD) == 1
+        assert list(roles).count(Person.Role.LD_OFFICER) == 1
+        assert list(roles).count(Person.Role.ASWP) == 1
+        assert list(roles).count(Person.Role.SOCIAL_WORKER) >= 3
+        assert list(roles).count(Person.Role.ASSESSOR) == 3
+        assert autumn["chair"].role == Person.Role.PRINCIPAL_SOCIAL_WORKER
+        assert autumn["deputy_chair"].role == Person.Role.SERVICE_DEVELOPMENT_LEAD
 
+    def test_demo_people_have_the_responsibilities_they_are_shown_with(self, autumn):
+        group = autumn["pm"].led_groups.get()
+        nqsw, trainee = current(autumn["nqsw"]), current(autumn["trainee"])
+        assert nqsw.practice_group == group and trainee.practice_group == group
+        assert group.enrolments.filter(kind=Enrolment.Kind.ASYE).count() >= 4
+        assert trainee.kind == Enrolment.Kind.TRAINEE
+        assert trainee.programme == Enrolment.Programme.CHI_MA
+        assert group.group_manager == autumn["gm"]
+        assert nqsw.assessor == autumn["assessor"]
+        assert autumn["assessor"].role == Person.Role.ASSESSOR
+        assert not autumn["assessor"].led_groups.exists()
+        assert autumn["grade10"].practice_group == group
 
-def test_demo_people_have_the_responsibilities_they_are_shown_with(autumn):
-    group = autumn["pm"].led_groups.get()
-    nqsw, trainee = current(autumn["nqsw"]), current(autumn["trainee"])
-    assert nqsw.practice_group == group and trainee.practice_group == group
-    assert group.enrolments.filter(kind=Enrolment.Kind.ASYE).count() >= 4
-    assert trainee.kind == Enrolment.Kind.TRAINEE
-    assert trainee.programme == Enrolment.Programme.CHI_MA
-    assert group.group_manager == autumn["gm"]
-    assert nqsw.assessor == autumn["assessor"]
-    assert autumn["assessor"].role == Person.Role.ASSESSOR
-    assert not autumn["assessor"].led_groups.exists()
-    assert autumn["grade10"].practice_group == group
+    def test_no_nqsw_is_assessed_by_their_own_pm(self, autumn):
+        for enrolment in Enrolment.objects.select_related("practice_group", "assessor"):
+            assert enrolment.assessor_id != enrolment.practice_group.practice_manager_id
+            if enrolment.kind == Enrolment.Kind.ASYE:
+                assert enrolment.assessor.role == Person.Role.ASSESSOR
+                enrolment.full_clean()
 
+    def test_no_name_from_the_guidance(self, autumn):
+        banned = {part.lower() for name in GUIDANCE_NAMES for part in name.split()}
+        words = []
+        for person in Person.objects.select_related("user"):
+            words += person.full_name.lower().split()
+            words += person.email.split("@")[0].split(".")
+            words += [person.user.first_name.lower(), person.user.last_name.lower()]
+        assert banned.isdisjoint(words)
+        for name in GUIDANCE_NAMES:
+            assert not Person.objects.filter(full_name__icontains=name).exists()
 
-def test_no_nqsw_is_assessed_by_their_own_pm(autumn):
-    for enrolment in Enrolment.objects.select_related("practice_group", "assessor"):
-        assert enrolment.assessor_id != enrolment.practice_group.practice_manager_id
-        if enrolment.kind == Enrolment.Kind.ASYE:
-            assert enrolment.assessor.role == Person.Role.ASSESSOR
-            enrolment.full_clean()
+    def test_autumn_the_september_cohort_and_the_trainees(self, autumn):
+        september = Cohort.objects.get(intake=Cohort.Intake.SEPTEMBER, start_date=date(2026, 9, 1))
+        january = Cohort.objects.get(intake=Cohort.Intake.JANUARY, start_date=date(2027, 1, 1))
+        nqsws = Enrolment.objects.filter(kind=Enrolment.Kind.ASYE)
+        trainees = Enrolment.objects.filter(kind=Enrolment.Kind.TRAINEE)
 
+        assert nqsws.count() == 24
+        assert set(nqsws.values_list("cohort", flat=True)) == {september.pk}
+        starts = sorted(nqsws.values_list("asye_start", flat=True))
+        assert starts[0] == date(2026, 9, 1)
+        assert date(2026, 9, 8) in starts and starts[-1] == date(2026, 9, 15)
+        assert current(autumn["nqsw"]).asye_start == date(2026, 9, 1)
+        assert current(autumn["nqsw"]).asye_month(AUTUMN) == 3
 
-def test_no_name_from_the_guidance(autumn):
-    banned = {part.lower() for name in GUIDANCE_NAMES for part in name.split()}
-    words = []
-    for person in Person.objects.select_related("user"):
-        words += person.full_name.lower().split()
-        words += person.email.split("@")[0].split(".")
-        words += [person.user.first_name.lower(), person.user.last_name.lower()]
-    assert banned.isdisjoint(words)
-    for name in GUIDANCE_NAMES:
-        assert not Person.objects.filter(full_name__icontains=name).exists()
+        assert trainees.count() == 6
+        assert set(trainees.values_list("programme", flat=True)) == {"OU_BA", "CHI_MA"}
+        for enrolment in trainees.filter(programme="OU_BA"):
+            assert enrolment.cohort == january
+            assert enrolment.asye_start == date(2027, 1, 4)
+            assert enrolment.phase(AUTUMN) == "before"
+            assert enrolment.person.role == Person.Role.TRAINEE
+        for enrolment in trainees.filter(programme="CHI_MA"):
+            assert enrolment.cohort == september and enrolment.asye_start is None
+        assert (
+            not Person.objects.filter(role=Person.Role.TRAINEE)
+            .exclude(swe_registration="")
+            .exists()
+        )
+
+    def test_one_nqsw_has_an_approved_extension(self, autumn):
+        extension = Extension.objects.select_related("enrolment__practice_group").get()
+        enrolment = extension.enrolment
+        assert enrolment.person == autumn["extended_nqsw"] != autumn["nqsw"]
+        assert extension.reason == Extension.Reason.MATERNITY
+        assert (extension.first_day, extension.months) == (date(2026, 11, 16), 6)
+        assert extension.approved_by == enrolment.practice_group.practice_manager
+        assert extension.approved_on <= AUTUMN
+        unextended = current(autumn["nqsw"])
+        assert enrolment.asye_start == unextended.asye_start
+        assert enrolment.planned_end() == date(2028, 2, 29)
+        assert unextended.planned_end() == date(2027, 8, 31)
+
+    def test_the_extension_is_not_duplicated(self, autumn):
+        demo.build(AUTUMN)
+        demo.build(SPRING)
+        assert Extension.objects.count() == 1
+
+    def test_running_again_restores_a_changed_enrolment_without_adding_one(self, autumn):
+        enrolment = current(autumn["nqsw"])
+        Enrolment.objects.filter(pk=enrolment.pk).update(status="withdrawn", end_date=AUTUMN)
+        count = Enrolment.objects.count()
+
+        demo.build(AUTUMN)
+
+        assert Enrolment.objects.count() == count
+        assert current(autumn["nqsw"]).pk == enrolment.pk
 
 
 def test_names_emails_and_staff_ids_are_fixed(db):
@@ -337,57 +392,37 @@ def test_academy_year_around_today(today, september, ou_qualified):
     assert calendar.ou_qualified is ou_qualified
 
 
-def test_autumn_the_september_cohort_and_the_trainees(autumn):
-    september = Cohort.objects.get(intake=Cohort.Intake.SEPTEMBER, start_date=date(2026, 9, 1))
-    january = Cohort.objects.get(intake=Cohort.Intake.JANUARY, start_date=date(2027, 1, 1))
-    nqsws = Enrolment.objects.filter(kind=Enrolment.Kind.ASYE)
-    trainees = Enrolment.objects.filter(kind=Enrolment.Kind.TRAINEE)
+@pytest.mark.django_db
+class TestSpring:
+    """The demo in March, after the OU trainees qualified, built once."""
 
-    assert nqsws.count() == 24
-    assert set(nqsws.values_list("cohort", flat=True)) == {september.pk}
-    starts = sorted(nqsws.values_list("asye_start", flat=True))
-    assert starts[0] == date(2026, 9, 1)
-    assert date(2026, 9, 8) in starts and starts[-1] == date(2026, 9, 15)
-    assert current(autumn["nqsw"]).asye_start == date(2026, 9, 1)
-    assert current(autumn["nqsw"]).asye_month(AUTUMN) == 3
+    def test_spring_the_ou_trainees_are_nqsws_since_january(self, spring):
+        september = Cohort.objects.get(intake=Cohort.Intake.SEPTEMBER, start_date=date(2026, 9, 1))
+        january = Cohort.objects.get(intake=Cohort.Intake.JANUARY, start_date=date(2027, 1, 1))
+        ou_people = [
+            member.staff_id for member, _, programme in demo.TRAINEES if programme == "OU_BA"
+        ]
+        converted = Enrolment.objects.filter(person__staff_id__in=ou_people)
 
-    assert trainees.count() == 6
-    assert set(trainees.values_list("programme", flat=True)) == {"OU_BA", "CHI_MA"}
-    for enrolment in trainees.filter(programme="OU_BA"):
-        assert enrolment.cohort == january
-        assert enrolment.asye_start == date(2027, 1, 4)
-        assert enrolment.phase(AUTUMN) == "before"
-        assert enrolment.person.role == Person.Role.TRAINEE
-    for enrolment in trainees.filter(programme="CHI_MA"):
-        assert enrolment.cohort == september and enrolment.asye_start is None
-    assert not Person.objects.filter(role=Person.Role.TRAINEE).exclude(swe_registration="").exists()
+        assert converted.count() == 3
+        for enrolment in converted:
+            assert enrolment.kind == Enrolment.Kind.ASYE and enrolment.programme == ""
+            assert enrolment.cohort == january
+            assert enrolment.asye_start == date(2027, 1, 4)
+            assert enrolment.asye_month(SPRING) == 3
+            assert enrolment.person.role == Person.Role.NQSW
+            assert enrolment.person.swe_registration.startswith("SW")
+            assert enrolment.assessor.role == Person.Role.ASSESSOR
+        assert Enrolment.objects.filter(kind="asye", cohort=september).count() == 24
+        assert current(spring["nqsw"]).asye_month(SPRING) == 7
 
-
-def test_spring_the_ou_trainees_are_nqsws_since_january(spring):
-    september = Cohort.objects.get(intake=Cohort.Intake.SEPTEMBER, start_date=date(2026, 9, 1))
-    january = Cohort.objects.get(intake=Cohort.Intake.JANUARY, start_date=date(2027, 1, 1))
-    ou_people = [member.staff_id for member, _, programme in demo.TRAINEES if programme == "OU_BA"]
-    converted = Enrolment.objects.filter(person__staff_id__in=ou_people)
-
-    assert converted.count() == 3
-    for enrolment in converted:
-        assert enrolment.kind == Enrolment.Kind.ASYE and enrolment.programme == ""
-        assert enrolment.cohort == january
-        assert enrolment.asye_start == date(2027, 1, 4)
-        assert enrolment.asye_month(SPRING) == 3
-        assert enrolment.person.role == Person.Role.NQSW
-        assert enrolment.person.swe_registration.startswith("SW")
-        assert enrolment.assessor.role == Person.Role.ASSESSOR
-    assert Enrolment.objects.filter(kind="asye", cohort=september).count() == 24
-    assert current(spring["nqsw"]).asye_month(SPRING) == 7
-
-    # Next year's OU students are on placement now, heading for the January after.
-    trainees = Enrolment.objects.filter(kind=Enrolment.Kind.TRAINEE)
-    assert trainees.count() == 6
-    assert set(trainees.values_list("programme", flat=True)) == {"OU_BA", "CHI_MA"}
-    for enrolment in trainees.filter(programme="OU_BA"):
-        assert enrolment.asye_start == date(2028, 1, 4)
-        assert enrolment.cohort.start_date == date(2028, 1, 1)
+        # Next year's OU students are on placement now, heading for the January after.
+        trainees = Enrolment.objects.filter(kind=Enrolment.Kind.TRAINEE)
+        assert trainees.count() == 6
+        assert set(trainees.values_list("programme", flat=True)) == {"OU_BA", "CHI_MA"}
+        for enrolment in trainees.filter(programme="OU_BA"):
+            assert enrolment.asye_start == date(2028, 1, 4)
+            assert enrolment.cohort.start_date == date(2028, 1, 1)
 
 
 def test_running_again_after_january_moves_the_ou_trainees_into_the_asye(db):
@@ -407,34 +442,3 @@ def test_running_again_after_january_moves_the_ou_trainees_into_the_asye(db):
 
 
 # --- The extension ----------------------------------------------------------------------------
-
-
-def test_one_nqsw_has_an_approved_extension(autumn):
-    extension = Extension.objects.select_related("enrolment__practice_group").get()
-    enrolment = extension.enrolment
-    assert enrolment.person == autumn["extended_nqsw"] != autumn["nqsw"]
-    assert extension.reason == Extension.Reason.MATERNITY
-    assert (extension.first_day, extension.months) == (date(2026, 11, 16), 6)
-    assert extension.approved_by == enrolment.practice_group.practice_manager
-    assert extension.approved_on <= AUTUMN
-    unextended = current(autumn["nqsw"])
-    assert enrolment.asye_start == unextended.asye_start
-    assert enrolment.planned_end() == date(2028, 2, 29)
-    assert unextended.planned_end() == date(2027, 8, 31)
-
-
-def test_the_extension_is_not_duplicated(autumn):
-    demo.build(AUTUMN)
-    demo.build(SPRING)
-    assert Extension.objects.count() == 1
-
-
-def test_running_again_restores_a_changed_enrolment_without_adding_one(autumn):
-    enrolment = current(autumn["nqsw"])
-    Enrolment.objects.filter(pk=enrolment.pk).update(status="withdrawn", end_date=AUTUMN)
-    count = Enrolment.objects.count()
-
-    demo.build(AUTUMN)
-
-    assert Enrolment.objects.count() == count
-    assert current(autumn["nqsw"]).pk == enrolment.pk
