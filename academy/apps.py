@@ -6,5 +6,7 @@ class AcademyConfig(AppConfig):
     verbose_name = "Academy organisation"
 
     def ready(self):
-        # Registers the object permissions with `rules`.
-        from academy import access  # noqa: F401
+        # Each app registers its own object permissions with `rules` (academy/access.py).
+        from academy import access
+
+        access.register()

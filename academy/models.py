@@ -37,13 +37,6 @@ class Office(models.Model):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from academy import access
-
-        return self.filter(access.person_filter(user)).distinct()
-
-
 ROLE_VALUES = [
     "nqsw",
     "trainee",
@@ -97,6 +90,9 @@ class Person(models.Model):
         {Role.PRINCIPAL_SOCIAL_WORKER, Role.SERVICE_DEVELOPMENT_LEAD, Role.LD_OFFICER}
     )
 
+    # NQSWs and trainees: what they see is their own enrolment.
+    EARLY_CAREER_ROLES = frozenset({Role.NQSW, Role.TRAINEE})
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
@@ -127,7 +123,6 @@ class Person(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]
@@ -154,15 +149,19 @@ class Person(models.Model):
         return self.role in self.PROFESSIONAL_PRACTICE_ROLES
 
     @property
+    def is_early_career(self):
+        return self.role in self.EARLY_CAREER_ROLES
+
+    @property
     def is_qualified(self):
         return self.role in self.QUALIFIED_ROLES
 
 
 class PracticeGroupQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from academy import access
+        from academy.access import practice_group_filter
 
-        return self.filter(access.practice_group_filter(user)).distinct()
+        return self.filter(practice_group_filter(user)).distinct()
 
 
 class PracticeGroup(models.Model):

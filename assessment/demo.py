@@ -1,6 +1,6 @@
 """Demo portfolios for the demo academy's NQSWs, at the stage their ASYE month has reached.
 
-`academy.demo.build` (run by `manage.py seed_demo`) creates the people and enrolments; this
+`cohorts.demo.build` (run by `manage.py seed_demo`) creates the people and enrolments; this
 step gives every current ASYE enrolment of the demo academy a portfolio whose records are
 dated on a believable year's timeline, up to `today` and never beyond. nqsw.demo's portfolio
 has gaps for the checks to find: no self-assessment at the start (NAT-SELF), their first log
@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from academy.demo import EMAIL_DOMAIN, SEPTEMBER_NQSWS
 from assessment import services
 from assessment.models import (
     AssessorFeedback,
@@ -37,6 +36,7 @@ from assessment.models import (
     SupportAgreement,
     WrittenWork,
 )
+from cohorts.demo import EMAIL_DOMAIN, SEPTEMBER_NQSWS
 from cohorts.models import Enrolment
 
 NQSW_DEMO = SEPTEMBER_NQSWS[0][0].staff_id  # nqsw.demo: the portfolio with gaps
@@ -428,7 +428,7 @@ def portfolio(enrolment: Enrolment, today: date, gaps=frozenset()) -> None:
 def build(today: date | None = None, *, people=None) -> dict[str, Enrolment]:
     """Give every current demo ASYE a portfolio as of `today`; return them by staff id.
 
-    `people` (what `academy.demo.build` returns) is accepted so that `seed_demo` can call
+    `people` (what `cohorts.demo.build` returns) is accepted so that `seed_demo` can call
     every feature's step the same way; the enrolments are found by the demo's email domain.
     """
     today = today or timezone.localdate()

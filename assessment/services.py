@@ -36,14 +36,9 @@ from assessment.models import (
     WrittenWork,
 )
 from cohorts.models import Enrolment
+from cohorts.services import lock_enrolment
 
 MAPPABLE = (DirectObservation, ReflectionLog, PracticeFeedback, WrittenWork, Review)
-
-
-def _lock(enrolment: Enrolment) -> Enrolment:
-    """Serialise writers on one portfolio (a row lock on PostgreSQL; SQLite's IMMEDIATE
-    transactions already take the write lock)."""
-    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
 
 
 def _check_elements(enrolment: Enrolment, elements: Iterable[FrameworkElement]) -> list:
@@ -85,23 +80,6 @@ def _update(record, fields: dict, elements=None):
     for name, value in fields.items():
         setattr(record, name, value)
     return _save(record, elements)
-
-
-# --- ASSESSOR-INDEPENDENT -------------------------------------------------------------------
-
-
-@transaction.atomic
-def change_assessor(*, enrolment: Enrolment, assessor: Person | None) -> Enrolment:
-    """Name a new assessor; refused with ASSESSOR-INDEPENDENT if they are the NQSW's PM.
-
-    Observations already made keep counting as the assessor's: whether an observer was the
-    assessor is read from the enrolment's history on the day of the observation.
-    """
-    enrolment = _lock(enrolment)
-    enrolment.assessor = assessor
-    enrolment.full_clean()
-    enrolment.save()
-    return enrolment
 
 
 # --- Observations (OBS-THREE) ---------------------------------------------------------------
@@ -315,7 +293,7 @@ def complete_self_assessment(
     reflection: str = "",
 ) -> SelfAssessment:
     """NAT-SELF: a rating (and note) for every statement of the standard in force."""
-    _lock(enrolment)
+    lock_enrolment(enrolment)
     standard = (
         Framework.objects.in_force(enrolment.asye_start)
         .filter(kind=Framework.Kind.STANDARD)
@@ -367,7 +345,7 @@ def save_development_plan(
 ) -> DevelopmentPlan:
     """A plan for months 0-3, 3-6 or 6-12, agreed with the assessor; edits keep history."""
     _assessor_only(enrolment, by, "record a development plan")
-    _lock(enrolment)
+    lock_enrolment(enrolment)
     plan = enrolment.development_plans.filter(period=period).first() or DevelopmentPlan(
         enrolment=enrolment, period=period, recorded_by=by
     )
@@ -399,7 +377,7 @@ def _save_version(
 ):
     """Edit the draft, or record the next version when the current one is signed off."""
     _assessor_only(enrolment, by, what)
-    _lock(enrolment)
+    lock_enrolment(enrolment)
     current = model.objects.filter(enrolment=enrolment, **key).order_by("-version").first()
     elements = None if elements is None else _check_elements(enrolment, elements)
     if current is not None and not current.is_signed_off:

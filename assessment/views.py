@@ -1,8 +1,8 @@
 """The portfolio pages: thin views that check access, validate a form and call a service.
 
-Every view finds the enrolment through `access.get_portfolio_for_user` (404 to outsiders,
+Every view finds the enrolment through `get_portfolio_for_user` (404 to outsiders,
 who may not learn a portfolio exists) and then asks the rules predicate for the record type
-(academy/access.py, "Assessment"); people who may see the portfolio but not write that
+(assessment/access.py); people who may see the portfolio but not write that
 record get 403.
 """
 
@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from academy import access
+from academy.access import allowed, person_of
 from academy.models import Person
 from assessment import checks, forms, services
 from assessment import portfolio as portfolios
+from assessment.access import get_portfolio_for_user
 from assessment.models import (
     DevelopmentPlan,
     DirectObservation,
@@ -46,7 +47,7 @@ DEFAULT_SUPERVISION = (
 
 
 def _require(user, perm, obj, why):
-    if not user.has_perm(perm, obj):
+    if not allowed(user, perm, obj):
         # They may see the portfolio, so it is no secret: say no plainly.
         raise PermissionDenied(why)
 
@@ -91,7 +92,7 @@ def _record_page(request, enrolment, form, *, title, intro, save, anchor, submit
 @login_required
 def portfolio_list(request):
     """The NQSWs whose portfolios the user follows, with the checks; an NQSW goes to theirs."""
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     visible = Enrolment.objects.visible_to(request.user).filter(kind=Enrolment.Kind.ASYE)
     if person is not None and person.role == Person.Role.NQSW:
         own = visible.filter(person=person).order_by("-asye_start").first()
@@ -128,17 +129,17 @@ def portfolio_list(request):
 
 @login_required
 def portfolio(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     p = portfolios.load(enrolment)
     user = request.user
     can = {
-        "observe": user.has_perm("assessment.add_directobservation", enrolment),
-        "write": user.has_perm("assessment.add_reflectionlog", enrolment),
-        "assess": user.has_perm("assessment.add_review", enrolment),
-        "map": user.has_perm("assessment.map_evidence", enrolment),
+        "observe": allowed(user, "assessment.add_directobservation", enrolment),
+        "write": allowed(user, "assessment.add_reflectionlog", enrolment),
+        "assess": allowed(user, "assessment.add_review", enrolment),
+        "map": allowed(user, "assessment.map_evidence", enrolment),
     }
     for observation in p.observations:
-        observation.can_edit = user.has_perm("assessment.change_directobservation", observation)
+        observation.can_edit = allowed(user, "assessment.change_directobservation", observation)
     today = timezone.localdate()
     return render(
         request,
@@ -164,14 +165,14 @@ def portfolio(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_new(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     _require(
         request.user,
         "assessment.add_directobservation",
         enrolment,
         "Only the NQSW's assessor or practice manager records an observation.",
     )
-    observer = access.person_of(request.user)
+    observer = person_of(request.user)
     form = forms.ObservationForm(
         request.POST or None,
         instance=DirectObservation(enrolment=enrolment, observer=observer, recorded_by=observer),
@@ -193,7 +194,7 @@ def observation_new(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_edit(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     observation = get_object_or_404(DirectObservation, enrolment=enrolment, pk=record)
     _require(
         request.user,
@@ -220,7 +221,7 @@ def observation_edit(request, pk, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_reflection(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     observation = get_object_or_404(DirectObservation, enrolment=enrolment, pk=record)
     _require(
         request.user,
@@ -248,11 +249,11 @@ def observation_reflection(request, pk, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_new(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     _require(
         request.user, "assessment.add_reflectionlog", enrolment, "Only the NQSW writes their logs."
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     form = forms.ReflectionLogForm(
         request.POST or None,
         instance=ReflectionLog(enrolment=enrolment, recorded_by=person),
@@ -275,7 +276,7 @@ def log_new(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_edit(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     log = get_object_or_404(ReflectionLog, enrolment=enrolment, pk=record)
     _require(
         request.user, "assessment.add_reflectionlog", enrolment, "Only the NQSW changes their logs."
@@ -297,7 +298,7 @@ def log_edit(request, pk, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_feedback(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     log = get_object_or_404(ReflectionLog, enrolment=enrolment, pk=record)
     _require(
         request.user,
@@ -305,7 +306,7 @@ def log_feedback(request, pk, record):
         enrolment,
         "Only the NQSW's assessor gives feedback on their logs.",
     )
-    assessor = access.person_of(request.user)
+    assessor = person_of(request.user)
     form = forms.AssessorFeedbackForm(
         request.POST or None, initial={"given_on": timezone.localdate()}
     )
@@ -326,13 +327,13 @@ def log_feedback(request, pk, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def feedback_new(request, pk, source):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     if source not in PracticeFeedback.Source.values:
         raise Http404("No such kind of feedback.")
     _require(
         request.user, "assessment.add_practicefeedback", enrolment, "Only the NQSW records it."
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     form = forms.PracticeFeedbackForm(
         request.POST or None,
         instance=PracticeFeedback(enrolment=enrolment, recorded_by=person, source=source),
@@ -360,7 +361,7 @@ def feedback_new(request, pk, source):
 @login_required
 @require_http_methods(["GET", "POST"])
 def feedback_edit(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     feedback = get_object_or_404(PracticeFeedback, enrolment=enrolment, pk=record)
     _require(
         request.user, "assessment.add_practicefeedback", enrolment, "Only the NQSW changes it."
@@ -384,9 +385,9 @@ def feedback_edit(request, pk, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def written_work_new(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     _require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW adds it.")
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     form = forms.WrittenWorkForm(
         request.POST or None,
         instance=WrittenWork(enrolment=enrolment, recorded_by=person),
@@ -409,7 +410,7 @@ def written_work_new(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def written_work_edit(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     work = get_object_or_404(WrittenWork, enrolment=enrolment, pk=record)
     _require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW changes it.")
     form = forms.WrittenWorkForm(
@@ -431,7 +432,7 @@ def written_work_edit(request, pk, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def written_work_assess(request, pk, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     work = get_object_or_404(WrittenWork, enrolment=enrolment, pk=record)
     _require(
         request.user,
@@ -439,7 +440,7 @@ def written_work_assess(request, pk, record):
         enrolment,
         "Only the NQSW's assessor assesses written work.",
     )
-    assessor = access.person_of(request.user)
+    assessor = person_of(request.user)
     form = forms.WrittenWorkAssessmentForm(
         request.POST or None,
         instance=work,
@@ -474,7 +475,7 @@ MAPPABLE_KINDS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_evidence(request, pk, kind, record):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     if kind not in MAPPABLE_KINDS:
         raise Http404("No such kind of record.")
     model, anchor = MAPPABLE_KINDS[kind]
@@ -505,7 +506,7 @@ def map_evidence(request, pk, kind, record):
 @login_required
 @require_http_methods(["GET", "POST"])
 def self_assessment(request, pk, stage):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     if stage not in SelfAssessment.Stage.values:
         raise Http404("No such self-assessment.")
     _require(
@@ -515,7 +516,7 @@ def self_assessment(request, pk, stage):
     if standard is None:
         raise Http404("No post-qualifying standard is in force for this ASYE.")
     existing = enrolment.self_assessments.filter(stage=stage).prefetch_related("ratings").first()
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     form = forms.SelfAssessmentForm(
         request.POST or None,
         standard=standard,
@@ -551,7 +552,7 @@ def self_assessment(request, pk, stage):
 @login_required
 @require_http_methods(["GET", "POST"])
 def development_plan(request, pk, period):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     if period not in DevelopmentPlan.Period.values:
         raise Http404("No such development plan.")
     _require(
@@ -560,7 +561,7 @@ def development_plan(request, pk, period):
         enrolment,
         "Only the NQSW's assessor records their development plans.",
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     plan = enrolment.development_plans.filter(period=period).first()
     form = forms.DevelopmentPlanForm(
         request.POST or None,
@@ -638,14 +639,14 @@ def _versioned_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     _require(
         request.user,
         "assessment.add_supportagreement",
         enrolment,
         "Only the NQSW's assessor records the agreement.",
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     current = enrolment.agreements.order_by("-version").first()
     due = portfolios.due_for(enrolment)
     return _versioned_page(
@@ -676,7 +677,7 @@ def agreement(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk, kind):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     if kind not in Review.Kind.values:
         raise Http404("No such review.")
     _require(
@@ -685,7 +686,7 @@ def review(request, pk, kind):
         enrolment,
         "Only the NQSW's assessor records reviews.",
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     current = (
         enrolment.reviews.filter(kind=kind)
         .prefetch_related("elements")
@@ -722,14 +723,14 @@ def review(request, pk, kind):
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendation(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     _require(
         request.user,
         "assessment.add_recommendation",
         enrolment,
         "Only the NQSW's assessor makes the recommendation.",
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     current = enrolment.recommendations.order_by("-version").first()
     return _versioned_page(
         request,
@@ -755,7 +756,7 @@ def recommendation(request, pk):
 @require_http_methods(["GET", "POST"])
 def portfolio_pdf(request, pk):
     """GET: is the PDF of the portfolio as it is now ready? POST: ask for it."""
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     if request.method == "POST":
         services.request_portfolio_pdf(enrolment=enrolment)
         return redirect("assessment:portfolio_pdf", pk=enrolment.pk)
@@ -778,7 +779,7 @@ def portfolio_pdf(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def portfolio_pdf_download(request, pk):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     _, row = services.current_portfolio_pdf(enrolment=enrolment)
     if row is None or row.status != PortfolioPdf.Status.READY:
         return redirect("assessment:portfolio_pdf", pk=enrolment.pk)

@@ -35,10 +35,10 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from academy.demo import EMAIL_DOMAIN, AcademyCalendar
 from academy.models import Person, Service
 from caseloads import rules, services
 from caseloads.models import Allocation, CapRule, Case, VisitSignOff
+from cohorts.demo import EMAIL_DOMAIN, AcademyCalendar
 from cohorts.models import Enrolment
 from cohorts.months import add_months
 

@@ -104,9 +104,9 @@ class AllocationQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Allocations of the workers whose enrolments `user` sees, and the user's own."""
-        from academy import access
+        from caseloads.access import allocation_filter
 
-        return self.filter(access.allocation_filter(user))
+        return self.filter(allocation_filter(user))
 
 
 class Allocation(models.Model):

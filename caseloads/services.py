@@ -11,7 +11,8 @@ Reads: `worker_states` (the board), `people_states`, `worker_state` and
 ORM into the plain values of `caseloads.rules` through one loader, `_Snapshot`, in a
 constant number of queries however many workers.
 
-`decided_by`, `ended_by` and `signed_by` take a Person; `can_decide` also takes a User.
+`decided_by`, `ended_by` and `signed_by` take a Person. Who may decide is
+`caseloads.access.can_decide`; the views check it first, the writes check it again.
 """
 
 from collections import defaultdict
@@ -24,12 +25,14 @@ from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
-from academy import access
-from academy.models import Person, PracticeGroup
+from academy.access import acting_person, is_administrator
+from academy.models import Person
 from caseloads import rules
+from caseloads.access import can_decide
 from caseloads.models import Allocation, CapRule, Case, RuleSetting, VisitSignOff
 from cohorts.models import Enrolment
 from cohorts.months import calendar_months_between
+from cohorts.services import lock_current_enrolment_of
 
 
 class CaseloadRefused(ValidationError):
@@ -292,42 +295,6 @@ def allocation_findings(allocation: Allocation, on: date | None = None) -> list[
 # --- Who decides -------------------------------------------------------------------------
 
 
-def _actor(user_or_person) -> tuple[Person | None, bool]:
-    """The person acting and whether they are an administrator."""
-    if isinstance(user_or_person, Person):
-        person = user_or_person
-        return person, person.role == Person.Role.ADMIN or person.user.is_superuser
-    return access.person_of(user_or_person), access.is_administrator(user_or_person)
-
-
-def can_decide(user_or_person, allocation: Allocation) -> bool:
-    """ALLOC-APPROVE: the academy PM of the worker's team, or an administrator.
-
-    An allocation to someone outside ALLOC-APPROVE (no current enrolment: a Grade 10/11 SW,
-    an ASWP, a main-team social worker co-working) is recorded by the PM of the worker's
-    academy team or by a PM of an academy team in the case's service.
-    """
-    person, admin = _actor(user_or_person)
-    if admin:
-        return True
-    if person is None:
-        return False
-    enrolment = (
-        Enrolment.objects.current()
-        .filter(person_id=allocation.worker_id)
-        .select_related("practice_group")
-        .first()
-    )
-    if enrolment is not None:
-        return enrolment.practice_group.practice_manager_id == person.pk
-    worker = allocation.worker
-    if worker.practice_group_id and worker.practice_group.practice_manager_id == person.pk:
-        return True
-    return PracticeGroup.objects.filter(
-        practice_manager=person, service_id=allocation.case.service_id
-    ).exists()
-
-
 def _require_decider(user_or_person, allocation: Allocation, action: str) -> Person:
     if not can_decide(user_or_person, allocation):
         raise PermissionDenied(
@@ -335,7 +302,7 @@ def _require_decider(user_or_person, allocation: Allocation, action: str) -> Per
             f"{allocation.worker.full_name}'s team, or an administrator, may {action} "
             f"this allocation."
         )
-    person, _ = _actor(user_or_person)
+    person = acting_person(user_or_person)
     if person is None:
         raise PermissionDenied("Decisions are recorded against a member of staff.")
     return person
@@ -385,13 +352,7 @@ def request_allocation(
 def _lock_worker(person_id: int) -> None:
     """Serialise every approval for one worker: lock their current enrolment row (or, for
     staff without one, their Person row) until the transaction ends."""
-    locked = list(
-        Enrolment.objects.current()
-        .filter(person_id=person_id)
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
-    if not locked:
+    if lock_current_enrolment_of(person_id) is None:
         list(Person.objects.filter(pk=person_id).select_for_update().values_list("pk", flat=True))
 
 
@@ -493,8 +454,10 @@ def end_allocation(
 @transaction.atomic
 def sign_off_visits(*, enrolment: Enrolment, signed_by: Person, signed_on: date) -> VisitSignOff:
     """VISIT-SIGNOFF: the worker's PM records that they may complete CP and CLA visits."""
-    _, admin = _actor(signed_by)
-    if not admin and enrolment.practice_group.practice_manager_id != signed_by.pk:
+    if (
+        not is_administrator(signed_by)
+        and enrolment.practice_group.practice_manager_id != signed_by.pk
+    ):
         raise PermissionDenied(
             f"VISIT-SIGNOFF: only {enrolment.person.full_name}'s academy practice manager, or "
             "an administrator, may sign off their CP and CLA visits."

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from academy import access
+from academy.access import allowed, person_of
 from academy.models import Person
 from academy.spreadsheets import csv_cell
 from caseloads import audit, charts, filters, rules, services
+from caseloads.access import can_decide, decides_for, get_allocation_for_user
 from caseloads.forms import (
     AllocationRequestForm,
     ApproveForm,
@@ -29,10 +30,10 @@ from caseloads.forms import (
     VisitSignOffForm,
 )
 from caseloads.models import Allocation, VisitSignOff
+from cohorts.access import get_enrolment_for_user, person_filter
 from cohorts.models import Enrolment
 
 Status = Allocation.Status
-CURRENT_ENROLMENT = (Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED)
 
 
 # --- What the pages show about a caseload --------------------------------------------------
@@ -126,32 +127,6 @@ def proposal(state: services.WorkerState, allocation: Allocation) -> Proposal:
     )
 
 
-def decides_for(user, state: services.WorkerState | None) -> bool | None:
-    """ALLOC-APPROVE's decider without a query: an administrator, or the PM of the team of
-    a worker's current enrolment. None when only `services.can_decide` can tell (staff
-    with no current enrolment)."""
-    if access.is_administrator(user):
-        return True
-    person = access.person_of(user)
-    if person is None:
-        return False
-    enrolment = state.enrolment if state else None
-    if enrolment is None or enrolment.status not in CURRENT_ENROLMENT:
-        return None
-    return enrolment.practice_group.practice_manager_id == person.pk
-
-
-def requests_waiting_for(user):
-    """Requests for workers whose academy PM is `user` (ALLOC-APPROVE): their queue."""
-    person = access.person_of(user)
-    if person is None:
-        return Allocation.objects.none()
-    teams = Enrolment.objects.current().filter(practice_group__practice_manager=person)
-    return Allocation.objects.filter(
-        status=Status.REQUESTED, worker_id__in=teams.values("person_id")
-    )
-
-
 def _worker_url(user, person: Person) -> str | None:
     """The worker's caseload page, if they have a current enrolment `user` can see."""
     enrolment = (
@@ -196,8 +171,8 @@ def board(request):
             "breaches": sum(1 for r in rows if r.state.breaches),
             "warnings": sum(1 for r in rows if r.state.warnings),
             "waiting": sum(len(r.state.requests) for r in rows),
-            "can_request": request.user.has_perm("caseloads.request_allocation"),
-            "can_audit": request.user.has_perm("caseloads.audit_caseloads"),
+            "can_request": allowed(request.user, "caseloads.request_allocation"),
+            "can_audit": allowed(request.user, "caseloads.audit_caseloads"),
             "query": request.GET.urlencode(),
         },
     )
@@ -274,7 +249,7 @@ def board_csv(request):
 @login_required
 @require_GET
 def my_caseload(request):
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     enrolment = Enrolment.objects.current().filter(person=person).first() if person else None
     if enrolment is None:
         raise Http404("You have no current enrolment.")
@@ -285,7 +260,7 @@ def my_caseload(request):
 @require_GET
 def worker(request, pk):
     """A worker's caseload: what counts today, requests, history, findings and the chart."""
-    enrolment = access.get_enrolment_for_user(request.user, pk)
+    enrolment = get_enrolment_for_user(request.user, pk)
     today = timezone.localdate()
     state = services.worker_states([enrolment], today)[0]
     allocations = list(
@@ -326,11 +301,11 @@ def worker(request, pk):
                 charts.chart_svg(history, title=f"{name}: children held and the cap band")
             ),
             "signoff": signoff,
-            "decides": bool(decides_for(request.user, state)),
+            "decides": decides_for(request.user, enrolment.person, enrolment=enrolment),
             "can_sign_off": signoff is None
-            and request.user.has_perm("caseloads.sign_off_visits", enrolment),
+            and allowed(request.user, "caseloads.sign_off_visits", enrolment),
             "signoff_form": VisitSignOffForm(),
-            "can_request": request.user.has_perm("caseloads.request_allocation"),
+            "can_request": allowed(request.user, "caseloads.request_allocation"),
         },
     )
 
@@ -339,8 +314,8 @@ def worker(request, pk):
 @require_http_methods(["GET", "POST"])
 def sign_off_visits(request, pk):
     """VISIT-SIGNOFF: the worker's PM records the date they may complete CP/CLA visits."""
-    enrolment = access.get_enrolment_for_user(request.user, pk)
-    if not request.user.has_perm("caseloads.sign_off_visits", enrolment):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if not allowed(request.user, "caseloads.sign_off_visits", enrolment):
         # They may see the worker, so it is no secret: say no plainly.
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
     form = VisitSignOffForm(request.POST or None)
@@ -348,7 +323,7 @@ def sign_off_visits(request, pk):
         try:
             signoff = services.sign_off_visits(
                 enrolment=enrolment,
-                signed_by=access.person_of(request.user),
+                signed_by=person_of(request.user),
                 signed_on=form.cleaned_data["signed_on"],
             )
         except ValidationError as e:
@@ -370,8 +345,8 @@ def sign_off_visits(request, pk):
 @require_http_methods(["GET", "POST"])
 def request_allocation(request):
     """A practice manager or group manager asks for a case to go to an NQSW or trainee."""
-    person = access.person_of(request.user)
-    if person is None or not request.user.has_perm("caseloads.request_allocation"):
+    person = person_of(request.user)
+    if person is None or not allowed(request.user, "caseloads.request_allocation"):
         raise Http404("No such page.")
     initial = {"worker": request.GET.get("worker")} if request.GET.get("worker") else {}
     form = AllocationRequestForm(request.POST or None, user=request.user, initial=initial)
@@ -410,9 +385,7 @@ def requests(request):
     mine, others = [], []
     for allocation in waiting:
         state = states[allocation.worker_id]
-        decides = decides_for(request.user, state)
-        if decides is None:
-            decides = services.can_decide(request.user, allocation)
+        decides = can_decide(request.user, allocation, enrolment=state.enrolment)
         (mine if decides else others).append(proposal(state, allocation))
     return render(
         request,
@@ -421,7 +394,7 @@ def requests(request):
             "mine": mine,
             "others": others,
             "today": today,
-            "can_request": request.user.has_perm("caseloads.request_allocation"),
+            "can_request": allowed(request.user, "caseloads.request_allocation"),
         },
     )
 
@@ -433,7 +406,7 @@ def _allocation_page(request, allocation, *, approve_form=None, decline_form=Non
         # The approval's own first check: the caseload on the later of today and the start.
         on = max(today, allocation.start_date)
         preview = proposal(services.people_states([allocation.worker], on)[0], allocation)
-    decides = request.user.has_perm("caseloads.decide_allocation", allocation)
+    decides = allowed(request.user, "caseloads.decide_allocation", allocation)
     return render(
         request,
         "caseloads/allocation.html",
@@ -453,19 +426,19 @@ def _allocation_page(request, allocation, *, approve_form=None, decline_form=Non
 @login_required
 @require_GET
 def allocation(request, pk):
-    return _allocation_page(request, access.get_allocation_for_user(request.user, pk))
+    return _allocation_page(request, get_allocation_for_user(request.user, pk))
 
 
 def _decision(request, pk):
     """The allocation and the deciding person, or 404 / 403."""
-    found = access.get_allocation_for_user(request.user, pk)
-    if not request.user.has_perm("caseloads.decide_allocation", found):
+    found = get_allocation_for_user(request.user, pk)
+    if not allowed(request.user, "caseloads.decide_allocation", found):
         # They may see the allocation, so it is no secret: say no plainly.
         raise PermissionDenied(
             "ALLOC-APPROVE: only the academy practice manager of the worker's team, or an "
             "administrator, decides."
         )
-    return found, access.person_of(request.user)
+    return found, person_of(request.user)
 
 
 @login_required
@@ -519,15 +492,15 @@ def decline(request, pk):
 @require_http_methods(["GET", "POST"])
 def end_allocation(request, pk):
     """Record a closure or transfer: the allocation stays on record as ended."""
-    found = access.get_allocation_for_user(request.user, pk)
-    if not request.user.has_perm("caseloads.end_allocation", found):
+    found = get_allocation_for_user(request.user, pk)
+    if not allowed(request.user, "caseloads.end_allocation", found):
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             ended = services.end_allocation(
                 allocation=found,
-                ended_by=access.person_of(request.user),
+                ended_by=person_of(request.user),
                 end_date=form.cleaned_data["end_date"],
                 end_reason=form.end_reason(),
             )
@@ -569,7 +542,7 @@ class AuditReport:
 def audit_upload(request):
     """The caseload report checked against the rules (caseloads.audit, the same code as
     `manage.py caseload_audit`). Reads the database, changes nothing."""
-    if not request.user.has_perm("caseloads.audit_caseloads"):
+    if not allowed(request.user, "caseloads.audit_caseloads"):
         raise Http404("No such page.")
     form = AuditForm(request.POST or None, request.FILES or None)
     report = problems = None
@@ -585,7 +558,7 @@ def audit_upload(request):
             # The report covers whole services: show findings only about people the user
             # may see, and say how many others there were.
             visible = set(
-                Person.objects.filter(access.person_filter(request.user))
+                Person.objects.filter(person_filter(request.user))
                 .filter(staff_id__in=staff_ids)
                 .values_list("staff_id", flat=True)
             )

@@ -67,13 +67,13 @@ class Cohort(models.Model):
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from academy import access
+        from cohorts.access import enrolment_filter
 
-        return self.filter(access.enrolment_filter(user))
+        return self.filter(enrolment_filter(user))
 
     def current(self):
         """Enrolments still running: active, or deferred and expected back."""
-        return self.filter(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED])
+        return self.filter(status__in=Enrolment.CURRENT_STATUSES)
 
     def for_listing(self):
         """Everything a list of enrolments shows, in a fixed number of queries."""
@@ -104,6 +104,9 @@ class Enrolment(models.Model):
         PASSED = "passed", "Passed"
         FAILED = "failed", "Failed"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # Still running: active, or deferred and expected back. Everything else is finished.
+    CURRENT_STATUSES = (Status.ACTIVE, Status.DEFERRED)
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
     cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="enrolments")

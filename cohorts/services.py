@@ -1,9 +1,55 @@
+"""Every write to an enrolment, the spine: its assessor, its outcome, its extensions.
+
+Feature apps call these rather than saving an enrolment themselves. Writers on one NQSW
+are serialised by `lock_enrolment()` (a row lock on PostgreSQL; SQLite's IMMEDIATE
+transactions already hold the write lock).
+"""
+
 from datetime import date
 
 from django.db import transaction
 
 from academy.models import Person
 from cohorts.models import Enrolment, Extension
+
+
+def lock_enrolment(enrolment: Enrolment) -> Enrolment:
+    """The enrolment's row, locked until the transaction ends, freshly read."""
+    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+def lock_current_enrolment_of(person_id: int) -> Enrolment | None:
+    """Lock the person's current enrolment (if any): serialises every write about one
+    worker, e.g. two approvals near the cap."""
+    return Enrolment.objects.current().filter(person_id=person_id).select_for_update().first()
+
+
+@transaction.atomic
+def change_assessor(*, enrolment: Enrolment, assessor: Person | None) -> Enrolment:
+    """Name a new assessor; refused with ASSESSOR-INDEPENDENT if they are the NQSW's PM.
+
+    Observations already made keep counting as the assessor's: whether an observer was the
+    assessor is read from the enrolment's history on the day of the observation.
+    """
+    enrolment = lock_enrolment(enrolment)
+    enrolment.assessor = assessor
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
+
+
+@transaction.atomic
+def record_outcome(*, enrolment: Enrolment, status: str, end_date: date | None) -> Enrolment:
+    """NAT-OUTCOME: passed, failed or deferred, with the day it took effect (or back to
+    active, with no end, when a later decision takes the outcome away)."""
+    enrolment = lock_enrolment(enrolment)
+    if (enrolment.status, enrolment.end_date) == (status, end_date):
+        return enrolment
+    enrolment.status = status
+    enrolment.end_date = end_date
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
 
 
 @transaction.atomic
@@ -21,6 +67,7 @@ def record_extension(
 
     Raises ValidationError naming EXT-1 for any other reason or too short an absence.
     """
+    lock_enrolment(enrolment)
     extension = Extension(
         enrolment=enrolment,
         reason=reason,

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from academy import access
+from academy.access import allowed, person_of
 from cohorts import importing, services
+from cohorts.access import get_enrolment_for_user
 from cohorts.filters import EnrolmentFilter
 from cohorts.forms import ExtensionForm, PeopleImportForm
 from cohorts.models import Enrolment
@@ -30,13 +31,13 @@ def enrolment_list(request):
 
 @login_required
 def enrolment_detail(request, pk):
-    enrolment = access.get_enrolment_for_user(request.user, pk)
+    enrolment = get_enrolment_for_user(request.user, pk)
     return render(
         request,
         "cohorts/enrolment_detail.html",
         {
             "enrolment": enrolment,
-            "can_record_extension": request.user.has_perm("cohorts.add_extension", enrolment),
+            "can_record_extension": allowed(request.user, "cohorts.add_extension", enrolment),
             "history": enrolment.history.select_related("history_user")[:20],
         },
     )
@@ -45,8 +46,8 @@ def enrolment_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_extension(request, pk):
-    enrolment = access.get_enrolment_for_user(request.user, pk)
-    if not request.user.has_perm("cohorts.add_extension", enrolment):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if not allowed(request.user, "cohorts.add_extension", enrolment):
         # They may see the enrolment, so it is no secret: say no plainly.
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
     form = ExtensionForm(request.POST or None)
@@ -54,14 +55,14 @@ def record_extension(request, pk):
         try:
             extension = services.record_extension(
                 enrolment=enrolment,
-                approved_by=access.person_of(request.user),
+                approved_by=person_of(request.user),
                 **form.cleaned_data,
             )
         except ValidationError as e:
             form.add_error(None, e)
         else:
             # Read the enrolment again: the one in hand has the old extensions prefetched.
-            enrolment = access.get_enrolment_for_user(request.user, pk)
+            enrolment = get_enrolment_for_user(request.user, pk)
             messages.success(
                 request,
                 f"Extension of {extension.months} month(s) recorded; "
@@ -74,7 +75,7 @@ def record_extension(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_people(request):
-    if not request.user.has_perm("academy.import_people"):
+    if not allowed(request.user, "academy.import_people"):
         raise Http404("No such page.")
     form = PeopleImportForm(request.POST or None, request.FILES or None)
     report = errors = None

@@ -25,11 +25,11 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from academy.demo import GROUPS, Member, first_working_day, person_for
 from academy.models import Person, PracticeGroup
 from assessment import demo as portfolio_demo
 from assessment import services as assessment_services
 from assessment.models import Recommendation
+from cohorts.demo import GROUPS, Member, first_working_day, person_for
 from cohorts.models import Cohort, Enrolment
 from cohorts.months import add_months
 from moderation import services

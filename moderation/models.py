@@ -113,9 +113,9 @@ class ModerationPolicy(models.Model):
 
 class PanelQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from academy import access
+        from moderation.access import panel_filter
 
-        return self.filter(access.panel_filter(user)).distinct()
+        return self.filter(panel_filter(user)).distinct()
 
     def open(self):
         return self.filter(closed_at__isnull=True)
@@ -299,6 +299,11 @@ class PanelMember(models.Model):
     @property
     def moderates(self) -> bool:
         return self.person_id is not None and self.role in self.MODERATOR_ROLES
+
+    @property
+    def reads_only_the_pdfs(self) -> bool:
+        """A member with no allocation in the app (an external reader, say): not the chair."""
+        return not self.moderates and self.role != self.Role.CHAIR
 
     def clean(self):
         wanted = self.JOB_ROLES.get(self.role)

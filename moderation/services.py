@@ -1,6 +1,6 @@
 """Moderation workflows: every change goes through here, validated and in a transaction.
 
-Views check who may ask (academy/access.py, "Moderation"); these functions keep the rules
+Views check who may ask (moderation/access.py); these functions keep the rules
 whoever calls them (a view, the demo, a test) and refuse with the rule's ID and a plain
 message: a `ValidationError` whose code is the rule ID.
 
@@ -29,11 +29,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from academy import access
 from academy.models import Person, PracticeGroup
 from assessment.models import Recommendation
 from cohorts.models import Enrolment
+from cohorts.services import lock_enrolment, record_outcome
 from moderation import allocation, anonymise, pdf, points
+from moderation.access import chairs_panel, manages_panel, runs_moderation
 from moderation.models import (
     Allocation,
     Decision,
@@ -68,12 +69,6 @@ def _day(at: datetime | None) -> date:
     return timezone.localdate(at) if at else timezone.localdate()
 
 
-def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
-    """Serialise writers on one NQSW (a row lock on PostgreSQL; SQLite's IMMEDIATE
-    transactions already hold the write lock)."""
-    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-
-
 def _lock_submission(submission: Submission) -> Submission:
     Submission.objects.select_for_update().filter(pk=submission.pk).values("pk").get()
     return (
@@ -88,17 +83,17 @@ def _lock_submission(submission: Submission) -> Submission:
     )
 
 
-# Who may do what is academy/access.py's ("Moderation"); the services ask the same
+# Who may do what is moderation/access.py's; the services ask the same
 # predicates of the person acting, so a view and a service can never disagree.
 
 
 def is_chair(panel: Panel, person: Person | None) -> bool:
-    return person is not None and access.chairs_panel(person.user, panel)
+    return person is not None and chairs_panel(person.user, panel)
 
 
 def manages(panel: Panel, person: Person | None) -> bool:
     """The Professional Practice team and administrators, or the panel's chair or deputy."""
-    return person is not None and access.manages_panel(person.user, panel)
+    return person is not None and manages_panel(person.user, panel)
 
 
 def _open(panel: Panel, what: str) -> None:
@@ -669,7 +664,7 @@ def record_decision(
     """
     submission = _lock_submission(submission)
     panel = submission.panel
-    _lock_enrolment(submission.enrolment)
+    lock_enrolment(submission.enrolment)
     if not manages(panel, by):
         refuse(
             "MOD-DECISION",
@@ -731,7 +726,7 @@ def record_decision(
 def sign_off_decision(*, decision: Decision, by: Person, at: datetime | None = None) -> Decision:
     """The chair signs the draft off: final from now on (MOD-DECISION)."""
     submission = _lock_submission(decision.submission)
-    _lock_enrolment(submission.enrolment)
+    lock_enrolment(submission.enrolment)
     if not is_chair(submission.panel, by):
         refuse("MOD-DECISION", "only the panel's chair signs decisions off.")
     decision = Decision.objects.get(pk=decision.pk)
@@ -773,24 +768,6 @@ def _after_sign_off(decision: Decision, at: datetime | None) -> None:
         enrolment=enrolment, submission=submission, decision=decision, requested_at=_now(at)
     )
     _enqueue("render_moderation_record_pdf", record_id=record.pk)
-
-
-@transaction.atomic
-def record_outcome(*, enrolment: Enrolment, status: str, end_date: date | None) -> Enrolment:
-    """NAT-OUTCOME: passed, failed or deferred, with the day it took effect (or back to
-    active, with no end, when a later decision takes the outcome away).
-
-    This belongs with the enrolment (cohorts.services) in the long run; it lives here while
-    the panel's decision is the only thing that sets it.
-    """
-    enrolment = _lock_enrolment(enrolment)
-    if (enrolment.status, enrolment.end_date) == (status, end_date):
-        return enrolment
-    enrolment.status = status
-    enrolment.end_date = end_date
-    enrolment.full_clean()
-    enrolment.save()
-    return enrolment
 
 
 # --- Pay progression (PROGRESSION) ------------------------------------------------------------
@@ -867,7 +844,7 @@ def build_external_sample(
     *, title: str, submissions: Sequence[Submission], by: Person, notes: str = ""
 ) -> ExternalSample:
     """A sample for the external moderation panel, exported as one ZIP (MOD-EXTERNAL)."""
-    if not access.runs_moderation(by.user):
+    if not runs_moderation(by.user):
         refuse("MOD-EXTERNAL", "the Professional Practice team chooses the external sample.")
     if not submissions:
         refuse("MOD-EXTERNAL", "choose at least one portfolio.", "submissions")

@@ -1,8 +1,8 @@
 """The moderation pages: thin views that check access, validate a form and call a service.
 
-Panels are found through `access.get_panel_for_user` and portfolios through
-`access.get_submission_for_user` (by code), both 404 to outsiders; people who may know of a
-panel or portfolio but not do what they ask get 403 (academy/access.py, "Moderation").
+Panels are found through `get_panel_for_user` and portfolios through
+`get_submission_for_user` (by code), both 404 to outsiders; people who may know of a
+panel or portfolio but not do what they ask get 403 (moderation/access.py).
 
 MOD-ANON: the pages a moderator reaches (the reading list, a portfolio, its PDF, the form)
 name a portfolio by its code only, in the page, the file name and the URL. Only the pages
@@ -20,9 +20,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from academy import access
+from academy.access import allowed, person_of
+from assessment.access import get_portfolio_for_user
 from cohorts.models import Enrolment
 from moderation import forms, services
+from moderation.access import (
+    PANEL_CHAIRS,
+    chairs_panel,
+    get_external_sample_for_user,
+    get_moderation_document_for_user,
+    get_panel_for_user,
+    get_submission_for_user,
+    runs_moderation,
+)
 from moderation.anonymise import SNAPSHOT_SECTIONS
 from moderation.models import (
     Allocation,
@@ -40,7 +50,7 @@ PAGE_SIZE = 50
 
 
 def _require(user, perm, obj, why):
-    if not user.has_perm(perm, obj):
+    if not allowed(user, perm, obj):
         # They may know of the panel or portfolio, so it is no secret: say no plainly.
         raise PermissionDenied(why)
 
@@ -72,10 +82,8 @@ def _download(file, filename, content_type):
 def _panels_for(user, person):
     """Panels the user runs: all for the Professional Practice team, else the ones they chair."""
     panels = Panel.objects.all()
-    if not access.runs_moderation(user):
-        panels = panels.filter(
-            members__person=person, members__role__in=access.PANEL_CHAIRS
-        ).distinct()
+    if not runs_moderation(user):
+        panels = panels.filter(members__person=person, members__role__in=PANEL_CHAIRS).distinct()
     return panels.annotate(
         entered=Count("submissions", distinct=True),
         submitted=Count(
@@ -89,8 +97,8 @@ def panel_list(request):
     """Everything moderation holds for the user: panels they run, portfolios to read, and
     the NQSW's (or the assessor's NQSWs') places at panels."""
     user = request.user
-    person = access.person_of(user)
-    runs = access.runs_moderation(user)
+    person = person_of(user)
+    runs = runs_moderation(user)
     page = None
     if person is not None or runs:
         panels = _panels_for(user, person)
@@ -116,7 +124,7 @@ def panel_list(request):
         {
             "page": page,
             "runs": runs,
-            "may_add": user.has_perm("moderation.add_panel"),
+            "may_add": allowed(user, "moderation.add_panel"),
             "reading": reading,
             "entries": entries,
             "today": timezone.localdate(),
@@ -145,7 +153,7 @@ def panel_new(request):
                 held_on=data["held_on"],
                 venue=data["venue"],
                 seats=form.seats(),
-                by=access.person_of(request.user),
+                by=person_of(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -162,7 +170,7 @@ def panel_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel_edit(request, pk):
-    panel = access.get_panel_for_user(request.user, pk)
+    panel = get_panel_for_user(request.user, pk)
     _require(
         request.user,
         "moderation.change_panel",
@@ -178,7 +186,7 @@ def panel_edit(request, pk):
                 held_on=data["held_on"],
                 venue=data["venue"],
                 seats=form.seats(),
-                by=access.person_of(request.user),
+                by=person_of(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -254,7 +262,7 @@ def _form_state(form) -> str:
 
 @login_required
 def panel_detail(request, pk):
-    panel = access.get_panel_for_user(request.user, pk)
+    panel = get_panel_for_user(request.user, pk)
     _require(
         request.user,
         "moderation.change_panel",
@@ -274,7 +282,7 @@ def panel_detail(request, pk):
             "rows": _manager_rows(panel, today),
             "enter_form": forms.EnterForm(due=due) if due else None,
             "today": today,
-            "chairs": access.chairs_panel(request.user, panel),
+            "chairs": chairs_panel(request.user, panel),
         },
     )
 
@@ -282,7 +290,7 @@ def panel_detail(request, pk):
 @login_required
 @require_POST
 def panel_enter(request, pk):
-    panel = access.get_panel_for_user(request.user, pk)
+    panel = get_panel_for_user(request.user, pk)
     _require(request.user, "moderation.change_panel", panel, "You cannot enter NQSWs.")
     form = forms.EnterForm(request.POST, due=services.due_for_panel(panel))
     if not form.is_valid():
@@ -290,7 +298,7 @@ def panel_enter(request, pk):
         return redirect("moderation:panel_detail", pk=panel.pk)
     try:
         entered = services.enter_for_panel(
-            panel=panel, enrolments=form.chosen(), by=access.person_of(request.user)
+            panel=panel, enrolments=form.chosen(), by=person_of(request.user)
         )
     except ValidationError as e:
         _refused(request, e)
@@ -302,10 +310,10 @@ def panel_enter(request, pk):
 @login_required
 @require_POST
 def panel_allocate(request, pk):
-    panel = access.get_panel_for_user(request.user, pk)
+    panel = get_panel_for_user(request.user, pk)
     _require(request.user, "moderation.change_panel", panel, "You cannot allocate portfolios.")
     try:
-        result = services.allocate_automatically(panel=panel, by=access.person_of(request.user))
+        result = services.allocate_automatically(panel=panel, by=person_of(request.user))
     except ValidationError as e:
         _refused(request, e)
     else:
@@ -322,10 +330,10 @@ def panel_allocate(request, pk):
 @login_required
 @require_POST
 def panel_close(request, pk):
-    panel = access.get_panel_for_user(request.user, pk)
+    panel = get_panel_for_user(request.user, pk)
     _require(request.user, "moderation.change_panel", panel, "You cannot close this panel.")
     try:
-        services.close_panel(panel=panel, by=access.person_of(request.user))
+        services.close_panel(panel=panel, by=person_of(request.user))
     except ValidationError as e:
         _refused(request, e)
     else:
@@ -344,7 +352,7 @@ def agenda_order(row) -> tuple:
 
 @login_required
 def agenda(request, pk):
-    panel = access.get_panel_for_user(request.user, pk)
+    panel = get_panel_for_user(request.user, pk)
     _require(
         request.user,
         "moderation.change_panel",
@@ -372,7 +380,7 @@ def agenda(request, pk):
             "missing": missing,
             "assessors": sorted(assessors.values(), key=lambda a: a[0].full_name),
             "today": today,
-            "chairs": access.chairs_panel(request.user, panel),
+            "chairs": chairs_panel(request.user, panel),
         },
     )
 
@@ -383,7 +391,7 @@ def agenda(request, pk):
 @login_required
 def reading_list(request):
     """The portfolios allocated to the user on open panels, by code only (MOD-ANON)."""
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     rows = []
     if person is not None:
         allocations = (
@@ -409,9 +417,9 @@ def _my_allocation(submission, person):
 
 @login_required
 def read(request, code):
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(request.user, "moderation.read_submission", submission, "You cannot read this.")
-    allocation = _my_allocation(submission, access.person_of(request.user))
+    allocation = _my_allocation(submission, person_of(request.user))
     return render(
         request,
         "moderation/read.html",
@@ -431,7 +439,7 @@ def read(request, code):
 @require_http_methods(["GET", "POST"])
 def submission_pdf(request, code):
     """GET: the anonymised PDF, named by the code. POST: ask again after a failed render."""
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(request.user, "moderation.read_submission", submission, "You cannot read this.")
     if request.method == "POST":
         services.request_submission_pdf(submission=submission)
@@ -444,14 +452,14 @@ def submission_pdf(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderation_form(request, code):
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(
         request.user,
         "moderation.add_moderationform",
         submission,
         "Only the moderators this portfolio is allocated to fill in a moderation form.",
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     allocation = _my_allocation(submission, person)
     existing = _form_of(allocation)
     form = forms.ModerationFormForm(
@@ -501,7 +509,7 @@ def _enrolment_of(submission):
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderators(request, code):
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(
         request.user,
         "moderation.allocate",
@@ -517,7 +525,7 @@ def moderators(request, code):
             services.set_moderators(
                 submission=submission,
                 moderators=form.cleaned_data["moderators"],
-                by=access.person_of(request.user),
+                by=person_of(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -539,7 +547,7 @@ def moderators(request, code):
 @login_required
 @require_POST
 def accept_late(request, code):
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(
         request.user,
         "moderation.accept_late",
@@ -547,7 +555,7 @@ def accept_late(request, code):
         "Only the panel's chair accepts a late portfolio (MOD-SUBMIT).",
     )
     try:
-        services.accept_late(submission=submission, by=access.person_of(request.user))
+        services.accept_late(submission=submission, by=person_of(request.user))
     except ValidationError as e:
         _refused(request, e)
     else:
@@ -560,7 +568,7 @@ def accept_late(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision(request, code):
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(
         request.user,
         "moderation.record_decision",
@@ -576,7 +584,7 @@ def decision(request, code):
         submission.decisions.select_related("recorded_by", "signed_off_by").order_by("-version")
     )
     latest = versions[0] if versions else None
-    may_sign = request.user.has_perm("moderation.sign_off_decision", submission)
+    may_sign = allowed(request.user, "moderation.sign_off_decision", submission)
     form = forms.DecisionForm(
         request.POST or None,
         replaces_signed=latest is not None and latest.is_signed_off,
@@ -588,7 +596,7 @@ def decision(request, code):
         try:
             services.record_decision(
                 submission=submission,
-                by=access.person_of(request.user),
+                by=person_of(request.user),
                 verdict=data["verdict"],
                 reasons=data["reasons"],
                 change_reason=data.get("change_reason", ""),
@@ -622,7 +630,7 @@ def decision(request, code):
 @login_required
 @require_POST
 def sign_off(request, code):
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(
         request.user,
         "moderation.sign_off_decision",
@@ -634,7 +642,7 @@ def sign_off(request, code):
         messages.error(request, "There is no draft decision to sign off.")
     else:
         try:
-            services.sign_off_decision(decision=draft, by=access.person_of(request.user))
+            services.sign_off_decision(decision=draft, by=person_of(request.user))
         except ValidationError as e:
             _refused(request, e)
         else:
@@ -646,7 +654,7 @@ def sign_off(request, code):
 @require_http_methods(["GET", "POST"])
 def progression(request, code):
     """PROGRESSION: after a signed final PASS the chair authorises pay progression."""
-    submission = access.get_submission_for_user(request.user, code)
+    submission = get_submission_for_user(request.user, code)
     _require(
         request.user,
         "moderation.record_decision",
@@ -661,7 +669,7 @@ def progression(request, code):
             "Only the panel's chair authorises pay progression.",
         )
         try:
-            services.authorise_progression(submission=submission, by=access.person_of(request.user))
+            services.authorise_progression(submission=submission, by=person_of(request.user))
         except ValidationError as e:
             _refused(request, e)
         else:
@@ -682,7 +690,7 @@ def progression(request, code):
                     decision__submission=submission
                 ).select_related("authorised_by", "decision")
             ),
-            "may_authorise": request.user.has_perm("moderation.authorise_progression", submission),
+            "may_authorise": allowed(request.user, "moderation.authorise_progression", submission),
         },
     )
 
@@ -694,7 +702,7 @@ def progression(request, code):
 def enrolment_moderation(request, pk):
     """The NQSW's places at panels, what the panels decided, and the moderation forms and
     pay progression added to the portfolio. Never the code (MOD-ANON)."""
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     submissions = list(
         enrolment.moderation_submissions.select_related("panel")
         .prefetch_related(
@@ -720,7 +728,7 @@ def enrolment_moderation(request, pk):
             "authorisations": list(
                 enrolment.progression_authorisations.filter(status=PdfStatus.READY)
             ),
-            "may_submit": request.user.has_perm("moderation.submit_portfolio", enrolment),
+            "may_submit": allowed(request.user, "moderation.submit_portfolio", enrolment),
             "today": timezone.localdate(),
         },
     )
@@ -729,7 +737,7 @@ def enrolment_moderation(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request, pk, panel):
-    enrolment = access.get_portfolio_for_user(request.user, pk)
+    enrolment = get_portfolio_for_user(request.user, pk)
     submission = get_object_or_404(
         Submission.objects.select_related("panel"), enrolment=enrolment, panel_id=panel
     )
@@ -739,7 +747,7 @@ def submit(request, pk, panel):
         enrolment,
         "The NQSW or their assessor submits the portfolio (MOD-SUBMIT).",
     )
-    person = access.person_of(request.user)
+    person = person_of(request.user)
     is_assessor = person is not None and enrolment.assessor_id == person.pk
     form = forms.SubmitForm(request.POST or None, assessor=is_assessor)
     if request.method == "POST" and form.is_valid():
@@ -773,7 +781,7 @@ def submit(request, pk, panel):
 @require_http_methods(["GET"])
 def record_pdf(request, pk):
     """MOD-FORM: the moderation form in the NQSW's portfolio, for whoever reads it."""
-    record = access.get_moderation_document_for_user(request.user, ModerationRecord, pk)
+    record = get_moderation_document_for_user(request.user, ModerationRecord, pk)
     return _download(
         record.file, f"moderation-form-{record.enrolment.person.staff_id}.pdf", "application/pdf"
     )
@@ -782,9 +790,7 @@ def record_pdf(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def progression_pdf(request, pk):
-    authorisation = access.get_moderation_document_for_user(
-        request.user, ProgressionAuthorisation, pk
-    )
+    authorisation = get_moderation_document_for_user(request.user, ProgressionAuthorisation, pk)
     return _download(
         authorisation.file,
         f"pay-progression-{authorisation.enrolment.person.staff_id}.pdf",
@@ -835,7 +841,7 @@ def external_new(request):
                 title=form.cleaned_data["title"],
                 notes=form.cleaned_data["notes"],
                 submissions=list(form.cleaned_data["submissions"]),
-                by=access.person_of(request.user),
+                by=person_of(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -847,7 +853,7 @@ def external_new(request):
 
 @login_required
 def external_detail(request, pk):
-    sample = access.get_external_sample_for_user(request.user, pk)
+    sample = get_external_sample_for_user(request.user, pk)
     items = sample.submissions.select_related("panel").order_by("code")
     return render(
         request, "moderation/external_detail.html", {"sample": sample, "items": list(items)}
@@ -857,7 +863,7 @@ def external_detail(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def external_download(request, pk):
-    sample = access.get_external_sample_for_user(request.user, pk)
+    sample = get_external_sample_for_user(request.user, pk)
     if sample.status != PdfStatus.READY or not sample.file:
         return redirect("moderation:external_detail", pk=sample.pk)
     return _download(sample.file, sample.zip_name, "application/zip")

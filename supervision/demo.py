@@ -1,6 +1,6 @@
 """A believable supervision history for the demo academy, dated relative to `today`.
 
-`build(today, people)` is a seed_demo step (run after academy.demo.build). For every current
+`build(today, people)` is a seed_demo step (run after cohorts.demo.build). For every current
 demo ASYE enrolment it records, through the same services as the pages:
 
 * weekly PM group supervision for each academy team in weeks 1-6 of the September start,
@@ -24,8 +24,8 @@ from datetime import date, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from academy.demo import EMAIL_DOMAIN
 from academy.models import Person
+from cohorts.demo import EMAIL_DOMAIN
 from cohorts.models import Enrolment
 from supervision import cowork, services
 from supervision import schedule as sched

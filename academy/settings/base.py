@@ -44,10 +44,15 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "academy",
     "cohorts",
+    # The feature apps. Their order is the navigation bar's, and the order seed_demo runs
+    # their demo steps in (supervision's joint sessions follow the co-worked cases).
     "caseloads",
     "supervision",
     "assessment",
     "moderation",
+    # The top layer: home pages, navigation and seed_demo. It may import every app; no app
+    # imports it.
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "academy.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` and the demo academy it builds (academy/demo.py)."""
+"""`manage.py seed_demo` and the demo academy it builds (cohorts/demo.py)."""
 
 import sys
 import types
@@ -12,10 +12,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.html import escape
 
-from academy import demo
-from academy.management.commands import seed_demo
 from academy.models import Office, Person, PracticeGroup, Service
+from cohorts import demo
 from cohorts.models import Cohort, Enrolment, Extension
+from home.management.commands import seed_demo
 from tests.database import shared_rows
 
 User = get_user_model()
@@ -119,12 +119,21 @@ def test_later_feature_steps_get_today_and_the_people(db, monkeypatch):
     step = types.ModuleType("demo_step_for_test")
     step.build = lambda *, today, people: seen.update(today=today, people=people)
     monkeypatch.setitem(sys.modules, "demo_step_for_test", step)
-    monkeypatch.setattr(seed_demo, "DEMO_STEPS", ["demo_step_for_test"])
+    monkeypatch.setattr(seed_demo, "demo_steps", lambda: ["demo_step_for_test"])
 
     call_command("seed_demo", "--force", stdout=StringIO())
 
     assert seen["people"]["nqsw"].user.username == "nqsw.demo"
     assert seen["today"] is not None
+
+
+def test_each_feature_app_registers_its_own_demo_step_in_installed_apps_order():
+    assert seed_demo.demo_steps() == [
+        "caseloads.demo",
+        "supervision.demo",
+        "assessment.demo",
+        "moderation.demo",
+    ]
 
 
 # --- The demo logins and their home pages ---------------------------------------------------

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from academy import demo as academy_demo
 from assessment import checks, portfolio
 from assessment import demo as assessment_demo
 from assessment.models import DirectObservation, ReflectionLog, Review, SupportAgreement
+from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from tests.database import shared_rows
 

@@ -16,6 +16,7 @@ from assessment.models import (
     Review,
     SupportAgreement,
 )
+from cohorts import services as cohorts_services
 from tests import factories
 from tests.assessment import factories as af
 
@@ -71,7 +72,7 @@ def test_a_changed_assessor_keeps_the_earlier_observations_as_the_assessors(peop
     """Whether the observer was the assessor is derived from the enrolment on the day."""
     first = af.ObservationFactory(enrolment=enrolment, observed_on=date(2026, 9, 20))
     new_assessor = factories.PersonFactory(role=Person.Role.ASSESSOR)
-    services.change_assessor(enrolment=enrolment, assessor=new_assessor)
+    cohorts_services.change_assessor(enrolment=enrolment, assessor=new_assessor)
     # The change is recorded today, after the observation's day.
     timeline = portfolio._timelines([enrolment.pk])[enrolment.pk]
     assert (
@@ -82,7 +83,7 @@ def test_a_changed_assessor_keeps_the_earlier_observations_as_the_assessors(peop
 
 def test_assessor_independent_holds_when_the_assessor_changes(people, enrolment):
     with pytest.raises(ValidationError, match="ASSESSOR-INDEPENDENT"):
-        services.change_assessor(enrolment=enrolment, assessor=people["pm"])
+        cohorts_services.change_assessor(enrolment=enrolment, assessor=people["pm"])
     enrolment.refresh_from_db()
     assert enrolment.assessor == people["assessor"]
 

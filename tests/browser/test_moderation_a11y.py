@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from academy import demo as academy_demo
+from cohorts import demo as academy_demo
 from moderation import demo as moderation_demo
 from moderation import pdf, services
 from moderation.models import Panel, Submission

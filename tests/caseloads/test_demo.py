@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from academy import demo as academy_demo
 from caseloads import demo, services
+from caseloads.access import can_decide
 from caseloads.models import Allocation, Case, VisitSignOff
+from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from tests.database import shared_rows
 
@@ -83,8 +84,8 @@ class TestSeeded:
         waiting = Allocation.objects.get(status="requested")
         assert waiting.case.reference == demo.WAITING_REFERENCE
         assert waiting.worker == people["nqsw"] and waiting.requested_by == people["gm"]
-        assert services.can_decide(people["pm"], waiting)
-        assert not services.can_decide(people["gm"], waiting)
+        assert can_decide(people["pm"], waiting)
+        assert not can_decide(people["gm"], waiting)
         approved = services.approve_allocation(
             allocation=waiting, decided_by=people["pm"], on=today
         )

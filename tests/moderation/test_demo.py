@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from academy import demo as academy_demo
+from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from moderation import demo, pdf
 from moderation.models import Allocation, Decision, ModerationForm, Panel, Submission

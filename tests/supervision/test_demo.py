@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from academy import demo as academy_demo
+from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from supervision import demo
 from supervision.models import Attendance, Session, SupervisionPolicy, SupportRecord, schedule_for

@@ -1,11 +1,13 @@
 """`manage.py seed_demo`: fill the database with a believable demo academy.
 
-The academy's own step (`academy.demo.build`) creates the organisation, people, cohorts,
-enrolments and an extension, and returns the key people. Each later feature adds its own
-step to DEMO_STEPS: a module with `build(*, today, people)` that adds its rows (caseloads,
-supervision, assessment, moderation) around those people, idempotently like the first.
+The spine's own step (`cohorts.demo.build`) creates the organisation, people, cohorts,
+enrolments and an extension, and returns the key people. Each feature app names its own
+step in its AppConfig (`demo_step = "caseloads.demo"`): a module with
+`build(*, today, people)` that adds its rows around those people, idempotently like the
+first. The steps run in INSTALLED_APPS order; a new app plugs in by naming its step.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -13,11 +15,15 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from academy import demo
+from cohorts import demo
 from cohorts.models import Cohort, Enrolment, Extension
 
-# Dotted paths of the later features' steps, run in this order after the academy's own.
-DEMO_STEPS: list[str] = ["caseloads.demo", "supervision.demo", "assessment.demo", "moderation.demo"]
+
+def demo_steps() -> list[str]:
+    """Dotted paths of the feature apps' demo steps, in INSTALLED_APPS order."""
+    return [
+        config.demo_step for config in apps.get_app_configs() if getattr(config, "demo_step", None)
+    ]
 
 
 def count(number: int, noun: str) -> str:
@@ -47,7 +53,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             people = demo.build(today)
-            for path in DEMO_STEPS:
+            for path in demo_steps():
                 import_string(f"{path}.build")(today=today, people=people)
         self.print_summary(today, people)
 

@@ -1,0 +1,142 @@
+"""Who sees caseloads, asks for allocations and decides them.
+
+A worker's caseload (their allocations, requests and findings) is seen by whoever sees their
+enrolment (cohorts/access.py), and by the worker. Asking for an allocation is for practice
+managers and group managers (a service PM or GM asks the academy PM), and administrators:
+the form then offers only the workers they see. Deciding a request, ending an allocation
+and signing off visits are ALLOC-APPROVE / VISIT-SIGNOFF decisions: the academy PM of the
+worker's team, or an administrator (`can_decide` is the one rule). The caseload audit
+reads a report the PM, GM or Professional Practice team exported.
+"""
+
+import rules
+from django.db.models import Q
+from django.http import Http404
+
+from academy.access import (
+    NOTHING,
+    acting_person,
+    is_administrator,
+    is_professional_practice,
+    person_of,
+    sees_every_cohort,
+)
+from academy.models import Person, PracticeGroup
+from academy.navigation import MenuItem
+from caseloads.models import Allocation
+from cohorts.access import leads_enrolment_group, visible_enrolments
+from cohorts.models import Enrolment
+
+_LOOK_IT_UP = object()
+
+
+def allocation_filter(user) -> Q:
+    """Allocations of the workers whose enrolments `user` sees, and the user's own."""
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    return Q(worker=person) | Q(worker_id__in=visible_enrolments(user).values("person_id"))
+
+
+@rules.predicate
+def manages_practice(user) -> bool:
+    """A practice manager or group manager (of an academy team or not)."""
+    person = person_of(user)
+    return person is not None and person.role in (
+        Person.Role.PRACTICE_MANAGER,
+        Person.Role.GROUP_MANAGER,
+    )
+
+
+def decides_for(user_or_person, worker: Person, *, enrolment=_LOOK_IT_UP, service_id=None):
+    """ALLOC-APPROVE: the academy PM of the worker's team, or an administrator.
+
+    `enrolment` is the worker's current enrolment when the caller has it loaded (a board
+    or queue decides many rows without a query each). A worker outside ALLOC-APPROVE (no
+    current enrolment: a Grade 10/11 SW, an ASWP, a main-team social worker co-working) has
+    allocations recorded by the PM of their academy team, or by a PM of an academy team in
+    the case's service (`service_id`).
+    """
+    if is_administrator(user_or_person):
+        return True
+    person = acting_person(user_or_person)
+    if person is None:
+        return False
+    if (
+        enrolment is _LOOK_IT_UP
+        or enrolment is None
+        or enrolment.status not in Enrolment.CURRENT_STATUSES
+    ):
+        enrolment = (
+            Enrolment.objects.current()
+            .filter(person_id=worker.pk)
+            .select_related("practice_group")
+            .first()
+        )
+    if enrolment is not None:
+        return enrolment.practice_group.practice_manager_id == person.pk
+    if worker.practice_group_id and worker.practice_group.practice_manager_id == person.pk:
+        return True
+    return (
+        service_id is not None
+        and PracticeGroup.objects.filter(practice_manager=person, service_id=service_id).exists()
+    )
+
+
+def can_decide(user_or_person, allocation: Allocation, *, enrolment=_LOOK_IT_UP) -> bool:
+    """ALLOC-APPROVE for one allocation (decides_for, with the case's service)."""
+    return decides_for(
+        user_or_person,
+        allocation.worker,
+        enrolment=enrolment,
+        service_id=allocation.case.service_id,
+    )
+
+
+def requests_waiting_for(user):
+    """The academy PM's queue: requests for workers in the teams they lead (can_decide's
+    rule for workers with a current enrolment, as a query)."""
+    person = person_of(user)
+    if person is None:
+        return Allocation.objects.none()
+    teams = Enrolment.objects.current().filter(practice_group__practice_manager=person)
+    return Allocation.objects.filter(
+        status=Allocation.Status.REQUESTED, worker_id__in=teams.values("person_id")
+    )
+
+
+@rules.predicate
+def decides_allocation(user, allocation) -> bool:
+    return allocation is not None and can_decide(user, allocation)
+
+
+def register():
+    rules.add_perm("caseloads.request_allocation", is_administrator | manages_practice)
+    rules.add_perm("caseloads.decide_allocation", decides_allocation)
+    rules.add_perm("caseloads.end_allocation", decides_allocation)
+    rules.add_perm("caseloads.sign_off_visits", is_administrator | leads_enrolment_group)
+    rules.add_perm(
+        "caseloads.audit_caseloads",
+        is_administrator | manages_practice | is_professional_practice,
+    )
+
+
+def get_allocation_for_user(user, pk):
+    allocation = (
+        Allocation.objects.visible_to(user)
+        .select_related("case__service", "worker", "requested_by", "decided_by", "ended_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if allocation is None:
+        raise Http404("No such allocation.")
+    return allocation
+
+
+def menu(user) -> list[MenuItem]:
+    person = person_of(user)
+    if person is not None and person.is_early_career:
+        return [MenuItem("My caseload", "caseloads:my_caseload", "caseloads")]
+    return [MenuItem("Caseloads", "caseloads:board", "caseloads")]

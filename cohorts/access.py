@@ -1,0 +1,93 @@
+"""Who sees and changes enrolments (the spine), and the predicates every feature app
+builds on: the enrolled worker, their assessor, the PM who leads their team."""
+
+import rules
+from django.db.models import Q
+from django.http import Http404
+
+from academy.access import NOTHING, is_administrator, person_of, sees_every_cohort
+from academy.models import Person
+from academy.navigation import MenuItem
+from cohorts.models import Enrolment
+
+
+def enrolment_filter(user) -> Q:
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    q = Q(person=person) | Q(assessor=person) | Q(practice_group__practice_manager=person)
+    if person.role == Person.Role.GROUP_MANAGER:
+        q |= Q(practice_group__group_manager=person)
+        if person.service_id:
+            q |= Q(practice_group__service_id=person.service_id)
+    return q
+
+
+def visible_enrolments(user):
+    """Enrolments `user` sees, for subqueries in the feature apps' own filters."""
+    return Enrolment.objects.filter(enrolment_filter(user))
+
+
+def person_filter(user) -> Q:
+    """People behind the enrolments the user sees, and the user themself."""
+    if sees_every_cohort(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    return Q(pk=person.pk) | Q(pk__in=visible_enrolments(user).values("person_id"))
+
+
+@rules.predicate
+def can_view_enrolment(user, enrolment) -> bool:
+    return Enrolment.objects.visible_to(user).filter(pk=enrolment.pk).exists()
+
+
+@rules.predicate
+def leads_enrolment_group(user, enrolment) -> bool:
+    person = person_of(user)
+    return person is not None and enrolment.practice_group.practice_manager_id == person.pk
+
+
+@rules.predicate
+def is_the_enrolled_worker(user, enrolment) -> bool:
+    person = person_of(user)
+    return person is not None and enrolment.person_id == person.pk
+
+
+@rules.predicate
+def assesses_enrolment(user, enrolment) -> bool:
+    person = person_of(user)
+    return person is not None and enrolment.assessor_id == person.pk
+
+
+@rules.predicate
+def enrolment_is_current(user, enrolment) -> bool:
+    return enrolment.status in Enrolment.CURRENT_STATUSES
+
+
+# Recording an extension is a management decision: the worker's own PM, or an admin.
+can_record_extension = is_administrator | leads_enrolment_group
+
+
+def register():
+    rules.add_perm("cohorts.view_enrolment", can_view_enrolment)
+    rules.add_perm("cohorts.add_extension", can_record_extension)
+
+
+def get_enrolment_for_user(user, pk):
+    enrolment = Enrolment.objects.visible_to(user).for_listing().filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    return enrolment
+
+
+def menu(user) -> list[MenuItem]:
+    person = person_of(user)
+    own = person is not None and person.is_early_career
+    items = [MenuItem("My enrolment" if own else "Enrolments", "cohorts:enrolment_list")]
+    if is_administrator(user):
+        items.append(MenuItem("Import people", "cohorts:import_people"))
+    return items

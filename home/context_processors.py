@@ -1,0 +1,24 @@
+from django.apps import apps
+
+from academy.access import is_administrator, person_of
+from academy.navigation import MenuItem
+
+
+def navigation(request):
+    """The navigation bar: Home, each app's entries for this user (AppConfig.menu, in
+    INSTALLED_APPS order), then the Django admin for administrators."""
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        items.append(MenuItem("Home", "home"))
+        for config in apps.get_app_configs():
+            menu = getattr(config, "menu", None)
+            if menu is not None:
+                items.extend(menu(user))
+        if is_administrator(user):
+            items.append(MenuItem("Administration", "admin:index"))
+    match = getattr(request, "resolver_match", None)
+    return {
+        "current_person": person_of(user),
+        "menu": [(item, item.is_current(match)) for item in items],
+    }
