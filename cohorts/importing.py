@@ -15,19 +15,17 @@ further down the file:
    enrolments that are in the database but not in the file).
 """
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from academy import csvfiles
 from academy.models import Office, Person, PracticeGroup, Service
 from cohorts.models import Cohort, Enrolment
 
@@ -93,22 +91,6 @@ ENROLMENT_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"row {self.row}, column {self.column}: {self.message}"
-
-
-class ImportRejected(Exception):
-    def __init__(self, errors):
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
-
-
 @dataclass
 class ImportReport:
     people_created: int = 0
@@ -169,97 +151,20 @@ class _Group:
 
 
 def import_people_csv(text, *, today=None, dry_run=False) -> ImportReport:
-    """Import the starters CSV; raise ImportRejected with every problem, saving nothing.
+    """Import the starters CSV; raise csvfiles.CSVRejected with every problem, saving nothing.
 
     With dry_run the file is checked and saved as usual, then rolled back, so the report
     says what a real import would do.
     """
-    rows, errors = _read_rows(text)
+    records, errors = csvfiles.read_table(text, COLUMNS)
+    rows = [_Row(number=record.row, **record.values) for record in records]
     run = _PeopleImport(rows, errors, today=today or timezone.localdate())
-    with transaction.atomic():
+    with csvfiles.all_or_nothing(run.errors, dry_run=dry_run):
         run.check_rows()
         run.save_people_and_groups()
         run.save_enrolments()
         run.recheck_groups()
-        if run.errors:
-            # Raised inside atomic(): everything saved above is rolled back.
-            raise ImportRejected(sorted(run.errors, key=lambda e: e.row))
-        if dry_run:
-            transaction.set_rollback(True)
     return run.report
-
-
-def _line_breaks(value):
-    return len(re.findall(r"\r\n|\r|\n", value or ""))
-
-
-def _read_rows(text):
-    """The rows of the file as _Rows, numbered as a spreadsheet numbers them."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        raw_header = reader.fieldnames or []
-    except csv.Error as e:
-        raise ImportRejected([RowError(1, COLUMNS[0], f"cannot read the header: {e}")]) from e
-    header = [name.strip() for name in raw_header]
-    header_errors = _check_header(header)
-    if header_errors:
-        raise ImportRejected(header_errors)
-    reader.fieldnames = header
-
-    rows, errors = [], []
-    # A quoted cell may hold line breaks; a spreadsheet still counts it as one row, so the
-    # row number is the reader's line number less the breaks inside cells so far.
-    breaks = sum(_line_breaks(name) for name in raw_header)
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            errors.append(RowError(reader.line_num - breaks, COLUMNS[0], f"cannot read: {e}"))
-            break
-        extra = list(record.pop(None, None) or [])
-        breaks += sum(_line_breaks(value) for value in [*record.values(), *extra])
-        number = reader.line_num - breaks
-        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
-        if any(value.strip() for value in extra):
-            errors.append(
-                RowError(
-                    number,
-                    header[-1],
-                    f"the row has {len(extra)} more value(s) than the {len(header)} columns "
-                    "of the header (a stray comma?)",
-                )
-            )
-        if not any(values.values()):
-            continue  # blank rows at the end of a spreadsheet export
-        rows.append(_Row(number=number, **values))
-    return rows, errors
-
-
-def _check_header(header):
-    expected = ", ".join(COLUMNS)
-    if not any(header):
-        message = f"the file is empty: the first row must be the header {expected}"
-        return [RowError(1, COLUMNS[0], message)]
-    errors = []
-    seen = set()
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            errors.append(RowError(1, name, "this column appears twice"))
-        elif name not in COLUMNS:
-            errors.append(
-                RowError(
-                    1,
-                    name or f"#{position}",
-                    f"unexpected column {name!r} (the header is exactly: {expected})",
-                )
-            )
-        seen.add(name)
-    for name in COLUMNS:
-        if name not in seen:
-            errors.append(RowError(1, name, f"missing column (the header is exactly: {expected})"))
-    return errors
 
 
 def _role_label(role):
@@ -273,8 +178,7 @@ def _an(noun):
 class _PeopleImport:
     def __init__(self, rows, errors, *, today):
         self.rows = rows
-        self.errors = list(errors)
-        self.failed = {e.row for e in errors}
+        self.errors = errors  # a csvfiles.RowErrors
         self.today = today
         self.report = ImportReport()
         self.by_key = {}  # staff id (lower case) -> first row with it
@@ -283,11 +187,10 @@ class _PeopleImport:
         self.services = {service.code: service for service in Service.objects.all()}
 
     def error(self, row, column, message):
-        self.errors.append(RowError(row.number, column, message))
-        self.failed.add(row.number)
+        self.errors.add(row.number, column, message)
 
     def ok(self, row):
-        return row.number not in self.failed
+        return not self.errors.on_row(row.number)
 
     # Pass 1: checks without writing -------------------------------------------------------
 
@@ -759,34 +662,7 @@ class _PeopleImport:
 
     def _valid(self, instance, row, columns, default, *, exclude=(), run_clean=True):
         """full_clean(), with every problem reported on the row under its CSV column."""
-        problems = []  # (field or constraint, message)
-
-        def collect(check, *args, key=None):
-            try:
-                check(*args)
-            except ValidationError as e:
-                if hasattr(e, "error_dict"):
-                    problems.extend(
-                        (name, message)
-                        for name, messages in e.message_dict.items()
-                        for message in messages
-                    )
-                else:
-                    problems.extend((key or NON_FIELD_ERRORS, m) for m in e.messages)
-
-        collect(instance.clean_fields, exclude)
-        if run_clean:
-            collect(instance.clean)
-        collect(instance.validate_unique, exclude)
-        prefix = f"{instance._meta.app_label}_{instance._meta.model_name}_"
-        for constraint in instance._meta.constraints:
-            collect(
-                constraint.validate,
-                type(instance),
-                instance,
-                exclude,
-                key=constraint.name.removeprefix(prefix),
-            )
+        problems = csvfiles.model_problems(instance, exclude=exclude, run_clean=run_clean)
         for name, message in problems:
             self.error(row, columns.get(name, default), message)
         return not problems
