@@ -3,12 +3,14 @@
 An administrator exports the year's starters from a spreadsheet, one person a row. They fix
 the file and upload it again, so every problem is reported at once, named by spreadsheet row
 and column, and a file with any problem changes nothing: the whole import is one transaction
-that is rolled back when a single row is wrong.
+that is rolled back when a single row is wrong. Reading the file, the header, the row numbers
+and the all-or-nothing transaction are academy.csvfiles'.
 
 The work is done in passes, so that a row may refer to a person or a practice manager defined
 further down the file:
 
-1. check every row on its own and against the others and the database (no writes);
+1. check every row on its own (StarterRowForm), then against the others and the database
+   (no writes);
 2. save offices, practice groups, people, and the groups' practice and group managers;
 3. save enrolments (they need the people, the groups and the new practice managers);
 4. re-check the groups whose practice manager changed (ASSESSOR-INDEPENDENT against
@@ -18,9 +20,9 @@ further down the file:
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -49,24 +51,17 @@ SERVICE_CODES = {"CAI": "CAI", "CA&I": "CAI", "CLA": "CLA", "FSP": "FSP", "FS&P"
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 CHANGE_REASON = "Imported from the starters CSV"
 
-# Where a model's validation error belongs in the file. Constraints are keyed by name without
-# the "<app>_<model>_" prefix; anything unlisted falls back to the model's default column.
+# Where a model's validation error belongs in the file, when it is not the column of the same
+# name. Constraints are keyed by name without the "<app>_<model>_" prefix; anything else
+# falls back to the model's default column.
 PERSON_COLUMNS = {
     "user": "staff_id",
-    "staff_id": "staff_id",
-    "full_name": "full_name",
-    "email": "email",
-    "role": "role",
-    "service": "service",
-    "practice_group": "practice_group",
     "swe_registration": "role",
     "role_valid": "role",
     "trainee_unregistered": "role",
 }
 GROUP_COLUMNS = {
     "name": "practice_group",
-    "office": "office",
-    "service": "service",
     "practice_manager": "practice_group",
     "group_manager": "practice_group",
 }
@@ -74,10 +69,7 @@ ENROLMENT_COLUMNS = {
     "person": "staff_id",
     "cohort": "asye_start",
     "kind": "role",
-    "programme": "programme",
-    "practice_group": "practice_group",
     "assessor": "assessor_staff_id",
-    "asye_start": "asye_start",
     "status": "role",
     "end_date": "asye_start",
     "kind_valid": "role",
@@ -89,6 +81,110 @@ ENROLMENT_COLUMNS = {
     "not_own_assessor": "assessor_staff_id",
     "one_current_per_person": "role",
 }
+
+
+class StarterRowForm(forms.Form):
+    """One row of the starters CSV on its own: a field per column, errors under the column.
+
+    What a row means depends on its role (an NQSW needs an ASYE start, only trainees have a
+    programme...), so most columns are optional here and clean() holds the role's rules.
+    Checks against other rows and the database are the import's (_PeopleImport).
+    """
+
+    staff_id = forms.CharField(error_messages={"required": "a staff id is required"})
+    full_name = forms.CharField(error_messages={"required": "a full name is required"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "an email address is required",
+            "invalid": "%(value)r is not a valid email address",
+        }
+    )
+    role = forms.CharField(required=False)
+    service = forms.CharField(required=False)
+    office = forms.CharField(required=False)
+    practice_group = forms.CharField(required=False)
+    asye_start = forms.CharField(required=False)
+    programme = forms.CharField(required=False)
+    assessor_staff_id = forms.CharField(required=False)
+
+    def __init__(self, data, *, services):
+        super().__init__(data)
+        self.services = services  # code -> Service
+
+    def clean_staff_id(self):
+        staff_id = self.cleaned_data["staff_id"]
+        try:
+            Person._meta.get_field("staff_id").run_validators(staff_id)
+        except ValidationError as e:
+            raise ValidationError(f"{staff_id!r}: {' '.join(e.messages)}") from None
+        return staff_id
+
+    def clean_role(self):
+        role = self.cleaned_data["role"].lower()
+        if role not in Person.Role.values:
+            given = f"unknown role {role!r}" if role else "a role is required"
+            raise ValidationError(f"{given} (expected one of {', '.join(Person.Role.values)})")
+        return role
+
+    def clean_service(self):
+        given = self.cleaned_data["service"]
+        if not given:
+            return None
+        service = self.services.get(SERVICE_CODES.get(given.upper()))
+        if service is None:
+            raise ValidationError(f"unknown service {given!r} (expected CAI, CLA or FSP)")
+        return service
+
+    def clean_asye_start(self):
+        given = self.cleaned_data["asye_start"]
+        if not given:
+            return None
+        start = _parse_date(given)
+        if start is None:
+            raise ValidationError(f"{given!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        return start
+
+    def clean_programme(self):
+        return self.cleaned_data["programme"].upper()
+
+    def clean(self):
+        """The rules that depend on the row's role (when the role itself is valid)."""
+        data = self.data
+        role = self.cleaned_data.get("role")
+        academy = role in ACADEMY_ROLES
+        label = _role_label(role) if role else ""
+        if academy and not data["service"]:
+            self.add_error("service", f"{_an(label)} needs the service (CAI, CLA or FSP)")
+        if academy and not data["practice_group"]:
+            self.add_error("practice_group", f"{_an(label)} needs their practice group")
+
+        if data["asye_start"]:
+            if self.cleaned_data.get("asye_start") and role and not academy:
+                self.add_error(
+                    "asye_start", f"only nqsw and trainee rows have an ASYE start, not {label}"
+                )
+        elif role == Person.Role.NQSW:
+            self.add_error("asye_start", "an nqsw needs the date their ASYE starts")
+
+        programme = data["programme"].upper()
+        if role == Person.Role.TRAINEE:
+            if not programme:
+                self.add_error("programme", "a trainee needs their programme (OU_BA or CHI_MA)")
+            elif programme not in Enrolment.Programme.values:
+                self.add_error(
+                    "programme", f"unknown programme {programme!r} (expected OU_BA or CHI_MA)"
+                )
+        elif programme and role:
+            self.add_error(
+                "programme", f"only trainees have a programme; must be empty for {_an(label)}"
+            )
+
+        if data["assessor_staff_id"] and role and not academy:
+            self.add_error(
+                "assessor_staff_id",
+                f"only nqsw and trainee rows have an assessor, not {_an(label)}",
+            )
+        return self.cleaned_data
 
 
 @dataclass
@@ -126,6 +222,10 @@ class _Row:
     service_obj: Service | None = None
     start: date | None = None
     person: Person | None = None
+
+    def values(self):
+        """The row's cells by column."""
+        return {column: getattr(self, column) for column in COLUMNS}
 
     @property
     def key(self):
@@ -232,79 +332,14 @@ class _PeopleImport:
         }
 
     def _check_fields(self, row):
-        if not row.staff_id:
-            self.error(row, "staff_id", "a staff id is required")
-        else:
-            try:
-                Person._meta.get_field("staff_id").run_validators(row.staff_id)
-            except ValidationError as e:
-                self.error(row, "staff_id", f"{row.staff_id!r}: {' '.join(e.messages)}")
-        if not row.full_name:
-            self.error(row, "full_name", "a full name is required")
-        if not row.email:
-            self.error(row, "email", "an email address is required")
-        else:
-            try:
-                validate_email(row.email)
-            except ValidationError:
-                self.error(row, "email", f"{row.email!r} is not a valid email address")
-
         row.role = row.role.lower()
-        if row.role not in Person.Role.values:
-            given = f"unknown role {row.role!r}" if row.role else "a role is required"
-            self.error(row, "role", f"{given} (expected one of {', '.join(Person.Role.values)})")
-        academy = row.role in ACADEMY_ROLES
-        label = _role_label(row.role)
-
-        if row.service:
-            code = SERVICE_CODES.get(row.service.upper())
-            row.service_obj = self.services.get(code)
-            if row.service_obj is None:
-                self.error(
-                    row, "service", f"unknown service {row.service!r} (expected CAI, CLA or FSP)"
-                )
-        elif academy:
-            self.error(row, "service", f"{_an(label)} needs the service (CAI, CLA or FSP)")
-
-        if academy and not row.practice_group:
-            self.error(row, "practice_group", f"{_an(label)} needs their practice group")
-
-        if row.asye_start:
-            row.start = _parse_date(row.asye_start)
-            if row.start is None:
-                self.error(
-                    row,
-                    "asye_start",
-                    f"{row.asye_start!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
-                )
-            elif row.role in Person.Role.values and not academy:
-                self.error(
-                    row, "asye_start", f"only nqsw and trainee rows have an ASYE start, not {label}"
-                )
-        elif row.role == Person.Role.NQSW:
-            self.error(row, "asye_start", "an nqsw needs the date their ASYE starts")
-
         row.programme = row.programme.upper()
-        if row.role == Person.Role.TRAINEE:
-            if not row.programme:
-                self.error(row, "programme", "a trainee needs their programme (OU_BA or CHI_MA)")
-            elif row.programme not in Enrolment.Programme.values:
-                self.error(
-                    row,
-                    "programme",
-                    f"unknown programme {row.programme!r} (expected OU_BA or CHI_MA)",
-                )
-        elif row.programme and row.role in Person.Role.values:
-            self.error(
-                row, "programme", f"only trainees have a programme; must be empty for {_an(label)}"
-            )
-
-        if row.assessor_staff_id and row.role in Person.Role.values and not academy:
-            self.error(
-                row,
-                "assessor_staff_id",
-                f"only nqsw and trainee rows have an assessor, not {_an(label)}",
-            )
+        form = StarterRowForm(row.values(), services=self.services)
+        for column, messages in form.errors.items():
+            for message in messages:
+                self.error(row, column, message)
+        row.service_obj = form.cleaned_data.get("service")
+        row.start = form.cleaned_data.get("asye_start")
 
     def _check_duplicates(self):
         by_email = {}
@@ -664,7 +699,8 @@ class _PeopleImport:
         """full_clean(), with every problem reported on the row under its CSV column."""
         problems = csvfiles.model_problems(instance, exclude=exclude, run_clean=run_clean)
         for name, message in problems:
-            self.error(row, columns.get(name, default), message)
+            column = columns.get(name, name if name in COLUMNS else default)
+            self.error(row, column, message)
         return not problems
 
     def _save(self, instance, row, column):
