@@ -35,9 +35,12 @@ class NotUTF8(ValueError):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class RowError:
-    """One problem in a file: the spreadsheet row, the column it belongs to, and what."""
+    """One problem in a file: the spreadsheet row, the column it belongs to, and what.
+
+    Errors sort by row, then column, then message, so a report reads the same every time.
+    """
 
     row: int
     column: str
@@ -51,8 +54,7 @@ class CSVRejected(Exception):
     """The file has problems and nothing was taken from it; `errors` lists them by row."""
 
     def __init__(self, errors: Iterable[RowError]):
-        # Stable: the problems of one row keep the order they were found in.
-        self.errors = sorted(errors, key=lambda error: error.row)
+        self.errors = sorted(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
 
 

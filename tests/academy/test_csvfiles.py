@@ -50,9 +50,9 @@ def test_header_in_any_order_case_and_padding():
 
 def test_missing_unknown_and_duplicate_columns_are_each_named():
     assert rejected("staff_id,name,name,grade\n") == [
-        "row 1, column name: this column appears twice",
         "row 1, column grade: unexpected column 'grade' (the header is exactly: "
         "staff_id, name, role)",
+        "row 1, column name: this column appears twice",
         "row 1, column role: missing column (the header is exactly: staff_id, name, role)",
     ]
 
@@ -127,7 +127,7 @@ def test_row_error_reads_as_row_column_message():
     assert str(RowError(3, "email", "is required")) == "row 3, column email: is required"
 
 
-def test_row_errors_know_which_rows_failed_and_raise_them_sorted_by_row():
+def test_row_errors_know_which_rows_failed_and_raise_them_sorted():
     errors = RowErrors()
     errors.raise_if_any()  # nothing yet
     errors.add(5, "role", "unknown role")
@@ -137,14 +137,14 @@ def test_row_errors_know_which_rows_failed_and_raise_them_sorted_by_row():
     assert len(errors) == 3
     with pytest.raises(CSVRejected) as caught:
         errors.raise_if_any()
-    # By row, and in the order found within a row.
+    # By row, then column, whatever order they were found in.
     assert caught.value.errors == [
         RowError(2, "email", "taken"),
-        RowError(5, "role", "unknown role"),
         RowError(5, "email", "invalid"),
+        RowError(5, "role", "unknown role"),
     ]
     assert str(caught.value) == (
-        "row 2, column email: taken\nrow 5, column role: unknown role\nrow 5, column email: invalid"
+        "row 2, column email: taken\nrow 5, column email: invalid\nrow 5, column role: unknown role"
     )
 
 
