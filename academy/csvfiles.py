@@ -136,9 +136,10 @@ def read_table(
     are skipped, with any values beyond the end of the header (exports from other systems
     carry columns of their own); by default both are errors.
 
-    Blank rows are skipped, keeping their numbers. A value beyond the end of the header, or a
-    file the csv module cannot read, is a row error in the returned RowErrors, so that the
-    caller can report it with the problems it finds in the other rows.
+    Blank rows (every cell under the header empty) are skipped, keeping their numbers. A
+    value beyond the end of the header, or a file the csv module cannot read, is a row error
+    in the returned RowErrors, so that the caller can report it with the problems it finds
+    in the other rows.
     """
     if other_columns not in ("reject", "ignore"):
         raise ValueError(f"other_columns must be 'reject' or 'ignore', not {other_columns!r}")
@@ -176,7 +177,7 @@ def read_table(
             column: cells[index].strip() if index < len(cells) else ""
             for column, index in where.items()
         }
-        if any(values.values()):
+        if any(cell.strip() for cell in cells[: len(header)]):
             records.append(Record(number, values))
     return records, errors
 

@@ -70,6 +70,9 @@ def test_other_columns_may_be_ignored_but_not_the_ones_asked_for():
     records, errors = csvfiles.read_table(text, COLUMNS, other_columns="ignore")
     assert list(errors) == []
     assert records[0].values == {"staff_id": "S1", "name": "Ann", "role": "nqsw"}
+    # A row with a value in another column only is not blank: its own columns are empty.
+    records, _ = csvfiles.read_table(text + ",A,,,\n", COLUMNS, other_columns="ignore")
+    assert records[1] == csvfiles.Record(3, {"staff_id": "", "name": "", "role": ""})
     assert rejected("staff_id,team\n", other_columns="ignore") == [
         "row 1, column name: missing column (expected: staff_id, name, role)",
         "row 1, column role: missing column (expected: staff_id, name, role)",
