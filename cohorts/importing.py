@@ -144,9 +144,6 @@ class StarterRowForm(forms.Form):
             raise ValidationError(f"{given!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         return start
 
-    def clean_programme(self):
-        return self.cleaned_data["programme"].upper()
-
     def clean(self):
         """The rules that depend on the row's role (when the role itself is valid)."""
         data = self.data
