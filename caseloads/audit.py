@@ -7,16 +7,16 @@ the allocation pages, for people already in the system, reading the database and
 nothing. Only the people in the file are audited.
 
 Input errors name the row (the header is row 1) and the column, and are all reported
-together; no finding is produced from a file with any error.
+together as one academy.csvfiles.CSVRejected; no finding is produced from a file with any
+error.
 """
 
-import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from academy import csvfiles
 from academy.models import Person
 from caseloads import rules
 from caseloads.models import Allocation, CapRule, Case, RuleSetting
@@ -25,22 +25,6 @@ from caseloads.services import enrolments_for, worker_from
 COLUMNS = ("case_ref", "case_type", "children", "staff_id", "role")
 CASE_TYPES = tuple(Case.CaseType.values)
 ROLES = tuple(Allocation.Role.values)
-
-
-@dataclass(frozen=True, order=True)
-class InputProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"row {self.row}, column {self.column}: {self.message}"
-
-
-class AuditInputError(Exception):
-    def __init__(self, problems: Iterable[InputProblem]):
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -77,57 +61,43 @@ def parse_as_of(text: str | None) -> date:
         raise ValueError(f"--as-of must be a date as YYYY-MM-DD, not {text!r}.") from None
 
 
-def read_snapshot(lines: Iterable[str]) -> list[SnapshotRow]:
-    """The snapshot's rows, checked for shape and consistency (no database access)."""
-    records = csv.reader(lines)
-    header = next(records, None)
-    names = [name.strip().lower() for name in header or []]
-    missing = [column for column in COLUMNS if column not in names]
-    if missing:
-        raise AuditInputError(
-            [
-                InputProblem(1, column, "missing column (expected: " + ", ".join(COLUMNS) + ")")
-                for column in missing
-            ]
-        )
-    where = {column: names.index(column) for column in COLUMNS}
-    problems: list[InputProblem] = []
+def read_snapshot(text: str) -> list[SnapshotRow]:
+    """The snapshot's rows, checked for shape and consistency (no database access).
+
+    Raises CSVRejected naming every problem's row and column. The report comes from the
+    case-management system, so columns of its own are ignored.
+    """
+    records, errors = csvfiles.read_table(text, COLUMNS, other_columns="ignore")
     found: list[SnapshotRow] = []
     first_seen: dict[str, SnapshotRow] = {}
     on_case: dict[tuple[str, str], int] = {}
-    for number, record in enumerate(records, start=2):
-        if not any(value.strip() for value in record):
-            continue  # a blank line
-        values = {
-            column: record[index].strip() if index < len(record) else ""
-            for column, index in where.items()
-        }
-        before = len(problems)
+    for record in records:
+        number = record.row
 
         def problem(column, message, number=number):
-            problems.append(InputProblem(number, column, message))
+            errors.add(number, column, message)
 
-        case_ref = values["case_ref"]
+        case_ref = record["case_ref"]
         if not case_ref:
             problem("case_ref", "the case reference is empty")
-        case_type = values["case_type"].upper()
+        case_type = record["case_type"].upper()
         if case_type not in CASE_TYPES:
             problem(
                 "case_type",
-                f"unknown case type {values['case_type']!r} (expected one of "
+                f"unknown case type {record['case_type']!r} (expected one of "
                 + ", ".join(CASE_TYPES)
                 + ")",
             )
-        children = values["children"]
+        children = record["children"]
         if not re.fullmatch(r"\d+", children) or not 1 <= int(children) <= 20:
             problem("children", f"children must be a whole number from 1 to 20, not {children!r}")
-        staff_id = values["staff_id"]
+        staff_id = record["staff_id"]
         if not staff_id:
             problem("staff_id", "the staff id is empty")
-        role = values["role"].lower()
+        role = record["role"].lower()
         if role not in ROLES:
-            problem("role", f"the role must be allocated or coworker, not {values['role']!r}")
-        if len(problems) > before:
+            problem("role", f"the role must be allocated or coworker, not {record['role']!r}")
+        if errors.on_row(number):
             continue
 
         row = SnapshotRow(number, case_ref, case_type, int(children), staff_id, role)
@@ -150,8 +120,7 @@ def read_snapshot(lines: Iterable[str]) -> list[SnapshotRow]:
             )
         on_case.setdefault((case_ref, staff_id), number)
         found.append(row)
-    if problems:
-        raise AuditInputError(problems)
+    errors.raise_if_any()
     return found
 
 
@@ -164,13 +133,13 @@ def audit(rows: list[SnapshotRow], as_of: date) -> list[AuditFinding]:
             "service", "practice_group__service"
         )
     }
-    unknown = [
-        InputProblem(row.row, "staff_id", f"no member of staff has the staff id {row.staff_id!r}")
-        for row in rows
-        if row.staff_id not in people
-    ]
-    if unknown:
-        raise AuditInputError(unknown)
+    unknown = csvfiles.RowErrors()
+    for row in rows:
+        if row.staff_id not in people:
+            unknown.add(
+                row.row, "staff_id", f"no member of staff has the staff id {row.staff_id!r}"
+            )
+    unknown.raise_if_any()
 
     enrolments = enrolments_for(person.pk for person in people.values())
     workers = {

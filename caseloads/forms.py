@@ -1,11 +1,10 @@
-import io
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils import timezone
 
+from academy import csvfiles
 from academy.models import Person, Service
 from caseloads import audit, services
 from caseloads.models import REFERENCE_MESSAGE, REFERENCE_PATTERN, Allocation, Case
@@ -224,10 +223,10 @@ class AuditForm(forms.Form):
         if upload.size > MAX_AUDIT_BYTES:
             raise ValidationError("The file is larger than 2 MB; is it the caseload report?")
         try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
+            return csvfiles.decode(upload.read())
+        except csvfiles.NotUTF8:
             raise ValidationError("The file is not UTF-8 text; save it as CSV UTF-8.") from None
 
     def rows(self) -> list[audit.SnapshotRow]:
-        """The report's rows; raises audit.AuditInputError naming each row and column."""
-        return audit.read_snapshot(io.StringIO(self.cleaned_data["file"], newline=""))
+        """The report's rows; raises csvfiles.CSVRejected naming each row and column."""
+        return audit.read_snapshot(self.cleaned_data["file"])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy import csvfiles
 from academy.access import allowed, person_of
 from academy.models import Person
 from academy.spreadsheets import csv_cell
@@ -551,8 +552,8 @@ def audit_upload(request):
         try:
             rows = form.rows()
             found = audit.audit(rows, as_of)
-        except audit.AuditInputError as error:
-            problems = error.problems
+        except csvfiles.CSVRejected as rejected:
+            problems = rejected.errors
         else:
             staff_ids = {row.staff_id for row in rows}
             # The report covers whole services: show findings only about people the user

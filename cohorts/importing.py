@@ -3,31 +3,31 @@
 An administrator exports the year's starters from a spreadsheet, one person a row. They fix
 the file and upload it again, so every problem is reported at once, named by spreadsheet row
 and column, and a file with any problem changes nothing: the whole import is one transaction
-that is rolled back when a single row is wrong.
+that is rolled back when a single row is wrong. Reading the file, the header, the row numbers
+and the all-or-nothing transaction are academy.csvfiles'.
 
 The work is done in passes, so that a row may refer to a person or a practice manager defined
 further down the file:
 
-1. check every row on its own and against the others and the database (no writes);
+1. check every row on its own (StarterRowForm), then against the others and the database
+   (no writes);
 2. save offices, practice groups, people, and the groups' practice and group managers;
 3. save enrolments (they need the people, the groups and the new practice managers);
 4. re-check the groups whose practice manager changed (ASSESSOR-INDEPENDENT against
    enrolments that are in the database but not in the file).
 """
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from academy import csvfiles
 from academy.models import Office, Person, PracticeGroup, Service
 from cohorts.models import Cohort, Enrolment
 
@@ -51,24 +51,17 @@ SERVICE_CODES = {"CAI": "CAI", "CA&I": "CAI", "CLA": "CLA", "FSP": "FSP", "FS&P"
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 CHANGE_REASON = "Imported from the starters CSV"
 
-# Where a model's validation error belongs in the file. Constraints are keyed by name without
-# the "<app>_<model>_" prefix; anything unlisted falls back to the model's default column.
+# Where a model's validation error belongs in the file, when it is not the column of the same
+# name. Constraints are keyed by name without the "<app>_<model>_" prefix; anything else
+# falls back to the model's default column.
 PERSON_COLUMNS = {
     "user": "staff_id",
-    "staff_id": "staff_id",
-    "full_name": "full_name",
-    "email": "email",
-    "role": "role",
-    "service": "service",
-    "practice_group": "practice_group",
     "swe_registration": "role",
     "role_valid": "role",
     "trainee_unregistered": "role",
 }
 GROUP_COLUMNS = {
     "name": "practice_group",
-    "office": "office",
-    "service": "service",
     "practice_manager": "practice_group",
     "group_manager": "practice_group",
 }
@@ -76,10 +69,7 @@ ENROLMENT_COLUMNS = {
     "person": "staff_id",
     "cohort": "asye_start",
     "kind": "role",
-    "programme": "programme",
-    "practice_group": "practice_group",
     "assessor": "assessor_staff_id",
-    "asye_start": "asye_start",
     "status": "role",
     "end_date": "asye_start",
     "kind_valid": "role",
@@ -93,20 +83,105 @@ ENROLMENT_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
+class StarterRowForm(forms.Form):
+    """One row of the starters CSV on its own: a field per column, errors under the column.
 
-    def __str__(self):
-        return f"row {self.row}, column {self.column}: {self.message}"
+    What a row means depends on its role (an NQSW needs an ASYE start, only trainees have a
+    programme...), so most columns are optional here and clean() holds the role's rules.
+    Checks against other rows and the database are the import's (_PeopleImport).
+    """
 
+    staff_id = forms.CharField(error_messages={"required": "a staff id is required"})
+    full_name = forms.CharField(error_messages={"required": "a full name is required"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "an email address is required",
+            "invalid": "%(value)r is not a valid email address",
+        }
+    )
+    role = forms.CharField(required=False)
+    service = forms.CharField(required=False)
+    office = forms.CharField(required=False)
+    practice_group = forms.CharField(required=False)
+    asye_start = forms.CharField(required=False)
+    programme = forms.CharField(required=False)
+    assessor_staff_id = forms.CharField(required=False)
 
-class ImportRejected(Exception):
-    def __init__(self, errors):
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
+    def __init__(self, data, *, services):
+        super().__init__(data)
+        self.services = services  # code -> Service
+
+    def clean_staff_id(self):
+        staff_id = self.cleaned_data["staff_id"]
+        try:
+            Person._meta.get_field("staff_id").run_validators(staff_id)
+        except ValidationError as e:
+            raise ValidationError(f"{staff_id!r}: {' '.join(e.messages)}") from None
+        return staff_id
+
+    def clean_role(self):
+        role = self.cleaned_data["role"].lower()
+        if role not in Person.Role.values:
+            given = f"unknown role {role!r}" if role else "a role is required"
+            raise ValidationError(f"{given} (expected one of {', '.join(Person.Role.values)})")
+        return role
+
+    def clean_service(self):
+        given = self.cleaned_data["service"]
+        if not given:
+            return None
+        service = self.services.get(SERVICE_CODES.get(given.upper()))
+        if service is None:
+            raise ValidationError(f"unknown service {given!r} (expected CAI, CLA or FSP)")
+        return service
+
+    def clean_asye_start(self):
+        given = self.cleaned_data["asye_start"]
+        if not given:
+            return None
+        start = _parse_date(given)
+        if start is None:
+            raise ValidationError(f"{given!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        return start
+
+    def clean(self):
+        """The rules that depend on the row's role (when the role itself is valid)."""
+        data = self.data
+        role = self.cleaned_data.get("role")
+        academy = role in ACADEMY_ROLES
+        label = _role_label(role) if role else ""
+        if academy and not data["service"]:
+            self.add_error("service", f"{_an(label)} needs the service (CAI, CLA or FSP)")
+        if academy and not data["practice_group"]:
+            self.add_error("practice_group", f"{_an(label)} needs their practice group")
+
+        if data["asye_start"]:
+            if self.cleaned_data.get("asye_start") and role and not academy:
+                self.add_error(
+                    "asye_start", f"only nqsw and trainee rows have an ASYE start, not {label}"
+                )
+        elif role == Person.Role.NQSW:
+            self.add_error("asye_start", "an nqsw needs the date their ASYE starts")
+
+        programme = data["programme"].upper()
+        if role == Person.Role.TRAINEE:
+            if not programme:
+                self.add_error("programme", "a trainee needs their programme (OU_BA or CHI_MA)")
+            elif programme not in Enrolment.Programme.values:
+                self.add_error(
+                    "programme", f"unknown programme {programme!r} (expected OU_BA or CHI_MA)"
+                )
+        elif programme and role:
+            self.add_error(
+                "programme", f"only trainees have a programme; must be empty for {_an(label)}"
+            )
+
+        if data["assessor_staff_id"] and role and not academy:
+            self.add_error(
+                "assessor_staff_id",
+                f"only nqsw and trainee rows have an assessor, not {_an(label)}",
+            )
+        return self.cleaned_data
 
 
 @dataclass
@@ -145,6 +220,10 @@ class _Row:
     start: date | None = None
     person: Person | None = None
 
+    def values(self):
+        """The row's cells by column."""
+        return {column: getattr(self, column) for column in COLUMNS}
+
     @property
     def key(self):
         # Usernames are the lower-cased staff id, so S001 and s001 are one person.
@@ -169,97 +248,20 @@ class _Group:
 
 
 def import_people_csv(text, *, today=None, dry_run=False) -> ImportReport:
-    """Import the starters CSV; raise ImportRejected with every problem, saving nothing.
+    """Import the starters CSV; raise csvfiles.CSVRejected with every problem, saving nothing.
 
     With dry_run the file is checked and saved as usual, then rolled back, so the report
     says what a real import would do.
     """
-    rows, errors = _read_rows(text)
+    records, errors = csvfiles.read_table(text, COLUMNS)
+    rows = [_Row(number=record.row, **record.values) for record in records]
     run = _PeopleImport(rows, errors, today=today or timezone.localdate())
-    with transaction.atomic():
+    with csvfiles.all_or_nothing(run.errors, dry_run=dry_run):
         run.check_rows()
         run.save_people_and_groups()
         run.save_enrolments()
         run.recheck_groups()
-        if run.errors:
-            # Raised inside atomic(): everything saved above is rolled back.
-            raise ImportRejected(sorted(run.errors, key=lambda e: e.row))
-        if dry_run:
-            transaction.set_rollback(True)
     return run.report
-
-
-def _line_breaks(value):
-    return len(re.findall(r"\r\n|\r|\n", value or ""))
-
-
-def _read_rows(text):
-    """The rows of the file as _Rows, numbered as a spreadsheet numbers them."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        raw_header = reader.fieldnames or []
-    except csv.Error as e:
-        raise ImportRejected([RowError(1, COLUMNS[0], f"cannot read the header: {e}")]) from e
-    header = [name.strip() for name in raw_header]
-    header_errors = _check_header(header)
-    if header_errors:
-        raise ImportRejected(header_errors)
-    reader.fieldnames = header
-
-    rows, errors = [], []
-    # A quoted cell may hold line breaks; a spreadsheet still counts it as one row, so the
-    # row number is the reader's line number less the breaks inside cells so far.
-    breaks = sum(_line_breaks(name) for name in raw_header)
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            errors.append(RowError(reader.line_num - breaks, COLUMNS[0], f"cannot read: {e}"))
-            break
-        extra = list(record.pop(None, None) or [])
-        breaks += sum(_line_breaks(value) for value in [*record.values(), *extra])
-        number = reader.line_num - breaks
-        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
-        if any(value.strip() for value in extra):
-            errors.append(
-                RowError(
-                    number,
-                    header[-1],
-                    f"the row has {len(extra)} more value(s) than the {len(header)} columns "
-                    "of the header (a stray comma?)",
-                )
-            )
-        if not any(values.values()):
-            continue  # blank rows at the end of a spreadsheet export
-        rows.append(_Row(number=number, **values))
-    return rows, errors
-
-
-def _check_header(header):
-    expected = ", ".join(COLUMNS)
-    if not any(header):
-        message = f"the file is empty: the first row must be the header {expected}"
-        return [RowError(1, COLUMNS[0], message)]
-    errors = []
-    seen = set()
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            errors.append(RowError(1, name, "this column appears twice"))
-        elif name not in COLUMNS:
-            errors.append(
-                RowError(
-                    1,
-                    name or f"#{position}",
-                    f"unexpected column {name!r} (the header is exactly: {expected})",
-                )
-            )
-        seen.add(name)
-    for name in COLUMNS:
-        if name not in seen:
-            errors.append(RowError(1, name, f"missing column (the header is exactly: {expected})"))
-    return errors
 
 
 def _role_label(role):
@@ -273,8 +275,7 @@ def _an(noun):
 class _PeopleImport:
     def __init__(self, rows, errors, *, today):
         self.rows = rows
-        self.errors = list(errors)
-        self.failed = {e.row for e in errors}
+        self.errors = errors  # a csvfiles.RowErrors
         self.today = today
         self.report = ImportReport()
         self.by_key = {}  # staff id (lower case) -> first row with it
@@ -283,11 +284,10 @@ class _PeopleImport:
         self.services = {service.code: service for service in Service.objects.all()}
 
     def error(self, row, column, message):
-        self.errors.append(RowError(row.number, column, message))
-        self.failed.add(row.number)
+        self.errors.add(row.number, column, message)
 
     def ok(self, row):
-        return row.number not in self.failed
+        return not self.errors.on_row(row.number)
 
     # Pass 1: checks without writing -------------------------------------------------------
 
@@ -329,79 +329,14 @@ class _PeopleImport:
         }
 
     def _check_fields(self, row):
-        if not row.staff_id:
-            self.error(row, "staff_id", "a staff id is required")
-        else:
-            try:
-                Person._meta.get_field("staff_id").run_validators(row.staff_id)
-            except ValidationError as e:
-                self.error(row, "staff_id", f"{row.staff_id!r}: {' '.join(e.messages)}")
-        if not row.full_name:
-            self.error(row, "full_name", "a full name is required")
-        if not row.email:
-            self.error(row, "email", "an email address is required")
-        else:
-            try:
-                validate_email(row.email)
-            except ValidationError:
-                self.error(row, "email", f"{row.email!r} is not a valid email address")
-
         row.role = row.role.lower()
-        if row.role not in Person.Role.values:
-            given = f"unknown role {row.role!r}" if row.role else "a role is required"
-            self.error(row, "role", f"{given} (expected one of {', '.join(Person.Role.values)})")
-        academy = row.role in ACADEMY_ROLES
-        label = _role_label(row.role)
-
-        if row.service:
-            code = SERVICE_CODES.get(row.service.upper())
-            row.service_obj = self.services.get(code)
-            if row.service_obj is None:
-                self.error(
-                    row, "service", f"unknown service {row.service!r} (expected CAI, CLA or FSP)"
-                )
-        elif academy:
-            self.error(row, "service", f"{_an(label)} needs the service (CAI, CLA or FSP)")
-
-        if academy and not row.practice_group:
-            self.error(row, "practice_group", f"{_an(label)} needs their practice group")
-
-        if row.asye_start:
-            row.start = _parse_date(row.asye_start)
-            if row.start is None:
-                self.error(
-                    row,
-                    "asye_start",
-                    f"{row.asye_start!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
-                )
-            elif row.role in Person.Role.values and not academy:
-                self.error(
-                    row, "asye_start", f"only nqsw and trainee rows have an ASYE start, not {label}"
-                )
-        elif row.role == Person.Role.NQSW:
-            self.error(row, "asye_start", "an nqsw needs the date their ASYE starts")
-
         row.programme = row.programme.upper()
-        if row.role == Person.Role.TRAINEE:
-            if not row.programme:
-                self.error(row, "programme", "a trainee needs their programme (OU_BA or CHI_MA)")
-            elif row.programme not in Enrolment.Programme.values:
-                self.error(
-                    row,
-                    "programme",
-                    f"unknown programme {row.programme!r} (expected OU_BA or CHI_MA)",
-                )
-        elif row.programme and row.role in Person.Role.values:
-            self.error(
-                row, "programme", f"only trainees have a programme; must be empty for {_an(label)}"
-            )
-
-        if row.assessor_staff_id and row.role in Person.Role.values and not academy:
-            self.error(
-                row,
-                "assessor_staff_id",
-                f"only nqsw and trainee rows have an assessor, not {_an(label)}",
-            )
+        form = StarterRowForm(row.values(), services=self.services)
+        for column, messages in form.errors.items():
+            for message in messages:
+                self.error(row, column, message)
+        row.service_obj = form.cleaned_data.get("service")
+        row.start = form.cleaned_data.get("asye_start")
 
     def _check_duplicates(self):
         by_email = {}
@@ -759,36 +694,10 @@ class _PeopleImport:
 
     def _valid(self, instance, row, columns, default, *, exclude=(), run_clean=True):
         """full_clean(), with every problem reported on the row under its CSV column."""
-        problems = []  # (field or constraint, message)
-
-        def collect(check, *args, key=None):
-            try:
-                check(*args)
-            except ValidationError as e:
-                if hasattr(e, "error_dict"):
-                    problems.extend(
-                        (name, message)
-                        for name, messages in e.message_dict.items()
-                        for message in messages
-                    )
-                else:
-                    problems.extend((key or NON_FIELD_ERRORS, m) for m in e.messages)
-
-        collect(instance.clean_fields, exclude)
-        if run_clean:
-            collect(instance.clean)
-        collect(instance.validate_unique, exclude)
-        prefix = f"{instance._meta.app_label}_{instance._meta.model_name}_"
-        for constraint in instance._meta.constraints:
-            collect(
-                constraint.validate,
-                type(instance),
-                instance,
-                exclude,
-                key=constraint.name.removeprefix(prefix),
-            )
+        problems = csvfiles.model_problems(instance, exclude=exclude, run_clean=run_clean)
         for name, message in problems:
-            self.error(row, columns.get(name, default), message)
+            column = columns.get(name, name if name in COLUMNS else default)
+            self.error(row, column, message)
         return not problems
 
     def _save(self, instance, row, column):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from academy import csvfiles
 from academy.access import allowed, person_of
 from cohorts import importing, services
 from cohorts.access import get_enrolment_for_user
@@ -81,13 +82,13 @@ def import_people(request):
     report = errors = None
     if request.method == "POST" and form.is_valid():
         try:
-            text = form.cleaned_data["file"].read().decode("utf-8-sig")
-        except UnicodeDecodeError:
+            text = csvfiles.decode(form.cleaned_data["file"].read())
+        except csvfiles.NotUTF8:
             form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8.")
         else:
             try:
                 report = importing.import_people_csv(text)
-            except importing.ImportRejected as rejected:
+            except csvfiles.CSVRejected as rejected:
                 errors = rejected.errors
     return render(
         request,

@@ -262,3 +262,25 @@ def test_exit_statuses_from_the_command_line(tmp_path, capsys):
     assert "row 2, column staff_id" in capsys.readouterr().err
     assert main(fine) == 2
     assert main(fine, "--as-of", "tomorrow") == 2
+
+
+def test_problems_are_listed_by_row_then_column(academy, tmp_path):
+    path = snapshot(tmp_path, "C-1,CIN,2,,boss\nC-2,XX,0,NQ-CAI,allocated\n")
+    code, _, message = run(path, "--as-of", AS_OF)
+    assert code == 2
+    assert [line.split(":")[0] for line in message.splitlines()[1:]] == [
+        "row 2, column role",
+        "row 2, column staff_id",
+        "row 3, column case_type",
+        "row 3, column children",
+    ]
+
+
+def test_columns_of_the_case_management_system_are_ignored(academy, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "team,case_ref,case_type,children,staff_id,role,opened\n"
+        "A,CIN-9,CIN,9,NQ-CLA,allocated,2026-01-01,\n"
+    )
+    code, out, _ = run(str(path), "--as-of", AS_OF)
+    assert code == 1 and "holds 9 children" in out

@@ -680,3 +680,11 @@ def test_model_validation_errors_are_row_errors(tmp_path):
         csv_text(*STAFF, f"SW1,{long_name},sw1@example.org,social_worker,CAI,,,,,"),
         "row 5, column full_name: Ensure this value has at most 150 characters",
     )
+
+
+@pytest.mark.django_db
+def test_header_names_are_read_without_case(tmp_path):
+    # academy.csvfiles compares header names as the caseload audit always did.
+    code, out, err = run_command(tmp_path, csv_text(*STAFF, header=HEADER.upper()))
+    assert (code, err) == (0, "")
+    assert "3 people created" in out

@@ -8,7 +8,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from caseloads.audit import AuditInputError, audit, parse_as_of, read_snapshot
+from academy import csvfiles
+from caseloads.audit import audit, parse_as_of, read_snapshot
 
 BAD_INPUT = 2
 BREACH = 1
@@ -40,15 +41,14 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from None
         try:
-            with open(file, encoding="utf-8-sig", newline="") as lines:
-                findings = audit(read_snapshot(lines), on)
+            findings = audit(read_snapshot(csvfiles.read_file(file)), on)
         except OSError as error:
             raise CommandError(
                 f"cannot read {file}: {error.strerror}", returncode=BAD_INPUT
             ) from None
-        except UnicodeDecodeError:
+        except csvfiles.NotUTF8:
             raise CommandError(f"{file} is not UTF-8 text.", returncode=BAD_INPUT) from None
-        except AuditInputError as error:
+        except csvfiles.CSVRejected as error:
             raise CommandError(f"{file}:\n{error}", returncode=BAD_INPUT) from None
 
         if output_format == "json":

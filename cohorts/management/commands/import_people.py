@@ -6,6 +6,7 @@ Exit status 0 when the file was imported, 2 when it was rejected or could not be
 
 from django.core.management.base import BaseCommand
 
+from academy import csvfiles
 from cohorts import importing
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         text = self._read(file)
         try:
             report = importing.import_people_csv(text, dry_run=dry_run)
-        except importing.ImportRejected as rejected:
+        except csvfiles.CSVRejected as rejected:
             for error in rejected.errors:
                 self.stderr.write(str(error))
             count = len(rejected.errors)
@@ -44,12 +45,10 @@ class Command(BaseCommand):
 
     def _read(self, file):
         try:
-            # newline="" keeps line breaks inside quoted cells for the csv module.
-            with open(file, encoding="utf-8-sig", newline="") as f:
-                return f.read()
+            return csvfiles.read_file(file)
         except FileNotFoundError:
             self._fail(f"{file}: no such file.")
-        except UnicodeDecodeError:
+        except csvfiles.NotUTF8:
             self._fail(f"{file} is not UTF-8 text: save it from the spreadsheet as CSV UTF-8.")
         except OSError as e:
             self._fail(f"{file}: cannot read it ({e.strerror or e}).")
