@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from academy.findings import Finding
 from academy.models import Person
 from caseloads import rules
 from caseloads.models import Allocation, CapRule, Case, RuleSetting
@@ -56,7 +57,7 @@ class SnapshotRow:
 @dataclass(frozen=True)
 class AuditFinding:
     staff_id: str
-    finding: rules.Finding
+    finding: Finding
 
     def as_dict(self) -> dict:
         return {"staff_id": self.staff_id, **self.finding.as_dict()}
