@@ -24,7 +24,9 @@ class Finding:
     message: str  # names the rule ID and the numbers, for the reader
     # Keyword-only, so that a date or a case reference can never land in the wrong field.
     _: KW_ONLY
-    numbers: dict = field(default_factory=dict)  # the figures behind the message
+    # The figures behind the message; left out of the hash (a dict has none), so findings
+    # can still be collected in a set.
+    numbers: dict = field(default_factory=dict, hash=False)
     case_ref: str | None = None  # None for findings about a whole caseload or portfolio
     due: date | None = None  # when the requirement is (or was) due, if it has a date
 

@@ -40,9 +40,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from academy.findings import BREACH, WARNING, Finding
 from cohorts.months import add_months
-
-BREACH, WARNING = "breach", "warning"
 
 # Value names shared with the models (Review.Kind, SelfAssessment.Stage, ...).
 THREE_MONTHS, SIX_MONTHS, NINE_MONTHS, FINAL = "three_months", "six_months", "nine_months", "final"
@@ -60,18 +59,6 @@ PLAN_PERIODS = {
 }
 DEFERRED = "deferred"
 DEFERRAL_LIMIT_YEARS = 2  # NAT-OUTCOME: "within 2 years of starting"
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # "breach" or "warning"
-    message: str
-    due: date | None = None
-
-    @property
-    def is_breach(self) -> bool:
-        return self.severity == BREACH
 
 
 @dataclass(frozen=True)
@@ -162,8 +149,8 @@ def format_day(d: date) -> str:
 def _unmet(rule: str, what: str, due: date, today: date | None) -> Finding:
     """A requirement not met: to do until its due date, overdue after it."""
     if today is not None and today > due:
-        return Finding(rule, BREACH, f"{rule}: {what}; it was due by {format_day(due)}.", due)
-    return Finding(rule, WARNING, f"{rule}: {what}; due by {format_day(due)}.", due)
+        return Finding(rule, BREACH, f"{rule}: {what}; it was due by {format_day(due)}.", due=due)
+    return Finding(rule, WARNING, f"{rule}: {what}; due by {format_day(due)}.", due=due)
 
 
 def assessor_independent(assessor_id: int | None, practice_manager_id: int | None) -> list:
@@ -271,7 +258,7 @@ def nat_agreement(agreed_on: date | None, *, due: date, today: date | None) -> l
                 WARNING,
                 f"NAT-AGREEMENT: the agreement was made on {format_day(agreed_on)}, after "
                 f"the first month (due by {format_day(due)}).",
-                due,
+                due=due,
             )
         ]
     return []
@@ -371,7 +358,7 @@ def nat_outcome(
                     BREACH,
                     f"NAT-OUTCOME: the ASYE is deferred, but it had to finish within 2 years of "
                     f"starting, by {format_day(limit)}.",
-                    limit,
+                    due=limit,
                 )
             )
     return findings

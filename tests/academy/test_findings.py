@@ -33,6 +33,11 @@ def test_a_finding_cannot_be_changed():
         finding.severity = WARNING
 
 
+def test_findings_can_be_collected_in_a_set():
+    same = Finding("CAP-MAX", BREACH, "over", numbers={"cap": 8})
+    assert len({same, Finding("CAP-MAX", BREACH, "over", numbers={"cap": 8})}) == 1
+
+
 def test_as_dict_keeps_the_caseload_audit_keys():
     finding = Finding("SOLE-CP-CLA", BREACH, "alone", numbers={"children": 2}, case_ref="CP-0001")
     assert finding.as_dict() == {
