@@ -52,15 +52,20 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from academy.findings import BREACH, WARNING, Finding
+from academy.models import Person
+from cohorts.models import Enrolment
 from cohorts.months import calendar_months_between
 
-# Values shared with the models (Allocation.Role, CapRule.Unit, Person.Role, Enrolment).
+# Values this app's models take from here (Allocation.Role, CapRule.Unit, CapRule.AppliesTo).
 ALLOCATED, COWORKER = "allocated", "coworker"
 CHILDREN, CASES = "children", "cases"
+# Enrolment.phase (MONTH-3), which is not a choice field.
 BEFORE, DURING, AFTER = "before", "during", "after"
-ASYE, TRAINEE = "asye", "trainee"
-OU_BA, CHI_MA = "OU_BA", "CHI_MA"
-ROLE_NQSW, ROLE_TRAINEE, ROLE_GRADE10, ROLE_ASWP = "nqsw", "trainee", "grade10", "aswp"
+# The choices of the ground and the spine, referenced rather than retyped.
+ASYE, TRAINEE = Enrolment.Kind.ASYE, Enrolment.Kind.TRAINEE
+OU_BA, CHI_MA = Enrolment.Programme.OU_BA, Enrolment.Programme.CHI_MA
+ROLE_NQSW, ROLE_TRAINEE = Person.Role.NQSW, Person.Role.TRAINEE
+ROLE_GRADE10, ROLE_ASWP = Person.Role.GRADE10, Person.Role.ASWP
 
 # CapRule.applies_to values, most specific first (the order names a cap on a tie).
 CHI_MA_FIRST_SEMESTER = "chi_ma_first_semester"
