@@ -40,38 +40,24 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from academy.findings import BREACH, WARNING, Finding
+from assessment.models import DevelopmentPlan, Review, SelfAssessment
+from cohorts.models import Enrolment
 from cohorts.months import add_months
 
-BREACH, WARNING = "breach", "warning"
 
-# Value names shared with the models (Review.Kind, SelfAssessment.Stage, ...).
-THREE_MONTHS, SIX_MONTHS, NINE_MONTHS, FINAL = "three_months", "six_months", "nine_months", "final"
-REVIEW_LABELS = {
-    THREE_MONTHS: "3-month review",
-    SIX_MONTHS: "6-month review",
-    NINE_MONTHS: "9-month review",
-    FINAL: "final review",
-}
-SELF_STAGES = {"start": "at the start", "midway": "midway", "end": "near the end"}
-PLAN_PERIODS = {
-    "months_0_3": "months 0 to 3",
-    "months_3_6": "months 3 to 6",
-    "months_6_12": "months 6 to 12",
-}
-DEFERRED = "deferred"
+def _in_a_sentence(label: str) -> str:
+    """A model's choice label as it reads mid-sentence: "Final review" -> "final review"."""
+    return label[:1].lower() + label[1:]
+
+
+# The models' choices, referenced rather than retyped (values and labels).
+THREE_MONTHS, SIX_MONTHS, NINE_MONTHS, FINAL = Review.Kind
+REVIEW_LABELS = {kind.value: _in_a_sentence(kind.label) for kind in Review.Kind}
+SELF_STAGES = {stage.value: _in_a_sentence(stage.label) for stage in SelfAssessment.Stage}
+PLAN_PERIODS = {period.value: _in_a_sentence(period.label) for period in DevelopmentPlan.Period}
+DEFERRED = Enrolment.Status.DEFERRED
 DEFERRAL_LIMIT_YEARS = 2  # NAT-OUTCOME: "within 2 years of starting"
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # "breach" or "warning"
-    message: str
-    due: date | None = None
-
-    @property
-    def is_breach(self) -> bool:
-        return self.severity == BREACH
 
 
 @dataclass(frozen=True)
@@ -115,13 +101,17 @@ class Due:
         return getattr(self, kind)
 
     def self_assessment(self, stage: str) -> date:
-        return {"start": self.agreement, "midway": self.six_months, "end": self.final}[stage]
+        return {
+            SelfAssessment.Stage.START: self.agreement,
+            SelfAssessment.Stage.MIDWAY: self.six_months,
+            SelfAssessment.Stage.END: self.final,
+        }[stage]
 
     def plan(self, period: str) -> date:
         return {
-            "months_0_3": self.agreement,
-            "months_3_6": self.three_months,
-            "months_6_12": self.six_months,
+            DevelopmentPlan.Period.MONTHS_0_3: self.agreement,
+            DevelopmentPlan.Period.MONTHS_3_6: self.three_months,
+            DevelopmentPlan.Period.MONTHS_6_12: self.six_months,
         }[period]
 
 
@@ -162,8 +152,8 @@ def format_day(d: date) -> str:
 def _unmet(rule: str, what: str, due: date, today: date | None) -> Finding:
     """A requirement not met: to do until its due date, overdue after it."""
     if today is not None and today > due:
-        return Finding(rule, BREACH, f"{rule}: {what}; it was due by {format_day(due)}.", due)
-    return Finding(rule, WARNING, f"{rule}: {what}; due by {format_day(due)}.", due)
+        return Finding(rule, BREACH, f"{rule}: {what}; it was due by {format_day(due)}.", due=due)
+    return Finding(rule, WARNING, f"{rule}: {what}; due by {format_day(due)}.", due=due)
 
 
 def assessor_independent(assessor_id: int | None, practice_manager_id: int | None) -> list:
@@ -271,7 +261,7 @@ def nat_agreement(agreed_on: date | None, *, due: date, today: date | None) -> l
                 WARNING,
                 f"NAT-AGREEMENT: the agreement was made on {format_day(agreed_on)}, after "
                 f"the first month (due by {format_day(due)}).",
-                due,
+                due=due,
             )
         ]
     return []
@@ -371,7 +361,7 @@ def nat_outcome(
                     BREACH,
                     f"NAT-OUTCOME: the ASYE is deferred, but it had to finish within 2 years of "
                     f"starting, by {format_day(limit)}.",
-                    limit,
+                    due=limit,
                 )
             )
     return findings

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from academy.findings import Finding
 from assessment import checks
 from assessment.models import (
     AssessorFeedback,
@@ -493,7 +494,7 @@ class Portfolio:
     def requirements(self) -> list[Requirement]:
         return requirements(self.facts)
 
-    def findings(self, today: date | None) -> list[checks.Finding]:
+    def findings(self, today: date | None) -> list[Finding]:
         return checks.evaluate(self.facts, today)
 
 

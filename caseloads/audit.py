@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from academy import csvfiles
+from academy.findings import Finding
 from academy.models import Person
 from caseloads import rules
 from caseloads.models import Allocation, CapRule, Case, RuleSetting
@@ -40,7 +41,7 @@ class SnapshotRow:
 @dataclass(frozen=True)
 class AuditFinding:
     staff_id: str
-    finding: rules.Finding
+    finding: Finding
 
     def as_dict(self) -> dict:
         return {"staff_id": self.staff_id, **self.finding.as_dict()}

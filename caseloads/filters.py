@@ -1,6 +1,7 @@
 import django_filters
 
 from academy.models import Office, PracticeGroup, Service
+from caseloads import rules
 from cohorts.models import Enrolment
 
 # The board's stages: where the worker is on the date, derived (never stored: it moves on
@@ -40,14 +41,14 @@ ATTENTION_CHOICES = [
 
 def stage_of(worker) -> str:
     """The board stage of a `caseloads.rules.Worker` on its date."""
-    if worker.phase == "during" and worker.asye_month:
+    if worker.phase == rules.DURING and worker.asye_month:
         for key, (first, last) in ASYE_BANDS.items():
             if first <= worker.asye_month <= last:
                 return key
         return "asye_10_12"  # an extended ASYE never passes month 12 (MONTH-2)
-    if worker.phase == "after":
+    if worker.phase == rules.AFTER:
         return AFTER
-    if worker.kind == "trainee":
+    if worker.kind == Enrolment.Kind.TRAINEE:
         return TRAINEE
     return BEFORE_START
 

@@ -215,11 +215,11 @@ class CapRule(models.Model):
     """
 
     class AppliesTo(models.TextChoices):
-        NQSW = "nqsw", "NQSW in the ASYE (by service and ASYE month)"
-        TRAINEE = "trainee", "Trainee (CAP-TRAINEE)"
-        CHI_MA_FIRST_SEMESTER = "chi_ma_first_semester", "Chichester MA trainee, first semester"
-        OU_UNQUALIFIED = "ou_unqualified", "OU trainee between study and ASYE (CAP-UNQUALIFIED)"
-        ASWP = "aswp", "Advanced social work professional (CAP-ASWP)"
+        NQSW = rules.NQSW, "NQSW in the ASYE (by service and ASYE month)"
+        TRAINEE = rules.TRAINEE_ROWS, "Trainee (CAP-TRAINEE)"
+        CHI_MA_FIRST_SEMESTER = rules.CHI_MA_FIRST_SEMESTER, "Chichester MA trainee, first semester"
+        OU_UNQUALIFIED = rules.OU_UNQUALIFIED, "OU trainee between study and ASYE (CAP-UNQUALIFIED)"
+        ASWP = rules.ASWP, "Advanced social work professional (CAP-ASWP)"
 
     class Unit(models.TextChoices):
         CHILDREN = rules.CHILDREN, "Children"

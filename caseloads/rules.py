@@ -48,19 +48,24 @@ Decisions where the rules are silent:
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 
+from academy.findings import BREACH, WARNING, Finding
+from academy.models import Person
+from cohorts.models import Enrolment
 from cohorts.months import calendar_months_between
 
-# Values shared with the models (Allocation.Role, CapRule.Unit, Person.Role, Enrolment).
+# Values this app's models take from here (Allocation.Role, CapRule.Unit, CapRule.AppliesTo).
 ALLOCATED, COWORKER = "allocated", "coworker"
 CHILDREN, CASES = "children", "cases"
-BREACH, WARNING = "breach", "warning"
+# Enrolment.phase (MONTH-3), which is not a choice field.
 BEFORE, DURING, AFTER = "before", "during", "after"
-ASYE, TRAINEE = "asye", "trainee"
-OU_BA, CHI_MA = "OU_BA", "CHI_MA"
-ROLE_NQSW, ROLE_TRAINEE, ROLE_GRADE10, ROLE_ASWP = "nqsw", "trainee", "grade10", "aswp"
+# The choices of the ground and the spine, referenced rather than retyped.
+ASYE, TRAINEE = Enrolment.Kind.ASYE, Enrolment.Kind.TRAINEE
+OU_BA, CHI_MA = Enrolment.Programme.OU_BA, Enrolment.Programme.CHI_MA
+ROLE_NQSW, ROLE_TRAINEE = Person.Role.NQSW, Person.Role.TRAINEE
+ROLE_GRADE10, ROLE_ASWP = Person.Role.GRADE10, Person.Role.ASWP
 
 # CapRule.applies_to values, most specific first (the order names a cap on a tie).
 CHI_MA_FIRST_SEMESTER = "chi_ma_first_semester"
@@ -170,18 +175,6 @@ class Holding:
     children: int
     role: str  # "allocated" (own case) or "coworker"
     others: tuple[Colleague, ...] = ()
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # "breach" or "warning"
-    message: str
-    numbers: dict = field(default_factory=dict)
-    case_ref: str | None = None  # None for findings about the whole caseload
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -411,7 +404,7 @@ def evaluate(
                     BREACH,
                     f"CAP-MAX: {worker.who} {holds} {count} {row.unit}; the cap for "
                     f"{describe_cap(row, worker)} is {row.maximum}.",
-                    _cap_numbers(row, worker, load),
+                    numbers=_cap_numbers(row, worker, load),
                 )
             )
         short = [
@@ -426,7 +419,7 @@ def evaluate(
                     f"CAP-MIN: {worker.who} {holds} {load.count(low.unit)} {low.unit}; the band "
                     f"for {describe_cap(low, worker)} is {low.minimum}-{low.maximum}, so they may "
                     "not be getting enough experience.",
-                    _cap_numbers(low, worker, load),
+                    numbers=_cap_numbers(low, worker, load),
                 )
             )
 
@@ -452,7 +445,7 @@ def evaluate(
                     "guidance expects "
                     f"{settings.cap_own_min_percent}-{settings.cap_own_max_percent}% on own cases "
                     f"(here {lowest}-{highest}), the rest co-worked.",
-                    {
+                    numbers={
                         "children": load.children,
                         "own_children": load.own_children,
                         "coworked_children": load.coworked_children,
@@ -480,8 +473,8 @@ def evaluate(
                     f"SOLE-CP-CLA: {worker.who} {on_case(holding)} with no experienced registered "
                     "social worker allocated or co-working; in ASYE months 1-6 (now month "
                     f"{month}) an NQSW may not have sole responsibility for a CP or CLA case.",
-                    case_numbers(holding, experienced_colleagues=0),
-                    holding.case_ref,
+                    numbers=case_numbers(holding, experienced_colleagues=0),
+                    case_ref=holding.case_ref,
                 )
             )
 
@@ -499,8 +492,10 @@ def evaluate(
                     f"VISIT-SIGNOFF: {worker.who} {on_case(holding)}, but their practice manager "
                     f"has not signed off their CP and CLA visits by {on.isoformat()}; until then "
                     "someone signed off must complete the visits.",
-                    case_numbers(holding, signed_off_on=signed.isoformat() if signed else None),
-                    holding.case_ref,
+                    numbers=case_numbers(
+                        holding, signed_off_on=signed.isoformat() if signed else None
+                    ),
+                    case_ref=holding.case_ref,
                 )
             )
 
@@ -513,8 +508,8 @@ def evaluate(
                         BREACH,
                         f"S47-TRAINEE: {worker.who} {on_case(holding)}; a trainee, or anyone not "
                         "yet in the ASYE, may not be on a section 47 enquiry in any role.",
-                        case_numbers(holding),
-                        holding.case_ref,
+                        numbers=case_numbers(holding),
+                        case_ref=holding.case_ref,
                     )
                 )
             # S47-EARLY: CA&I, none in months 1-4, co-work only in 5-7, lead from month 8.
@@ -536,8 +531,8 @@ def evaluate(
                             BREACH,
                             f"S47-EARLY: {worker.who} {on_case(holding)} in ASYE month {month}; "
                             f"{why}.",
-                            case_numbers(holding),
-                            holding.case_ref,
+                            numbers=case_numbers(holding),
+                            case_ref=holding.case_ref,
                         )
                     )
 
@@ -553,8 +548,8 @@ def evaluate(
                     BREACH,
                     f"G10-NO-OWN: {worker.who} {on_case(holding)}; in CAI the academy's Grade "
                     "10/11 SW holds no cases of their own, only co-worked ones.",
-                    case_numbers(holding),
-                    holding.case_ref,
+                    numbers=case_numbers(holding),
+                    case_ref=holding.case_ref,
                 )
             )
 
@@ -566,7 +561,7 @@ def evaluate(
                 WARNING,
                 f"MONTH-1: {worker.who} is an NQSW with no current enrolment, so their ASYE month "
                 f"is unknown and no NQSW cap was checked ({holds} {load.children} children).",
-                {"children": load.children, "cases": load.cases},
+                numbers={"children": load.children, "cases": load.cases},
             )
         )
     return findings
@@ -594,7 +589,7 @@ def refusals(findings: Iterable[Finding], case_ref: str) -> list[Finding]:
     Breaches of the whole caseload (CAP-MAX) and breaches about that case; a breach
     already standing on another case is for the board and the audit, not this request.
     """
-    return [f for f in findings if f.severity == BREACH and f.case_ref in (None, case_ref)]
+    return [f for f in findings if f.is_breach and f.case_ref in (None, case_ref)]
 
 
 def certain_refusals(findings: Iterable[Finding], case_ref: str) -> list[Finding]:

@@ -26,6 +26,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from academy.access import acting_person, is_administrator
+from academy.findings import WARNING, Finding
 from academy.models import Person
 from caseloads import rules
 from caseloads.access import can_decide
@@ -38,7 +39,7 @@ from cohorts.services import lock_current_enrolment_of
 class CaseloadRefused(ValidationError):
     """A request or approval refused by the rules; `findings` holds every breach."""
 
-    def __init__(self, findings: Iterable[rules.Finding]):
+    def __init__(self, findings: Iterable[Finding]):
         self.findings = list(findings)
         super().__init__([ValidationError(f.message, code=f.rule) for f in self.findings])
 
@@ -124,9 +125,9 @@ class WorkerState:
     requests: list[Allocation]  # waiting for the PM, with their cases
     caps: list[rules.CapRow]  # the cap table in force on `on`
     settings: rules.Settings
-    findings: list[rules.Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     # For each waiting request (by pk): the findings the caseload would have if approved.
-    request_findings: dict[int, list[rules.Finding]] = field(default_factory=dict)
+    request_findings: dict[int, list[Finding]] = field(default_factory=dict)
 
     @property
     def caseload(self) -> rules.Caseload:
@@ -138,12 +139,12 @@ class WorkerState:
         return rules.binding_cap(self.worker, self.on, self.caps, self.holdings, self.settings)
 
     @property
-    def breaches(self) -> list[rules.Finding]:
-        return [f for f in self.findings if f.severity == rules.BREACH]
+    def breaches(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_breach]
 
     @property
-    def warnings(self) -> list[rules.Finding]:
-        return [f for f in self.findings if f.severity == rules.WARNING]
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
 
 
 def worker_states(enrolments: Iterable[Enrolment], on: date) -> list[WorkerState]:
@@ -262,7 +263,7 @@ class _Snapshot:
             state.request_findings[request.pk] = self.findings_with(state, request)
         return state
 
-    def findings_with(self, state: WorkerState, allocation: Allocation) -> list[rules.Finding]:
+    def findings_with(self, state: WorkerState, allocation: Allocation) -> list[Finding]:
         return rules.evaluate_request(
             state.worker,
             self.on,
@@ -278,7 +279,7 @@ def _states(people: list[Person], enrolments: dict[int, Enrolment], on: date) ->
     return [snapshot.state(person) for person in people]
 
 
-def allocation_findings(allocation: Allocation, on: date | None = None) -> list[rules.Finding]:
+def allocation_findings(allocation: Allocation, on: date | None = None) -> list[Finding]:
     """What the worker's caseload would be on `on` with `allocation` on it ("would hold").
 
     `on` defaults to the later of today and the allocation's start. Works for an unsaved

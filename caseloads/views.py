@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy import csvfiles
 from academy.access import allowed, person_of
+from academy.findings import WARNING, Finding
 from academy.models import Person
 from academy.spreadsheets import csv_cell
 from caseloads import audit, charts, filters, rules, services
@@ -92,20 +93,20 @@ class Proposal:
     state: services.WorkerState
     after: rules.Caseload
     cap: CapView | None  # the tightest cap on the caseload it would make
-    findings: list[rules.Finding]
+    findings: list[Finding]
 
     @property
     def cap_now(self) -> CapView | None:
         return cap_view(self.state.worker, self.state.cap, self.state.caseload)
 
     @property
-    def refusals(self) -> list[rules.Finding]:
+    def refusals(self) -> list[Finding]:
         """The breaches approval would refuse it for (the same filter as the service)."""
         return rules.refusals(self.findings, self.allocation.case.reference)
 
     @property
-    def warnings(self) -> list[rules.Finding]:
-        return [f for f in self.findings if f.severity == rules.WARNING]
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
 
 
 def proposal(state: services.WorkerState, allocation: Allocation) -> Proposal:
@@ -531,7 +532,7 @@ class AuditReport:
 
     @property
     def breaches(self) -> int:
-        return sum(1 for f in self.findings if f.finding.severity == rules.BREACH)
+        return sum(1 for f in self.findings if f.finding.is_breach)
 
     @property
     def warnings(self) -> int:

@@ -22,11 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from academy.findings import NOTE, WARNING, Finding
 from supervision import schedule as sched
 
-RULE = "COWORK-LEAD"
-WARNING = "warning"
-NOTE = "note"
+RULE = "COWORK-LEAD"  # its findings are a WARNING after the window, a NOTE before
 
 
 @dataclass(frozen=True)
@@ -40,15 +39,6 @@ class CoWorking:
 class JointSupervision:
     held_on: date
     case_references: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # WARNING or NOTE
-    message: str
-    case_reference: str
-    due_by: date
 
 
 def cowork_findings(
@@ -83,8 +73,8 @@ def cowork_findings(
                     f"{reference} is co-worked with {coworking.partner} from "
                     f"{coworking.starts:%d/%m/%Y}: a joint supervision is expected by "
                     f"{due_by:%d/%m/%Y}.",
-                    reference,
-                    due_by,
+                    case_ref=reference,
+                    due=due_by,
                 )
             )
             continue
@@ -97,8 +87,8 @@ def cowork_findings(
                 f"{coworking.partner}) within {days} days of the co-working starting on "
                 f"{coworking.starts:%d/%m/%Y}, i.e. by {due_by:%d/%m/%Y}.{late} Case "
                 "decisions stay with the experienced allocated worker and their PM.",
-                reference,
-                due_by,
+                case_ref=reference,
+                due=due_by,
             )
         )
     return findings

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from academy.findings import BREACH, WARNING
 from assessment import checks
-from assessment.checks import BREACH, WARNING, Due, Minimums, PortfolioFacts
+from assessment.checks import Due, Minimums, PortfolioFacts
 from assessment.portfolio import assessor_on
 from cohorts.months import asye_last_day, first_day_of_month
 

@@ -59,6 +59,6 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{found.staff_id} {found.finding.severity}: {found.finding.message}"
                 )
-        breaches = sum(1 for f in findings if f.finding.severity == "breach")
+        breaches = sum(1 for f in findings if f.finding.is_breach)
         if breaches:
             raise CommandError(f"{breaches} breach(es) found.", returncode=BREACH)
