@@ -76,6 +76,18 @@ def is_professional_practice(user) -> bool:
 sees_every_cohort = is_administrator | is_professional_practice
 
 
+def staff_member(user) -> Person:
+    """The person a write is recorded against. Every decision names a member of staff, so a
+    superuser without a staff profile may look at everything but record nothing."""
+    person = person_of(user)
+    if person is None:
+        raise PermissionDenied(
+            "Records are kept against a member of staff: sign in with an account that has a "
+            "staff profile to record this."
+        )
+    return person
+
+
 def allowed(user, perm: str, obj=None) -> bool:
     """May `user` do `perm` (to `obj`)? The rule itself answers, for a superuser too."""
     return rules.has_perm(perm, user, obj)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy import csvfiles
-from academy.access import allowed, person_of
+from academy.access import allowed, person_of, staff_member
 from academy.findings import WARNING, Finding
 from academy.models import Person
 from academy.spreadsheets import csv_cell
@@ -325,7 +325,7 @@ def sign_off_visits(request, pk):
         try:
             signoff = services.sign_off_visits(
                 enrolment=enrolment,
-                signed_by=person_of(request.user),
+                signed_by=staff_member(request.user),
                 signed_on=form.cleaned_data["signed_on"],
             )
         except ValidationError as e:
@@ -440,7 +440,7 @@ def _decision(request, pk):
             "ALLOC-APPROVE: only the academy practice manager of the worker's team, or an "
             "administrator, decides."
         )
-    return found, person_of(request.user)
+    return found, staff_member(request.user)
 
 
 @login_required
@@ -502,7 +502,7 @@ def end_allocation(request, pk):
         try:
             ended = services.end_allocation(
                 allocation=found,
-                ended_by=person_of(request.user),
+                ended_by=staff_member(request.user),
                 end_date=form.cleaned_data["end_date"],
                 end_reason=form.end_reason(),
             )

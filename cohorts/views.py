@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from academy import csvfiles
-from academy.access import allowed, person_of
+from academy.access import allowed, staff_member
 from cohorts import importing, services
 from cohorts.access import get_enrolment_for_user
 from cohorts.filters import EnrolmentFilter
@@ -51,12 +51,13 @@ def record_extension(request, pk):
     if not allowed(request.user, "cohorts.add_extension", enrolment):
         # They may see the enrolment, so it is no secret: say no plainly.
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    approved_by = staff_member(request.user)
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             extension = services.record_extension(
                 enrolment=enrolment,
-                approved_by=person_of(request.user),
+                approved_by=approved_by,
                 **form.cleaned_data,
             )
         except ValidationError as e:

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from academy.access import allowed, person_of
+from academy.access import allowed, person_of, staff_member
 from assessment.access import get_portfolio_for_user
 from cohorts.models import Enrolment
 from moderation import forms, services
@@ -153,7 +153,7 @@ def panel_new(request):
                 held_on=data["held_on"],
                 venue=data["venue"],
                 seats=form.seats(),
-                by=person_of(request.user),
+                by=staff_member(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -186,7 +186,7 @@ def panel_edit(request, pk):
                 held_on=data["held_on"],
                 venue=data["venue"],
                 seats=form.seats(),
-                by=person_of(request.user),
+                by=staff_member(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -298,7 +298,7 @@ def panel_enter(request, pk):
         return redirect("moderation:panel_detail", pk=panel.pk)
     try:
         entered = services.enter_for_panel(
-            panel=panel, enrolments=form.chosen(), by=person_of(request.user)
+            panel=panel, enrolments=form.chosen(), by=staff_member(request.user)
         )
     except ValidationError as e:
         _refused(request, e)
@@ -313,7 +313,7 @@ def panel_allocate(request, pk):
     panel = get_panel_for_user(request.user, pk)
     _require(request.user, "moderation.change_panel", panel, "You cannot allocate portfolios.")
     try:
-        result = services.allocate_automatically(panel=panel, by=person_of(request.user))
+        result = services.allocate_automatically(panel=panel, by=staff_member(request.user))
     except ValidationError as e:
         _refused(request, e)
     else:
@@ -333,7 +333,7 @@ def panel_close(request, pk):
     panel = get_panel_for_user(request.user, pk)
     _require(request.user, "moderation.change_panel", panel, "You cannot close this panel.")
     try:
-        services.close_panel(panel=panel, by=person_of(request.user))
+        services.close_panel(panel=panel, by=staff_member(request.user))
     except ValidationError as e:
         _refused(request, e)
     else:
@@ -525,7 +525,7 @@ def moderators(request, code):
             services.set_moderators(
                 submission=submission,
                 moderators=form.cleaned_data["moderators"],
-                by=person_of(request.user),
+                by=staff_member(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -555,7 +555,7 @@ def accept_late(request, code):
         "Only the panel's chair accepts a late portfolio (MOD-SUBMIT).",
     )
     try:
-        services.accept_late(submission=submission, by=person_of(request.user))
+        services.accept_late(submission=submission, by=staff_member(request.user))
     except ValidationError as e:
         _refused(request, e)
     else:
@@ -596,7 +596,7 @@ def decision(request, code):
         try:
             services.record_decision(
                 submission=submission,
-                by=person_of(request.user),
+                by=staff_member(request.user),
                 verdict=data["verdict"],
                 reasons=data["reasons"],
                 change_reason=data.get("change_reason", ""),
@@ -642,7 +642,7 @@ def sign_off(request, code):
         messages.error(request, "There is no draft decision to sign off.")
     else:
         try:
-            services.sign_off_decision(decision=draft, by=person_of(request.user))
+            services.sign_off_decision(decision=draft, by=staff_member(request.user))
         except ValidationError as e:
             _refused(request, e)
         else:
@@ -669,7 +669,7 @@ def progression(request, code):
             "Only the panel's chair authorises pay progression.",
         )
         try:
-            services.authorise_progression(submission=submission, by=person_of(request.user))
+            services.authorise_progression(submission=submission, by=staff_member(request.user))
         except ValidationError as e:
             _refused(request, e)
         else:
@@ -841,7 +841,7 @@ def external_new(request):
                 title=form.cleaned_data["title"],
                 notes=form.cleaned_data["notes"],
                 submissions=list(form.cleaned_data["submissions"]),
-                by=person_of(request.user),
+                by=staff_member(request.user),
             )
         except ValidationError as e:
             _add_errors(form, e)

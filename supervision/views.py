@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from academy.access import allowed, get_practice_group_for_user, person_of
+from academy.access import allowed, get_practice_group_for_user, person_of, staff_member
 from academy.spreadsheets import csv_cell
 from cohorts.access import get_enrolment_for_user
 from cohorts.models import Enrolment
@@ -172,12 +172,13 @@ def record_session(request, pk):
     if not allowed(request.user, "supervision.add_session", enrolment):
         # They may see the enrolment, so it is no secret: say no plainly.
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    recorded_by = staff_member(request.user)
     form = OneToOneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.record_one_to_one(
                 enrolment=enrolment,
-                recorded_by=person_of(request.user),
+                recorded_by=recorded_by,
                 kind=form.cleaned_data["kind"],
                 **form.content(),
             )
@@ -221,6 +222,7 @@ def record_group_session(request, group_pk):
     group = get_practice_group_for_user(request.user, group_pk)
     if not allowed(request.user, "supervision.add_group_session", group):
         raise PermissionDenied("Only the group's practice manager or an administrator.")
+    recorded_by = staff_member(request.user)
     enrolments = (
         Enrolment.objects.current()
         .filter(practice_group=group)
@@ -240,7 +242,7 @@ def record_group_session(request, group_pk):
         cancel_url=reverse("supervision:overview"),
         record=lambda f: services.record_group_session(
             group=group,
-            recorded_by=person_of(request.user),
+            recorded_by=recorded_by,
             attendance=f.attendance(),
             **f.content(),
         ),
@@ -299,13 +301,14 @@ def record_support(request, pk):
     enrolment = get_enrolment_for_user(request.user, pk)
     if not allowed(request.user, "supervision.add_supportrecord", enrolment):
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
+    recorded_by = staff_member(request.user)
     initial = {"from_date": enrolment.month_starts_on(9) or timezone.localdate()}
     form = SupportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_support(
                 enrolment=enrolment,
-                recorded_by=person_of(request.user),
+                recorded_by=recorded_by,
                 **form.cleaned_data,
             )
         except ValidationError as e:
