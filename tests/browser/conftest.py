@@ -1,8 +1,13 @@
-"""Browser tests: real Chromium, driven by Playwright, against pytest-django's live server.
+"""Browser tests: real Chromium, driven by Playwright, against a live server.
 
-One browser per session, a fresh context and page per test. Every page a test looks at can
-be checked with `assert_page_ok()`: zero axe-core violations for WCAG 2.0/2.1/2.2 A and AA,
-and nothing in the console that shows a Content Security Policy refusal or a JavaScript error.
+One browser and one live server per session (per xdist worker), a fresh context and page
+per test. The live server answers one request at a time on the test's own database
+connection, so a browser test is an ordinary `django_db` test: it sees the rows its
+fixtures made without committing them, and everything is rolled back after it. The demo is
+seeded once per session and loaded once per module (tests/database.py).
+
+Every page a test looks at can be checked with `assert_page_ok()`: zero axe-core violations
+for WCAG 2.0/2.1/2.2 A and AA, and nothing in the console that shows a Content Security Policy refusal or a JavaScript error.
 """
 
 import io
@@ -12,11 +17,16 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.servers.basehttp import WSGIServer
+from django.core.signals import request_finished, request_started
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 from academy.models import Person
+from tests.database import shared_rows
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses
 # database access from a thread with a running loop unless told it is safe (it is: the loop
@@ -50,27 +60,60 @@ _axe = Axe()
 
 
 @pytest.fixture(scope="session")
-def chromium(django_db_setup, django_db_blocker):
+def chromium():
     """Debian's Chromium, launched once; `playwright install` cannot download browsers here."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (install Debian's chromium package to run browser tests)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
         pytest.skip(reason)
-    with django_db_blocker.unblock():
-        before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        # Starting Playwright switches the context Django keys its connections on, so the
-        # tests now get fresh connection objects; hand them the snapshot taken when the
-        # test database was created, which serialized rollback restores from.
-        for alias, old in before.items():
-            if hasattr(old, "_test_serialized_contents"):
-                connections[alias]._test_serialized_contents = old._test_serialized_contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+
+
+class OneRequestAtATime(WSGIServer):
+    """Single-threaded: the requests take turns on the one shared connection."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class SharedConnectionServer(LiveServerThread):
+    server_class = OneRequestAtATime
+
+
+@pytest.fixture(scope="session")
+def browser_server(chromium, django_db_setup, django_db_blocker):
+    """The live server's URL. It uses the test thread's own connection (taken after
+    Playwright starts, which gives the test thread new connection objects)."""
+    with django_db_blocker.unblock():
+        shared = connections[DEFAULT_DB_ALIAS]
+        shared.inc_thread_sharing()
+    server = SharedConnectionServer(
+        "localhost", StaticFilesHandler, connections_override={DEFAULT_DB_ALIAS: shared}
+    )
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    yield f"http://localhost:{server.port}"
+    server.terminate()
+
+
+@pytest.fixture
+def _connection_kept_open():
+    """Django closes "old" connections around each request; inside a test's transaction
+    that would close the shared connection under the test, so not during browser tests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -80,8 +123,8 @@ def console_problems():
 
 
 @pytest.fixture
-def page(chromium, live_server, console_problems):
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+def page(chromium, browser_server, _connection_kept_open, console_problems):
+    context = chromium.new_context(base_url=browser_server, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
 
@@ -135,25 +178,25 @@ def sign_in(page, username, password=DEMO_PASSWORD):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot():
-    """The seeded demo as serialized rows, built by the first test that needs it."""
-    return {}
+def demo_snapshot(chromium, django_db_setup, django_db_blocker):
+    """The demo as the real `seed_demo` command builds it, as serialized rows: seeded once
+    per session inside a transaction that is rolled back, so nothing is committed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", force=True, stdout=io.StringIO())
+        rows = connections[DEFAULT_DB_ALIAS].creation.serialize_db_to_string()
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def demo_rows(demo_snapshot, django_db_blocker):
+    """The demo, loaded once for a module's tests and rolled back after its last one."""
+    with shared_rows(django_db_blocker):
+        connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(demo_snapshot)
+        yield
 
 
 @pytest.fixture
-def demo_users(transactional_db, django_db_serialized_rollback, demo_snapshot):
-    """The demo logins, in the live server's database.
-
-    Built by the real `seed_demo` command once per session, then restored from its
-    serialized rows before each later test: seeding every demo step takes far longer
-    than loading the rows back. Serialized rollback restores the rows the data
-    migrations seed (services, policies), which flushing after each transactional test
-    would otherwise remove.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    if "rows" in demo_snapshot:
-        connection.creation.deserialize_db_from_string(demo_snapshot["rows"])
-    else:
-        call_command("seed_demo", force=True, stdout=io.StringIO())
-        demo_snapshot["rows"] = connection.creation.serialize_db_to_string()
+def demo_users(demo_rows, db):
+    """The demo logins, in the live server's database."""
     return {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)}

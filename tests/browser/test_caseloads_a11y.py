@@ -11,12 +11,10 @@ from caseloads.demo import WAITING_REFERENCE
 from caseloads.models import Allocation
 from tests.browser.conftest import sign_in
 
-# Live-server tests commit for real; serialized rollback puts back the rows the data
-# migrations seed (services, policies, the cap table), which the flush after each test
-# would otherwise remove.
+# The live server shares the test's connection: everything is rolled back after a test.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db,
 ]
 
 

@@ -5,11 +5,10 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_LOGINS, sign_in
 
-# Live-server tests commit for real; serialized rollback puts back the rows the data
-# migrations seed (services, policies), which the flush after each test would remove.
+# The live server shares the test's connection: everything is rolled back after a test.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db,
 ]
 
 
@@ -21,11 +20,11 @@ def test_login_page_is_accessible(page, assert_page_ok, demo_users):
 
 @pytest.mark.parametrize("username", DEMO_LOGINS)
 def test_demo_login_lands_on_accessible_home(
-    page, assert_page_ok, live_server, demo_users, username
+    page, assert_page_ok, browser_server, demo_users, username
 ):
     sign_in(page, username)
 
-    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_url(f"{browser_server}/")
     role, heading = DEMO_LOGINS[username]
     person = demo_users[username].person
     assert person.role == role
@@ -34,20 +33,20 @@ def test_demo_login_lands_on_accessible_home(
 
 
 def test_wrong_password_shows_error_and_stays_on_login(
-    page, assert_page_ok, live_server, demo_users
+    page, assert_page_ok, browser_server, demo_users
 ):
     sign_in(page, "pm.demo", password="not-the-password")
 
     expect(page.get_by_role("alert")).to_contain_text("did not match")
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    expect(page).to_have_url(f"{browser_server}/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_page_ok()
 
 
-def test_sign_out_returns_to_login(page, assert_page_ok, live_server, demo_users):
+def test_sign_out_returns_to_login(page, assert_page_ok, browser_server, demo_users):
     sign_in(page, "nqsw.demo")
     page.get_by_role("button", name="Sign out").click()
 
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    expect(page).to_have_url(f"{browser_server}/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_page_ok()

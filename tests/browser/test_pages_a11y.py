@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 from cohorts.models import Enrolment
 from tests.browser.conftest import sign_in
 
-# Live-server tests commit for real; serialized rollback puts back the rows the data
-# migrations seed (services, policies), which the flush after each test would remove.
+# The live server shares the test's connection: everything is rolled back after a test.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db,
 ]
 
 
