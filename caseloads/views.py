@@ -1,6 +1,6 @@
 """The Caseloads pages: the allocation board, a worker's caseload, requests and their
 decisions (ALLOC-APPROVE), endings, the visit sign-off (VISIT-SIGNOFF) and the audit of a
-caseload report. Every number comes from `caseloads.services` and `caseloads.rules`, so
+caseload report. Every number comes from `caseloads.states` and `caseloads.rules`, so
 the pages, the CSV and the audit command cannot disagree."""
 
 import csv
@@ -32,6 +32,7 @@ from caseloads.forms import (
     VisitSignOffForm,
 )
 from caseloads.models import Allocation, VisitSignOff
+from caseloads.states import WorkerState, people_states, worker_states
 from cohorts.access import get_enrolment_for_user, person_filter
 from cohorts.models import Enrolment
 
@@ -62,7 +63,7 @@ def cap_view(worker: rules.Worker, row: rules.CapRow | None, load: rules.Caseloa
 
 @dataclass(frozen=True)
 class BoardRow:
-    state: services.WorkerState
+    state: WorkerState
     stage: str
     cap: CapView | None
 
@@ -79,7 +80,7 @@ class BoardRow:
         return sorted({f.rule for f in self.state.warnings})
 
 
-def board_row(state: services.WorkerState) -> BoardRow:
+def board_row(state: WorkerState) -> BoardRow:
     return BoardRow(
         state, filters.stage_of(state.worker), cap_view(state.worker, state.cap, state.caseload)
     )
@@ -90,7 +91,7 @@ class Proposal:
     """What approving a request would make of the worker's caseload on `state.on`."""
 
     allocation: Allocation
-    state: services.WorkerState
+    state: WorkerState
     after: rules.Caseload
     cap: CapView | None  # the tightest cap on the caseload it would make
     findings: list[Finding]
@@ -109,7 +110,7 @@ class Proposal:
         return [f for f in self.findings if f.severity == WARNING]
 
 
-def proposal(state: services.WorkerState, allocation: Allocation) -> Proposal:
+def proposal(state: WorkerState, allocation: Allocation) -> Proposal:
     """`state` must be the worker's, with `allocation` among its requests."""
     proposed = rules.Holding(
         allocation.case.reference,
@@ -147,7 +148,7 @@ def board_rows(request):
     filterset = filters.BoardFilter(request.GET or None, queryset=visible, user=request.user)
     stage, attention = filterset.wanted("stage"), filterset.wanted("attention")
     rows = []
-    for state in services.worker_states(filterset.qs, today):
+    for state in worker_states(filterset.qs, today):
         row = board_row(state)
         if stage and row.stage != stage:
             continue
@@ -264,7 +265,7 @@ def worker(request, pk):
     """A worker's caseload: what counts today, requests, history, findings and the chart."""
     enrolment = get_enrolment_for_user(request.user, pk)
     today = timezone.localdate()
-    state = services.worker_states([enrolment], today)[0]
+    state = worker_states([enrolment], today)[0]
     allocations = list(
         Allocation.objects.filter(worker_id=enrolment.person_id)
         .select_related("case", "requested_by", "decided_by", "ended_by")
@@ -383,7 +384,7 @@ def requests(request):
         .order_by("requested_at", "pk")
     )
     workers = list({a.worker_id: a.worker for a in waiting}.values())
-    states = {s.person.pk: s for s in services.people_states(workers, today)}
+    states = {s.person.pk: s for s in people_states(workers, today)}
     mine, others = [], []
     for allocation in waiting:
         state = states[allocation.worker_id]
@@ -407,7 +408,7 @@ def _allocation_page(request, allocation, *, approve_form=None, decline_form=Non
     if allocation.status == Status.REQUESTED:
         # The approval's own first check: the caseload on the later of today and the start.
         on = max(today, allocation.start_date)
-        preview = proposal(services.people_states([allocation.worker], on)[0], allocation)
+        preview = proposal(people_states([allocation.worker], on)[0], allocation)
     decides = allowed(request.user, "caseloads.decide_allocation", allocation)
     return render(
         request,
