@@ -21,7 +21,7 @@ from academy.findings import Finding
 from academy.models import Person
 from caseloads import rules
 from caseloads.models import Allocation, CapRule, Case, RuleSetting
-from caseloads.services import enrolments_for, worker_from
+from caseloads.states import enrolments_for, worker_from
 
 COLUMNS = ("case_ref", "case_type", "children", "staff_id", "role")
 CASE_TYPES = tuple(Case.CaseType.values)

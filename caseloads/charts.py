@@ -22,7 +22,7 @@ from pygal.style import Style
 
 from caseloads import rules
 from caseloads.models import Allocation, CapRule, RuleSetting
-from caseloads.services import worker_from
+from caseloads.states import worker_from
 from cohorts.models import Enrolment
 from cohorts.months import add_months, first_day_of_month
 

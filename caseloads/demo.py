@@ -38,6 +38,7 @@ from django.utils import timezone
 from academy.models import Person, Service
 from caseloads import rules, services
 from caseloads.models import Allocation, CapRule, Case, VisitSignOff
+from caseloads.states import worker_from
 from cohorts.demo import EMAIL_DOMAIN, AcademyCalendar
 from cohorts.models import Enrolment
 from cohorts.months import add_months
@@ -325,7 +326,7 @@ class Planner:
             for c in plan.cases
             if c.start <= self.today and (c.end is None or c.end >= self.today)
         ]
-        worker = services.worker_from(nqsw, enrolment, self.today)
+        worker = worker_from(nqsw, enrolment, self.today)
         cap = rules.binding_cap(worker, self.today, CapRule.objects.rows_in_force(self.today), held)
         room = cap.maximum - rules.caseload(held).count(cap.unit) if cap else 2
         found = [

@@ -54,7 +54,7 @@ def stage_of(worker) -> str:
 
 
 def needs_attention(state, wanted: str) -> bool:
-    """Whether a `caseloads.services.WorkerState` matches an ATTENTION_CHOICES value."""
+    """Whether a `caseloads.states.WorkerState` matches an ATTENTION_CHOICES value."""
     rules_found = {finding.rule for finding in state.findings}
     if wanted == ANY_BREACH:
         return bool(state.breaches)

@@ -1,38 +1,31 @@
-"""Allocation workflows (ALLOC-APPROVE, CAP-MAX, VISIT-SIGNOFF) and the caseload read model.
+"""Allocation workflows (ALLOC-APPROVE, CAP-MAX, VISIT-SIGNOFF).
 
 Writes are small keyword-only functions in a transaction. Approval is the one that races:
 two PMs (or two tabs) approving different requests for the same worker near the cap must
 not both see the old count, so it locks the worker's current enrolment row first
 (`select_for_update` on PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at
-BEGIN) and only then re-reads the caseload and re-runs the rules.
-
-Reads: `worker_states` (the board), `people_states`, `worker_state` and
-`allocation_findings` (a request form's preview, and the approval check itself) all turn the
-ORM into the plain values of `caseloads.rules` through one loader, `_Snapshot`, in a
-constant number of queries however many workers.
+BEGIN) and only then re-reads the caseload and re-runs the rules, through the read model
+in `caseloads.states` (`allocation_findings`).
 
 `decided_by`, `ended_by` and `signed_by` take a Person. Who may decide is
 `caseloads.access.can_decide`; the views check it first, the writes check it again.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from academy.access import acting_person, is_administrator
-from academy.findings import WARNING, Finding
+from academy.findings import Finding
 from academy.models import Person
 from caseloads import rules
 from caseloads.access import can_decide
-from caseloads.models import Allocation, CapRule, Case, RuleSetting, VisitSignOff
+from caseloads.models import Allocation, Case, VisitSignOff
+from caseloads.states import allocation_findings
 from cohorts.models import Enrolment
-from cohorts.months import calendar_months_between
 from cohorts.services import lock_current_enrolment_of
 
 
@@ -42,255 +35,6 @@ class CaseloadRefused(ValidationError):
     def __init__(self, findings: Iterable[Finding]):
         self.findings = list(findings)
         super().__init__([ValidationError(f.message, code=f.rule) for f in self.findings])
-
-
-# --- Building the rules' plain values ----------------------------------------------------
-
-
-def enrolments_for(person_ids: Iterable[int]) -> dict[int, Enrolment]:
-    """The enrolment the rules judge each person by (two queries): their current one, or
-    else the latest they passed, so that someone who has completed the ASYE counts as an
-    experienced worker whatever their job role still says."""
-    person_ids = set(person_ids)
-    if not person_ids:
-        return {}
-    found = (
-        Enrolment.objects.filter(person_id__in=person_ids)
-        .filter(
-            Q(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED])
-            | Q(status=Enrolment.Status.PASSED)
-        )
-        .select_related("person", "cohort", "practice_group__service", "visit_signoff")
-        .prefetch_related("extensions")
-        .order_by("person_id", "end_date")
-    )
-    chosen = {}
-    for enrolment in found:
-        # A current enrolment is never replaced; of passed ones the latest ends last.
-        kept = chosen.get(enrolment.person_id)
-        if kept is None or kept.status == Enrolment.Status.PASSED:
-            chosen[enrolment.person_id] = enrolment
-    return chosen
-
-
-def _signed_off_on(enrolment: Enrolment) -> date | None:
-    try:
-        return enrolment.visit_signoff.signed_on
-    except VisitSignOff.DoesNotExist:
-        return None
-
-
-def worker_from(person: Person, enrolment: Enrolment | None, on: date) -> rules.Worker:
-    """The rules' view of a person on `on`; no queries when the relations are loaded."""
-    if enrolment is None:
-        group = person.practice_group
-        if group is not None:
-            service = group.service.code
-        else:
-            service = person.service.code if person.service_id else None
-        return rules.Worker(
-            staff_id=person.staff_id,
-            name=person.full_name,
-            role=person.role,
-            qualified=person.is_qualified,
-            service=service,
-        )
-    return rules.Worker(
-        staff_id=person.staff_id,
-        name=person.full_name,
-        role=person.role,
-        qualified=person.is_qualified,
-        service=enrolment.practice_group.service.code,
-        kind=enrolment.kind,
-        programme=enrolment.programme,
-        phase=enrolment.phase(on),
-        asye_month=enrolment.asye_month(on),
-        asye_start=enrolment.asye_start,
-        # Trainees' placement months count from the cohort start (the Chichester semester).
-        placement_month=max(1, calendar_months_between(enrolment.cohort.start_date, on) + 1),
-        visits_signed_off_on=_signed_off_on(enrolment),
-    )
-
-
-@dataclass
-class WorkerState:
-    """One worker's caseload on a date, and what the rules make of it."""
-
-    person: Person
-    enrolment: Enrolment | None
-    on: date
-    worker: rules.Worker
-    allocations: list[Allocation]  # counting on `on` (ALLOC-APPROVE), with their cases
-    holdings: list[rules.Holding]
-    requests: list[Allocation]  # waiting for the PM, with their cases
-    caps: list[rules.CapRow]  # the cap table in force on `on`
-    settings: rules.Settings
-    findings: list[Finding] = field(default_factory=list)
-    # For each waiting request (by pk): the findings the caseload would have if approved.
-    request_findings: dict[int, list[Finding]] = field(default_factory=dict)
-
-    @property
-    def caseload(self) -> rules.Caseload:
-        return rules.caseload(self.holdings)
-
-    @property
-    def cap(self) -> rules.CapRow | None:
-        """The tightest cap that applies (None: no cap, an experienced worker)."""
-        return rules.binding_cap(self.worker, self.on, self.caps, self.holdings, self.settings)
-
-    @property
-    def breaches(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_breach]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-
-def worker_states(enrolments: Iterable[Enrolment], on: date) -> list[WorkerState]:
-    """The caseload state of each enrolment's worker on `on`, in the order given.
-
-    A constant number of queries however many enrolments (pass
-    `Enrolment.objects.visible_to(user).current().for_listing()` for the board).
-    """
-    enrolments = list(enrolments)
-    prefetch_related_objects(
-        enrolments, "person", "cohort", "practice_group__service", "extensions", "visit_signoff"
-    )
-    people = [enrolment.person for enrolment in enrolments]
-    return _states(people, {e.person_id: e for e in enrolments}, on)
-
-
-def people_states(people: Iterable[Person], on: date) -> list[WorkerState]:
-    """As `worker_states`, for people (with or without a current enrolment)."""
-    people = list(people)
-    prefetch_related_objects(people, "service", "practice_group__service")
-    return _states(people, enrolments_for(p.pk for p in people), on)
-
-
-def worker_state(person: Person, on: date) -> WorkerState:
-    return people_states([person], on)[0]
-
-
-class _Snapshot:
-    """Everything the rules need about some workers on one date, in a fixed number of
-    queries: their counting allocations and waiting requests, everyone else on those cases
-    (SOLE-CP-CLA asks who they are), the cap table and the thresholds in force."""
-
-    def __init__(
-        self,
-        people: list[Person],
-        enrolments: dict[int, Enrolment],
-        on: date,
-        extra_case_ids: Iterable[int] = (),
-    ):
-        self.people, self.enrolments, self.on = people, enrolments, on
-        ids = {person.pk for person in people}
-        self.held = defaultdict(list)
-        for allocation in (
-            Allocation.objects.counting_on(on).filter(worker_id__in=ids).select_related("case")
-        ):
-            self.held[allocation.worker_id].append(allocation)
-        self.waiting = defaultdict(list)
-        for allocation in (
-            Allocation.objects.filter(worker_id__in=ids, status=Allocation.Status.REQUESTED)
-            .select_related("case")
-            .order_by("requested_at", "pk")
-        ):
-            self.waiting[allocation.worker_id].append(allocation)
-        case_ids = {
-            a.case_id
-            for group in (self.held, self.waiting)
-            for found in group.values()
-            for a in found
-        } | set(extra_case_ids)
-        on_cases = (
-            list(
-                Allocation.objects.counting_on(on)
-                .filter(case_id__in=case_ids)
-                .select_related("worker__service", "worker__practice_group__service")
-            )
-            if case_ids
-            else []
-        )
-        self.workers = {p.pk: worker_from(p, enrolments.get(p.pk), on) for p in people}
-        colleague_enrolments = enrolments_for({a.worker_id for a in on_cases} - ids)
-        self.on_case = defaultdict(list)
-        for allocation in on_cases:
-            self.on_case[allocation.case_id].append(allocation)
-            if allocation.worker_id not in self.workers:
-                self.workers[allocation.worker_id] = worker_from(
-                    allocation.worker, colleague_enrolments.get(allocation.worker_id), on
-                )
-        self.caps = CapRule.objects.rows_in_force(on)
-        self.settings = RuleSetting.objects.in_force(on)
-
-    def holding(self, allocation: Allocation) -> rules.Holding:
-        """The allocation's case as the rules see it from its worker's side."""
-        return rules.Holding(
-            case_ref=allocation.case.reference,
-            case_type=allocation.case.case_type,
-            children=allocation.case.children,
-            role=allocation.role,
-            others=tuple(
-                rules.Colleague(
-                    staff_id=self.workers[other.worker_id].staff_id,
-                    experienced=rules.is_experienced(self.workers[other.worker_id]),
-                    role=other.role,
-                )
-                for other in self.on_case[allocation.case_id]
-                if other.worker_id != allocation.worker_id
-            ),
-        )
-
-    def state(self, person: Person) -> WorkerState:
-        worker = self.workers[person.pk]
-        allocations = sorted(self.held[person.pk], key=lambda a: a.case.reference)
-        holdings = [self.holding(a) for a in allocations]
-        state = WorkerState(
-            person=person,
-            enrolment=self.enrolments.get(person.pk),
-            on=self.on,
-            worker=worker,
-            allocations=allocations,
-            holdings=holdings,
-            requests=self.waiting[person.pk],
-            caps=self.caps,
-            settings=self.settings,
-            findings=rules.evaluate(worker, self.on, self.caps, holdings, settings=self.settings),
-        )
-        for request in state.requests:
-            state.request_findings[request.pk] = self.findings_with(state, request)
-        return state
-
-    def findings_with(self, state: WorkerState, allocation: Allocation) -> list[Finding]:
-        return rules.evaluate_request(
-            state.worker,
-            self.on,
-            self.caps,
-            state.holdings,
-            self.holding(allocation),
-            settings=self.settings,
-        )
-
-
-def _states(people: list[Person], enrolments: dict[int, Enrolment], on: date) -> list[WorkerState]:
-    snapshot = _Snapshot(people, enrolments, on)
-    return [snapshot.state(person) for person in people]
-
-
-def allocation_findings(allocation: Allocation, on: date | None = None) -> list[Finding]:
-    """What the worker's caseload would be on `on` with `allocation` on it ("would hold").
-
-    `on` defaults to the later of today and the allocation's start. Works for an unsaved
-    allocation too (the request form's preview).
-    """
-    on = max(on or timezone.localdate(), allocation.start_date)
-    worker = allocation.worker
-    snapshot = _Snapshot(
-        [worker], enrolments_for([worker.pk]), on, extra_case_ids=[allocation.case_id]
-    )
-    return snapshot.findings_with(snapshot.state(worker), allocation)
 
 
 # --- Who decides -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The Caseloads pages: the allocation board, a worker's caseload, requests and their
 decisions (ALLOC-APPROVE), endings, the visit sign-off (VISIT-SIGNOFF) and the audit of a
-caseload report. Every number comes from `caseloads.services` and `caseloads.rules`, so
+caseload report. Every number comes from `caseloads.states` and `caseloads.rules`, so
 the pages, the CSV and the audit command cannot disagree."""
 
 import csv
@@ -18,11 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy import csvfiles
 from academy.access import allowed, person_of, staff_member
-from academy.findings import WARNING, Finding
 from academy.models import Person
-from academy.spreadsheets import csv_cell
-from caseloads import audit, charts, filters, rules, services
+from caseloads import audit, charts, services
 from caseloads.access import can_decide, decides_for, get_allocation_for_user
+from caseloads.board import BOARD_COLUMNS, board_row, board_rows, csv_row, proposal
 from caseloads.forms import (
     AllocationRequestForm,
     ApproveForm,
@@ -32,101 +31,11 @@ from caseloads.forms import (
     VisitSignOffForm,
 )
 from caseloads.models import Allocation, VisitSignOff
+from caseloads.states import people_states, worker_states
 from cohorts.access import get_enrolment_for_user, person_filter
 from cohorts.models import Enrolment
 
 Status = Allocation.Status
-
-
-# --- What the pages show about a caseload --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CapView:
-    """The tightest cap on a caseload, as a practice manager reads it."""
-
-    row: rules.CapRow
-    label: str  # "CLA in ASYE month 3"
-    count: int  # the caseload in the cap's unit
-
-    @property
-    def headroom(self) -> int:
-        return self.row.maximum - self.count
-
-
-def cap_view(worker: rules.Worker, row: rules.CapRow | None, load: rules.Caseload):
-    if row is None:
-        return None
-    return CapView(row, rules.describe_cap(row, worker), load.count(row.unit))
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    state: services.WorkerState
-    stage: str
-    cap: CapView | None
-
-    @property
-    def enrolment(self):
-        return self.state.enrolment
-
-    @property
-    def breach_rules(self) -> list[str]:
-        return sorted({f.rule for f in self.state.breaches})
-
-    @property
-    def warning_rules(self) -> list[str]:
-        return sorted({f.rule for f in self.state.warnings})
-
-
-def board_row(state: services.WorkerState) -> BoardRow:
-    return BoardRow(
-        state, filters.stage_of(state.worker), cap_view(state.worker, state.cap, state.caseload)
-    )
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What approving a request would make of the worker's caseload on `state.on`."""
-
-    allocation: Allocation
-    state: services.WorkerState
-    after: rules.Caseload
-    cap: CapView | None  # the tightest cap on the caseload it would make
-    findings: list[Finding]
-
-    @property
-    def cap_now(self) -> CapView | None:
-        return cap_view(self.state.worker, self.state.cap, self.state.caseload)
-
-    @property
-    def refusals(self) -> list[Finding]:
-        """The breaches approval would refuse it for (the same filter as the service)."""
-        return rules.refusals(self.findings, self.allocation.case.reference)
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-
-def proposal(state: services.WorkerState, allocation: Allocation) -> Proposal:
-    """`state` must be the worker's, with `allocation` among its requests."""
-    proposed = rules.Holding(
-        allocation.case.reference,
-        allocation.case.case_type,
-        allocation.case.children,
-        allocation.role,
-    )
-    holdings = [h for h in state.holdings if h.case_ref != proposed.case_ref] + [proposed]
-    after = rules.caseload(holdings)
-    row = rules.binding_cap(state.worker, state.on, state.caps, holdings, state.settings)
-    return Proposal(
-        allocation,
-        state,
-        after,
-        cap_view(state.worker, row, after),
-        state.request_findings.get(allocation.pk, []),
-    )
 
 
 def _worker_url(user, person: Person) -> str | None:
@@ -138,25 +47,6 @@ def _worker_url(user, person: Person) -> str | None:
 
 
 # --- The allocation board -------------------------------------------------------------------
-
-
-def board_rows(request):
-    """The visible workers' caseloads, filtered; the same rows feed the page and the CSV."""
-    today = timezone.localdate()
-    visible = Enrolment.objects.visible_to(request.user).current().for_listing()
-    filterset = filters.BoardFilter(request.GET or None, queryset=visible, user=request.user)
-    stage, attention = filterset.wanted("stage"), filterset.wanted("attention")
-    rows = []
-    for state in services.worker_states(filterset.qs, today):
-        row = board_row(state)
-        if stage and row.stage != stage:
-            continue
-        if attention and not filters.needs_attention(state, attention):
-            continue
-        rows.append(row)
-    # Breaches first, then warnings, then by name.
-    rows.sort(key=lambda r: (not r.state.breaches, not r.state.warnings, r.state.person.full_name))
-    return filterset, rows, today
 
 
 @login_required
@@ -180,30 +70,6 @@ def board(request):
     )
 
 
-BOARD_COLUMNS = [
-    "staff_id",
-    "name",
-    "kind",
-    "service",
-    "office",
-    "practice_group",
-    "stage",
-    "asye_month",
-    "children",
-    "cases",
-    "own_children",
-    "coworked_children",
-    "cap_row",
-    "cap_minimum",
-    "cap_maximum",
-    "cap_unit",
-    "headroom",
-    "breaches",
-    "warnings",
-    "requests_waiting",
-]
-
-
 @login_required
 @require_GET
 def board_csv(request):
@@ -213,35 +79,7 @@ def board_csv(request):
     writer = csv.writer(response)
     writer.writerow(BOARD_COLUMNS)
     for row in rows:
-        state, enrolment, cap = row.state, row.enrolment, row.cap
-        load = state.caseload
-        writer.writerow(
-            [
-                csv_cell(value)
-                for value in [
-                    state.person.staff_id,
-                    state.person.full_name,
-                    enrolment.kind,
-                    enrolment.practice_group.service.code,
-                    enrolment.practice_group.office.name,
-                    enrolment.practice_group.name,
-                    row.stage,
-                    state.worker.asye_month or "",
-                    load.children,
-                    load.cases,
-                    load.own_children,
-                    load.coworked_children,
-                    cap.label if cap else "",
-                    cap.row.minimum if cap else "",
-                    cap.row.maximum if cap else "",
-                    cap.row.unit if cap else "",
-                    cap.headroom if cap else "",
-                    " ".join(row.breach_rules),
-                    " ".join(row.warning_rules),
-                    len(state.requests),
-                ]
-            ]
-        )
+        writer.writerow(csv_row(row))
     return response
 
 
@@ -264,7 +102,7 @@ def worker(request, pk):
     """A worker's caseload: what counts today, requests, history, findings and the chart."""
     enrolment = get_enrolment_for_user(request.user, pk)
     today = timezone.localdate()
-    state = services.worker_states([enrolment], today)[0]
+    state = worker_states([enrolment], today)[0]
     allocations = list(
         Allocation.objects.filter(worker_id=enrolment.person_id)
         .select_related("case", "requested_by", "decided_by", "ended_by")
@@ -383,7 +221,7 @@ def requests(request):
         .order_by("requested_at", "pk")
     )
     workers = list({a.worker_id: a.worker for a in waiting}.values())
-    states = {s.person.pk: s for s in services.people_states(workers, today)}
+    states = {s.person.pk: s for s in people_states(workers, today)}
     mine, others = [], []
     for allocation in waiting:
         state = states[allocation.worker_id]
@@ -407,7 +245,7 @@ def _allocation_page(request, allocation, *, approve_form=None, decline_form=Non
     if allocation.status == Status.REQUESTED:
         # The approval's own first check: the caseload on the later of today and the start.
         on = max(today, allocation.start_date)
-        preview = proposal(services.people_states([allocation.worker], on)[0], allocation)
+        preview = proposal(people_states([allocation.worker], on)[0], allocation)
     decides = allowed(request.user, "caseloads.decide_allocation", allocation)
     return render(
         request,

@@ -7,7 +7,8 @@ fixtures made without committing them, and everything is rolled back after it. T
 seeded once per session and loaded once per module (tests/database.py).
 
 Every page a test looks at can be checked with `assert_page_ok()`: zero axe-core violations
-for WCAG 2.0/2.1/2.2 A and AA, and nothing in the console that shows a Content Security Policy refusal or a JavaScript error.
+for WCAG 2.0/2.1/2.2 A and AA, and nothing in the console that shows a Content Security
+Policy refusal or a JavaScript error.
 """
 
 import io

@@ -21,6 +21,7 @@ from django.db import OperationalError, connection
 
 from caseloads import services
 from caseloads.models import Allocation
+from caseloads.states import worker_state
 from tests.caseloads import factories as f
 
 THREADS = 10
@@ -78,7 +79,7 @@ def test_parallel_approvals_never_exceed_the_cap():
     for message in refused:
         assert "CAP-MAX" in message and "would hold 9 children" in message and "is 8" in message
 
-    state = services.worker_state(worker, ON)
+    state = worker_state(worker, ON)
     assert state.caseload.children == 8
     assert Allocation.objects.filter(status="approved", worker=worker).count() == 4
     assert Allocation.objects.filter(status="requested", worker=worker).count() == THREADS - 3

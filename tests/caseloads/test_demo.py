@@ -8,6 +8,7 @@ import pytest
 from caseloads import demo, services
 from caseloads.access import can_decide
 from caseloads.models import Allocation, Case, VisitSignOff
+from caseloads.states import worker_states
 from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from tests.database import shared_rows
@@ -27,7 +28,7 @@ def history_rows():
 
 
 def states(today):
-    return {s.person.staff_id: s for s in services.worker_states(demo.demo_enrolments(), today)}
+    return {s.person.staff_id: s for s in worker_states(demo.demo_enrolments(), today)}
 
 
 @pytest.fixture(scope="class", params=[AUTUMN, JUNE], ids=["autumn", "june"])

@@ -11,6 +11,7 @@ from academy.models import Person
 from caseloads import rules, services
 from caseloads.access import can_decide
 from caseloads.models import Allocation, CapRule, Case, RuleSetting, VisitSignOff
+from caseloads.states import worker_state, worker_states
 from cohorts.models import Enrolment
 from tests import factories as base
 from tests.caseloads import factories as f
@@ -228,7 +229,7 @@ def test_after_month_12_the_nqsw_cap_no_longer_applies():
     worker = f.nqsw("CAI", start=SEPTEMBER).person
     assert f.allocate(worker, start=date(2027, 9, 1), children=20).status == "approved"
     assert f.allocate(worker, start=date(2027, 9, 1), children=5).status == "approved"
-    state = services.worker_state(worker, date(2027, 9, 1))
+    state = worker_state(worker, date(2027, 9, 1))
     assert state.cap is None and state.caseload.children == 25 and state.findings == []
 
 
@@ -273,7 +274,7 @@ def test_ou_trainee_before_the_asye_is_capped_at_ten_then_follows_the_nqsw_rows(
         f.allocate(worker, start=on, children=1)
     assert "(CAP-UNQUALIFIED) is 10" in refusal(excinfo)
     # In January the same enrolment is in ASYE month 1: CLA's cap of 8 now binds.
-    state = services.worker_state(worker, JANUARY)
+    state = worker_state(worker, JANUARY)
     assert state.worker.asye_month == 1
     assert rule_ids(state.breaches) == ["CAP-MAX"]
     assert "the cap for CLA in ASYE month 1 is 8" in state.breaches[0].message
@@ -377,12 +378,12 @@ def test_visit_signoff():
     f.allocate(
         worker, start=date(2027, 3, 1), case_type="CP", children=2, service=base.service("FSP")
     )
-    assert rule_ids(services.worker_state(worker, on).warnings) == ["VISIT-SIGNOFF"]
+    assert rule_ids(worker_state(worker, on).warnings) == ["VISIT-SIGNOFF"]
     with pytest.raises(PermissionDenied):
         services.sign_off_visits(enrolment=enrolment, signed_by=enrolment.assessor, signed_on=on)
     services.sign_off_visits(enrolment=enrolment, signed_by=pm, signed_on=on)
-    assert services.worker_state(worker, on).findings == []
-    assert rule_ids(services.worker_state(worker, date(2027, 3, 31)).warnings) == ["VISIT-SIGNOFF"]
+    assert worker_state(worker, on).findings == []
+    assert rule_ids(worker_state(worker, date(2027, 3, 31)).warnings) == ["VISIT-SIGNOFF"]
     with pytest.raises(ValidationError, match="already signed off"):
         services.sign_off_visits(enrolment=enrolment, signed_by=pm, signed_on=on)
     assert VisitSignOff.history.get().history_user == pm.user
@@ -489,8 +490,8 @@ def test_a_later_cap_row_changes_the_result_from_that_date_only():
     with pytest.raises(ValidationError, match="is 8"):
         f.allocate(worker, start=date(2026, 10, 31), children=1)
     assert f.allocate(worker, start=date(2026, 11, 1), children=1).status == "approved"
-    assert services.worker_state(worker, date(2026, 11, 1)).cap.maximum == 9
-    assert services.worker_state(worker, date(2026, 10, 31)).cap.maximum == 8
+    assert worker_state(worker, date(2026, 11, 1)).cap.maximum == 9
+    assert worker_state(worker, date(2026, 10, 31)).cap.maximum == 8
 
 
 # --- Reading many workers at once ---------------------------------------------------------------
@@ -515,7 +516,7 @@ def build_board(size: int):
 def count_queries(group, on):
     with CaptureQueriesContext(connection) as captured:
         enrolments = Enrolment.objects.filter(practice_group=group).current().for_listing()
-        states = services.worker_states(enrolments, on)
+        states = worker_states(enrolments, on)
     return len(captured), states
 
 
@@ -575,5 +576,5 @@ def test_someone_who_passed_the_asye_is_the_experienced_worker():
     case = f.CaseFactory(case_type="CLA", children=1, service=base.service("CLA"))
     on = date(2026, 10, 1)
     f.allocate(passed, start=on, case=case)
-    assert services.worker_state(passed, on).findings == []
+    assert worker_state(passed, on).findings == []
     assert f.allocate(f.nqsw("CLA").person, start=on, case=case).status == "approved"

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caseloads import services
+from caseloads.board import BOARD_COLUMNS
 from caseloads.models import Allocation, CapRule, Case, VisitSignOff
-from caseloads.views import BOARD_COLUMNS
 from tests import factories as base
 from tests.caseloads import factories as f
 
