@@ -57,15 +57,7 @@ def chromium(django_db_setup, django_db_blocker):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
         pytest.skip(reason)
-    with django_db_blocker.unblock():
-        before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        # Starting Playwright switches the context Django keys its connections on, so the
-        # tests now get fresh connection objects; hand them the snapshot taken when the
-        # test database was created, which serialized rollback restores from.
-        for alias, old in before.items():
-            if hasattr(old, "_test_serialized_contents"):
-                connections[alias]._test_serialized_contents = old._test_serialized_contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
@@ -141,14 +133,13 @@ def demo_snapshot():
 
 
 @pytest.fixture
-def demo_users(transactional_db, django_db_serialized_rollback, demo_snapshot):
+def demo_users(transactional_db, demo_snapshot):
     """The demo logins, in the live server's database.
 
     Built by the real `seed_demo` command once per session, then restored from its
     serialized rows before each later test: seeding every demo step takes far longer
-    than loading the rows back. Serialized rollback restores the rows the data
-    migrations seed (services, policies), which flushing after each transactional test
-    would otherwise remove.
+    than loading the rows back. After each test, tests/conftest.py puts back the rows
+    the data migrations seed, which the flush removes.
     """
     connection = connections[DEFAULT_DB_ALIAS]
     if "rows" in demo_snapshot:

@@ -16,7 +16,7 @@ from tests.browser.conftest import sign_in
 # would otherwise remove.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -9,7 +9,7 @@ from tests.browser.conftest import DEMO_LOGINS, sign_in
 # migrations seed (services, policies), which the flush after each test would remove.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
