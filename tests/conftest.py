@@ -1,7 +1,48 @@
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from academy.models import Person
 from tests import factories
+
+# The rows the data migrations seed (services, rule tables, policies), as they are right
+# after migrating: a transactional test's flush empties every table, and the next test on
+# the same worker needs them back whatever order xdist runs the files in.
+MIGRATED = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        MIGRATED["rows"] = connection.creation.serialize_db_to_string()
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the migrated rows back.
+
+    The flush runs post_migrate, which recreates content types and permissions under new
+    keys; they are replaced by the originals (which the serialized rows refer to), so
+    nothing clashes when they are loaded again.
+    """
+    result = yield
+    # After the session's last test the test database itself is gone.
+    if nextitem is not None and "rows" in MIGRATED and _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            Permission.objects.all().delete()
+            ContentType.objects.all().delete()
+            connection.creation.deserialize_db_from_string(MIGRATED["rows"])
+            ContentType.objects.clear_cache()
+    return result
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from assessment import services
 from assessment.models import Review
 from tests.assessment import factories as af
 
-# serialized_rollback restores the seeded rows (frameworks, services) the flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# tests/conftest.py restores the seeded rows (frameworks, services) the flush removes.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(

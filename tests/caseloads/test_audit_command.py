@@ -239,7 +239,7 @@ def test_the_audit_changes_nothing(academy, tmp_path):
     assert row_counts() == before
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_exit_statuses_from_the_command_line(tmp_path, capsys):
     """Through manage.py's own entry point, as a script would run it."""
     f.reseed()

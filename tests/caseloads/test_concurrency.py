@@ -39,7 +39,7 @@ def approve(allocation, pm):
     raise AssertionError("the SQLite lock never came free")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_approvals_never_exceed_the_cap():
     f.reseed()
     enrolment = f.nqsw("CLA")

@@ -10,9 +10,9 @@ from moderation import services
 from moderation.models import Decision, Submission
 from tests.moderation.conftest import at
 
-# serialized_rollback restores the seeded rows (services, policies) the flush removes.
+# tests/conftest.py restores the seeded rows (services, policies) the flush removes.
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite serialises"
     ),
