@@ -501,9 +501,6 @@ class Answer(models.TextChoices):
     NOT_YET = "na", "Not due yet"
 
 
-ANSWER_VALUES = ["yes", "no", "na"]
-
-
 def _answer(label: str, help_text: str = "") -> models.CharField:
     return models.CharField(
         label, max_length=3, choices=Answer.choices, blank=True, help_text=help_text
@@ -573,7 +570,7 @@ class ModerationForm(models.Model):
         constraints = [
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{name}__in": ["", *ANSWER_VALUES]}),
+                    condition=Q(**{f"{name}__in": ["", *Answer.values]}),
                     name=f"%(app_label)s_%(class)s_{name}_answer_valid",
                     violation_error_message="Answer yes, no or not due yet.",
                 )
@@ -582,8 +579,8 @@ class ModerationForm(models.Model):
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True)
                 | Q(
-                    **{f"{name}__in": ANSWER_VALUES for name, _ in CHECKLIST},
-                    **{f"{name}__in": ["yes", "no"] for name, _ in JUDGEMENT},
+                    **{f"{name}__in": Answer.values for name, _ in CHECKLIST},
+                    **{f"{name}__in": [Answer.YES, Answer.NO] for name, _ in JUDGEMENT},
                 )
                 & ~Q(comments=""),
                 name="%(app_label)s_%(class)s_complete_when_answered",
@@ -626,7 +623,7 @@ class ModerationForm(models.Model):
                 if not getattr(self, name):
                     errors[name] = f"MOD-CHECKLIST: answer “{label}”."
             for name, label in self.JUDGEMENT:
-                if getattr(self, name) not in ("yes", "no"):
+                if getattr(self, name) not in (Answer.YES, Answer.NO):
                     errors[name] = f"MOD-CHECKLIST: say whether the judgement is {label.lower()}."
             if not self.comments.strip():
                 errors["comments"] = "MOD-CHECKLIST: comment on the assessor's judgement."

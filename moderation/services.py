@@ -619,7 +619,10 @@ def outcome_for(kind: str, verdict: str, recommendation: str) -> str:
     if kind != Panel.Kind.FINAL:
         return Decision.Outcome.NONE
     if verdict == Decision.Verdict.VERIFIED:
-        return {"pass": Decision.Outcome.PASSED, "fail": Decision.Outcome.FAILED}[recommendation]
+        return {
+            Recommendation.Outcome.PASS: Decision.Outcome.PASSED,
+            Recommendation.Outcome.FAIL: Decision.Outcome.FAILED,
+        }[recommendation]
     if verdict == Decision.Verdict.DEFERRED:
         return Decision.Outcome.DEFERRED
     return Decision.Outcome.NONE
