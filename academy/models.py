@@ -24,7 +24,9 @@ class Service(models.Model):
 
     @property
     def short_name(self):
-        return {"CAI": "CA&I", "CLA": "CLA", "FSP": "FS&P"}.get(self.code, self.code)
+        return {self.Code.CAI: "CA&I", self.Code.CLA: "CLA", self.Code.FSP: "FS&P"}.get(
+            self.code, self.code
+        )
 
 
 class Office(models.Model):
@@ -37,38 +39,25 @@ class Office(models.Model):
         return self.name
 
 
-ROLE_VALUES = [
-    "nqsw",
-    "trainee",
-    "grade10",
-    "aswp",
-    "social_worker",
-    "practice_manager",
-    "group_manager",
-    "assessor",
-    "service_development_lead",
-    "principal_social_worker",
-    "ld_officer",
-    "admin",
-]
+class PersonRole(models.TextChoices):
+    NQSW = "nqsw", "Newly qualified social worker"
+    TRAINEE = "trainee", "Trainee social worker"
+    GRADE10 = "grade10", "Grade 10/11 social worker"
+    ASWP = "aswp", "Advanced social work professional"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    PRACTICE_MANAGER = "practice_manager", "Practice manager"
+    GROUP_MANAGER = "group_manager", "Group manager"
+    ASSESSOR = "assessor", "ASYE assessor"
+    SERVICE_DEVELOPMENT_LEAD = "service_development_lead", "Service Development Lead"
+    PRINCIPAL_SOCIAL_WORKER = "principal_social_worker", "Principal Social Worker"
+    LD_OFFICER = "ld_officer", "Learning and Development Officer"
+    ADMIN = "admin", "Administrator"
 
 
 class Person(models.Model):
     """The staff profile behind a login: one per user, keyed by the council's staff id."""
 
-    class Role(models.TextChoices):
-        NQSW = "nqsw", "Newly qualified social worker"
-        TRAINEE = "trainee", "Trainee social worker"
-        GRADE10 = "grade10", "Grade 10/11 social worker"
-        ASWP = "aswp", "Advanced social work professional"
-        SOCIAL_WORKER = "social_worker", "Social worker"
-        PRACTICE_MANAGER = "practice_manager", "Practice manager"
-        GROUP_MANAGER = "group_manager", "Group manager"
-        ASSESSOR = "assessor", "ASYE assessor"
-        SERVICE_DEVELOPMENT_LEAD = "service_development_lead", "Service Development Lead"
-        PRINCIPAL_SOCIAL_WORKER = "principal_social_worker", "Principal Social Worker"
-        LD_OFFICER = "ld_officer", "Learning and Development Officer"
-        ADMIN = "admin", "Administrator"
+    Role = PersonRole
 
     # Roles that are qualified, registered practitioners and so may assess, co-work and
     # stand as the experienced worker on a case.
@@ -129,13 +118,13 @@ class Person(models.Model):
         verbose_name_plural = "people"
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=ROLE_VALUES),
+                condition=Q(role__in=PersonRole.values),
                 name="%(app_label)s_%(class)s_role_valid",
                 violation_error_message="Unknown job role.",
             ),
             # An NQSW is by definition registered with Social Work England; trainees are not.
             models.CheckConstraint(
-                condition=~Q(role="trainee") | Q(swe_registration=""),
+                condition=~Q(role=PersonRole.TRAINEE) | Q(swe_registration=""),
                 name="%(app_label)s_%(class)s_trainee_unregistered",
                 violation_error_message="A trainee is not yet registered with Social Work England.",
             ),

@@ -44,12 +44,15 @@ class FrameworkQuerySet(models.QuerySet):
         )
 
 
+class FrameworkKind(models.TextChoices):
+    CAPABILITIES = "capabilities", "Capability framework"
+    STANDARD = "standard", "Post-qualifying standard"
+
+
 class Framework(models.Model):
     """A versioned framework of statements evidence is mapped to: the PCF, the KSS..."""
 
-    class Kind(models.TextChoices):
-        CAPABILITIES = "capabilities", "Capability framework"
-        STANDARD = "standard", "Post-qualifying standard"
+    Kind = FrameworkKind
 
     code = models.CharField(max_length=10, help_text="Short name: PCF, KSS, PQS.")
     kind = models.CharField(
@@ -80,7 +83,7 @@ class Framework(models.Model):
                 fields=["code", "version"], name="%(app_label)s_%(class)s_one_per_version"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["capabilities", "standard"]),
+                condition=Q(kind__in=FrameworkKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Unknown kind of framework.",
             ),
@@ -256,13 +259,16 @@ class DirectObservation(PortfolioRecord):
         _within_asye(self, self.observed_on, "observed_on")
 
 
+class ReflectionLogPeriod(models.TextChoices):
+    LOG = "log", "Reflective log"
+    SIX_MONTHS = "six_months", "6-month critical reflection"
+    TWELVE_MONTHS = "twelve_months", "12-month critical reflection"
+
+
 class ReflectionLog(PortfolioRecord):
     """A critical reflection log (LOGS); the 6- and 12-month ones are NAT-EVIDENCE's."""
 
-    class Period(models.TextChoices):
-        LOG = "log", "Reflective log"
-        SIX_MONTHS = "six_months", "6-month critical reflection"
-        TWELVE_MONTHS = "twelve_months", "12-month critical reflection"
+    Period = ReflectionLogPeriod
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="reflection_logs")
     period = models.CharField(max_length=15, choices=Period.choices, default=Period.LOG)
@@ -288,13 +294,15 @@ class ReflectionLog(PortfolioRecord):
         ordering = ["written_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period__in=["log", "six_months", "twelve_months"]),
+                condition=Q(period__in=ReflectionLogPeriod.values),
                 name="%(app_label)s_%(class)s_period_valid",
                 violation_error_message="Unknown kind of log.",
             ),
             models.UniqueConstraint(
                 fields=["enrolment", "period"],
-                condition=Q(period__in=["six_months", "twelve_months"]),
+                condition=Q(
+                    period__in=[ReflectionLogPeriod.SIX_MONTHS, ReflectionLogPeriod.TWELVE_MONTHS]
+                ),
                 name="%(app_label)s_%(class)s_one_per_milestone",
                 violation_error_message=(
                     "There is already a critical reflection for this point of the ASYE: "
@@ -329,12 +337,15 @@ class AssessorFeedback(models.Model):
         return f"Feedback on {self.log} ({self.given_on:%d/%m/%Y})"
 
 
+class PracticeFeedbackSource(models.TextChoices):
+    CHILD = "child", "A child or young person"
+    PROFESSIONAL = "professional", "Another professional"
+
+
 class PracticeFeedback(PortfolioRecord):
     """Feedback on the NQSW's practice from a child or young person, or a professional."""
 
-    class Source(models.TextChoices):
-        CHILD = "child", "A child or young person"
-        PROFESSIONAL = "professional", "Another professional"
+    Source = PracticeFeedbackSource
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="practice_feedback")
     source = models.CharField(max_length=12, choices=Source.choices)
@@ -366,7 +377,7 @@ class PracticeFeedback(PortfolioRecord):
         verbose_name_plural = "practice feedback"
         constraints = [
             models.CheckConstraint(
-                condition=Q(source__in=["child", "professional"]),
+                condition=Q(source__in=PracticeFeedbackSource.values),
                 name="%(app_label)s_%(class)s_source_valid",
                 violation_error_message=(
                     "Feedback comes from a child or young person, or a professional."
@@ -382,6 +393,15 @@ class PracticeFeedback(PortfolioRecord):
         _within_asye(self, self.received_on, "received_on")
 
 
+class WrittenWorkKind(models.TextChoices):
+    ASSESSMENT = "assessment", "Child and family assessment"
+    CONFERENCE = "conference", "Child protection conference report"
+    COURT = "court", "Court statement or report"
+    SECTION_7 = "section_7", "Section 7 report"
+    PLAN = "plan", "Child and family / child protection plan"
+    OTHER = "other", "Other report"
+
+
 class WrittenWork(PortfolioRecord):
     """A piece of written work for assessment (NAT-EVIDENCE: 3 assessed pieces).
 
@@ -389,13 +409,7 @@ class WrittenWork(PortfolioRecord):
     NQSW's reflection and the assessor's comments.
     """
 
-    class Kind(models.TextChoices):
-        ASSESSMENT = "assessment", "Child and family assessment"
-        CONFERENCE = "conference", "Child protection conference report"
-        COURT = "court", "Court statement or report"
-        SECTION_7 = "section_7", "Section 7 report"
-        PLAN = "plan", "Child and family / child protection plan"
-        OTHER = "other", "Other report"
+    Kind = WrittenWorkKind
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="written_work")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -426,9 +440,7 @@ class WrittenWork(PortfolioRecord):
         verbose_name_plural = "written work"
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=["assessment", "conference", "court", "section_7", "plan", "other"]
-                ),
+                condition=Q(kind__in=WrittenWorkKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Unknown kind of written work.",
             ),
@@ -457,13 +469,16 @@ class WrittenWork(PortfolioRecord):
         _within_asye(self, self.completed_on, "completed_on")
 
 
+class SelfAssessmentStage(models.TextChoices):
+    START = "start", "At the start"
+    MIDWAY = "midway", "Midway"
+    END = "end", "Near the end"
+
+
 class SelfAssessment(PortfolioRecord):
     """A self-assessment against the post-qualifying standard (NAT-SELF)."""
 
-    class Stage(models.TextChoices):
-        START = "start", "At the start"
-        MIDWAY = "midway", "Midway"
-        END = "end", "Near the end"
+    Stage = SelfAssessmentStage
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="self_assessments")
     stage = models.CharField(max_length=6, choices=Stage.choices)
@@ -477,7 +492,7 @@ class SelfAssessment(PortfolioRecord):
         ordering = ["completed_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(stage__in=["start", "midway", "end"]),
+                condition=Q(stage__in=SelfAssessmentStage.values),
                 name="%(app_label)s_%(class)s_stage_valid",
                 violation_error_message="A self-assessment is at the start, midway or the end.",
             ),
@@ -530,13 +545,16 @@ class SelfAssessmentRating(models.Model):
         return f"{self.element}: {self.get_rating_display()}"
 
 
+class DevelopmentPlanPeriod(models.TextChoices):
+    MONTHS_0_3 = "months_0_3", "Months 0 to 3"
+    MONTHS_3_6 = "months_3_6", "Months 3 to 6"
+    MONTHS_6_12 = "months_6_12", "Months 6 to 12"
+
+
 class DevelopmentPlan(PortfolioRecord):
     """A professional development plan for one part of the year (NAT-PDP)."""
 
-    class Period(models.TextChoices):
-        MONTHS_0_3 = "months_0_3", "Months 0 to 3"
-        MONTHS_3_6 = "months_3_6", "Months 3 to 6"
-        MONTHS_6_12 = "months_6_12", "Months 6 to 12"
+    Period = DevelopmentPlanPeriod
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="development_plans")
     period = models.CharField(max_length=12, choices=Period.choices)
@@ -551,7 +569,7 @@ class DevelopmentPlan(PortfolioRecord):
         ordering = ["period"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period__in=["months_0_3", "months_3_6", "months_6_12"]),
+                condition=Q(period__in=DevelopmentPlanPeriod.values),
                 name="%(app_label)s_%(class)s_period_valid",
                 violation_error_message="A plan covers months 0-3, 3-6 or 6-12.",
             ),
@@ -693,14 +711,17 @@ class SupportAgreement(SignedOffVersion):
         _within_asye(self, self.agreed_on, "agreed_on")
 
 
+class ReviewKind(models.TextChoices):
+    THREE_MONTHS = "three_months", "3-month review"
+    SIX_MONTHS = "six_months", "6-month review"
+    NINE_MONTHS = "nine_months", "9-month review"
+    FINAL = "final", "Final review"
+
+
 class Review(SignedOffVersion):
     """A progress review (REVIEWS); the initial review is the SupportAgreement."""
 
-    class Kind(models.TextChoices):
-        THREE_MONTHS = "three_months", "3-month review"
-        SIX_MONTHS = "six_months", "6-month review"
-        NINE_MONTHS = "nine_months", "9-month review"
-        FINAL = "final", "Final review"
+    Kind = ReviewKind
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -722,7 +743,7 @@ class Review(SignedOffVersion):
         constraints = [
             *_version_constraints("review", "enrolment", "kind"),
             models.CheckConstraint(
-                condition=Q(kind__in=["three_months", "six_months", "nine_months", "final"]),
+                condition=Q(kind__in=ReviewKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Unknown kind of review.",
             ),
@@ -736,15 +757,18 @@ class Review(SignedOffVersion):
         _within_asye(self, self.held_on, "held_on")
 
 
+class RecommendationOutcome(models.TextChoices):
+    PASS = "pass", "Pass"
+    FAIL = "fail", "Fail"
+
+
 class Recommendation(SignedOffVersion):
     """The assessor's recommendation at the final review (NAT-OUTCOME, MOD-DECISION).
 
     The assessor recommends PASS or FAIL; deferral and withdrawal are the enrolment's status.
     """
 
-    class Outcome(models.TextChoices):
-        PASS = "pass", "Pass"
-        FAIL = "fail", "Fail"
+    Outcome = RecommendationOutcome
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="recommendations")
     outcome = models.CharField(max_length=4, choices=Outcome.choices)
@@ -757,7 +781,7 @@ class Recommendation(SignedOffVersion):
         constraints = [
             *_version_constraints("recommendation", "enrolment"),
             models.CheckConstraint(
-                condition=Q(outcome__in=["pass", "fail"]),
+                condition=Q(outcome__in=RecommendationOutcome.values),
                 name="%(app_label)s_%(class)s_outcome_valid",
                 violation_error_message="NAT-OUTCOME: the assessor recommends PASS or FAIL.",
             ),
@@ -775,6 +799,12 @@ class Recommendation(SignedOffVersion):
 # --- The PDF cache --------------------------------------------------------------------------
 
 
+class PortfolioPdfStatus(models.TextChoices):
+    PENDING = "pending", "Preparing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class PortfolioPdf(models.Model):
     """A rendered PDF of a portfolio, keyed by the hash of what it shows.
 
@@ -782,10 +812,7 @@ class PortfolioPdf(models.Model):
     created `pending` when the PDF is asked for and the background task fills it in.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Preparing"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = PortfolioPdfStatus
 
     enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="portfolio_pdfs")
     content_hash = models.CharField(max_length=64)
@@ -802,12 +829,12 @@ class PortfolioPdf(models.Model):
                 name="%(app_label)s_%(class)s_one_per_content",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "ready", "failed"]),
+                condition=Q(status__in=PortfolioPdfStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
                 violation_error_message="Unknown status.",
             ),
             models.CheckConstraint(
-                condition=~Q(status="ready") | ~Q(file=""),
+                condition=~Q(status=PortfolioPdfStatus.READY) | ~Q(file=""),
                 name="%(app_label)s_%(class)s_ready_has_file",
                 violation_error_message="A ready PDF has its file.",
             ),

@@ -22,18 +22,21 @@ REFERENCE_PATTERN = CASE_REFERENCE_PATTERN
 REFERENCE_MESSAGE = CASE_REFERENCE_MESSAGE
 
 
+class CaseType(models.TextChoices):
+    CIN = "CIN", "Child in need / child and family plan"
+    CP = "CP", "Child protection plan"
+    CLA = "CLA", "Child looked after"
+    S47 = "S47", "Section 47 enquiry"
+    EH = "EH", "Early help step-down"
+    COURT = "COURT", "Court work"
+    C_AND_F_ASSESSMENT = "C&F_ASSESSMENT", "Child and family assessment"
+    OTHER = "OTHER", "Other"
+
+
 class Case(models.Model):
     """A piece of allocated work, known only by its reference, type and number of children."""
 
-    class CaseType(models.TextChoices):
-        CIN = "CIN", "Child in need / child and family plan"
-        CP = "CP", "Child protection plan"
-        CLA = "CLA", "Child looked after"
-        S47 = "S47", "Section 47 enquiry"
-        EH = "EH", "Early help step-down"
-        COURT = "COURT", "Court work"
-        C_AND_F_ASSESSMENT = "C&F_ASSESSMENT", "Child and family assessment"
-        OTHER = "OTHER", "Other"
+    CaseType = CaseType
 
     reference = models.CharField(
         max_length=20,
@@ -59,18 +62,7 @@ class Case(models.Model):
                 violation_error_message=REFERENCE_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=Q(
-                    case_type__in=[
-                        "CIN",
-                        "CP",
-                        "CLA",
-                        "S47",
-                        "EH",
-                        "COURT",
-                        "C&F_ASSESSMENT",
-                        "OTHER",
-                    ]
-                ),
+                condition=Q(case_type__in=CaseType.values),
                 name="%(app_label)s_%(class)s_case_type_valid",
                 violation_error_message="Unknown case type.",
             ),
@@ -85,10 +77,26 @@ class Case(models.Model):
         return f"{self.reference} ({self.case_type}, {self.children})"
 
 
+class AllocationRole(models.TextChoices):
+    ALLOCATED = rules.ALLOCATED, "Allocated worker"
+    COWORKER = rules.COWORKER, "Co-worker"
+
+
+class AllocationStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Ended"
+
+
+# Requests still waiting and approved allocations not yet ended.
+LIVE_ALLOCATION_STATUSES = (AllocationStatus.REQUESTED, AllocationStatus.APPROVED)
+
+
 class AllocationQuerySet(models.QuerySet):
     def live(self):
         """Requests still waiting and approved allocations not yet ended."""
-        return self.filter(status__in=[Allocation.Status.REQUESTED, Allocation.Status.APPROVED])
+        return self.filter(status__in=LIVE_ALLOCATION_STATUSES)
 
     def counting_on(self, on: date):
         """ALLOC-APPROVE, CAP-COUNT: the allocations on the worker's caseload on `on`.
@@ -98,7 +106,7 @@ class AllocationQuerySet(models.QuerySet):
         """
         return self.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on),
-            status__in=[Allocation.Status.APPROVED, Allocation.Status.ENDED],
+            status__in=[AllocationStatus.APPROVED, AllocationStatus.ENDED],
             start_date__lte=on,
         )
 
@@ -116,15 +124,8 @@ class Allocation(models.Model):
     recorded with its date and reason, never deleted.
     """
 
-    class Role(models.TextChoices):
-        ALLOCATED = rules.ALLOCATED, "Allocated worker"
-        COWORKER = rules.COWORKER, "Co-worker"
-
-    class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        ENDED = "ended", "Ended"
+    Role = AllocationRole
+    Status = AllocationStatus
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="allocations")
     worker = models.ForeignKey(Person, models.PROTECT, related_name="allocations")
@@ -149,7 +150,7 @@ class Allocation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "worker"],
-                condition=Q(status__in=["requested", "approved"]),
+                condition=Q(status__in=LIVE_ALLOCATION_STATUSES),
                 name="%(app_label)s_%(class)s_one_live_per_worker",
                 violation_error_message=(
                     "This worker already has a live (requested or approved) allocation on "
@@ -157,21 +158,29 @@ class Allocation(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["allocated", "coworker"]),
+                condition=Q(role__in=AllocationRole.values),
                 name="%(app_label)s_%(class)s_role_valid",
                 violation_error_message="The role is allocated or co-worker.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["requested", "approved", "declined", "ended"]),
+                condition=Q(status__in=AllocationStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
                 violation_error_message="Unknown allocation status.",
             ),
             # ALLOC-APPROVE: a decision always records who and when; a request has neither.
             # Only an approved allocation can be ended, so an ended one keeps its approval.
             models.CheckConstraint(
-                condition=Q(status="requested", decided_by__isnull=True, decided_at__isnull=True)
+                condition=Q(
+                    status=AllocationStatus.REQUESTED,
+                    decided_by__isnull=True,
+                    decided_at__isnull=True,
+                )
                 | Q(
-                    status__in=["approved", "declined", "ended"],
+                    status__in=[
+                        AllocationStatus.APPROVED,
+                        AllocationStatus.DECLINED,
+                        AllocationStatus.ENDED,
+                    ],
                     decided_by__isnull=False,
                     decided_at__isnull=False,
                 ),
@@ -181,8 +190,13 @@ class Allocation(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status="ended", end_date__isnull=False, ended_by__isnull=False)
-                | (~Q(status="ended") & Q(end_date__isnull=True, ended_by__isnull=True)),
+                condition=Q(
+                    status=AllocationStatus.ENDED, end_date__isnull=False, ended_by__isnull=False
+                )
+                | (
+                    ~Q(status=AllocationStatus.ENDED)
+                    & Q(end_date__isnull=True, ended_by__isnull=True)
+                ),
                 name="%(app_label)s_%(class)s_ending_recorded",
                 violation_error_message=(
                     "An ended allocation records its last day and who ended it."
@@ -197,6 +211,19 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.worker.full_name} on {self.case.reference} ({self.get_status_display()})"
+
+
+class CapRuleAppliesTo(models.TextChoices):
+    NQSW = rules.NQSW, "NQSW in the ASYE (by service and ASYE month)"
+    TRAINEE = rules.TRAINEE_ROWS, "Trainee (CAP-TRAINEE)"
+    CHI_MA_FIRST_SEMESTER = rules.CHI_MA_FIRST_SEMESTER, "Chichester MA trainee, first semester"
+    OU_UNQUALIFIED = rules.OU_UNQUALIFIED, "OU trainee between study and ASYE (CAP-UNQUALIFIED)"
+    ASWP = rules.ASWP, "Advanced social work professional (CAP-ASWP)"
+
+
+class CapRuleUnit(models.TextChoices):
+    CHILDREN = rules.CHILDREN, "Children"
+    CASES = rules.CASES, "Cases"
 
 
 class CapRuleQuerySet(models.QuerySet):
@@ -214,16 +241,8 @@ class CapRule(models.Model):
     row from that date only, so earlier dates keep the caps they had.
     """
 
-    class AppliesTo(models.TextChoices):
-        NQSW = rules.NQSW, "NQSW in the ASYE (by service and ASYE month)"
-        TRAINEE = rules.TRAINEE_ROWS, "Trainee (CAP-TRAINEE)"
-        CHI_MA_FIRST_SEMESTER = rules.CHI_MA_FIRST_SEMESTER, "Chichester MA trainee, first semester"
-        OU_UNQUALIFIED = rules.OU_UNQUALIFIED, "OU trainee between study and ASYE (CAP-UNQUALIFIED)"
-        ASWP = rules.ASWP, "Advanced social work professional (CAP-ASWP)"
-
-    class Unit(models.TextChoices):
-        CHILDREN = rules.CHILDREN, "Children"
-        CASES = rules.CASES, "Cases"
+    AppliesTo = CapRuleAppliesTo
+    Unit = CapRuleUnit
 
     applies_to = models.CharField(max_length=30, choices=AppliesTo.choices)
     service = models.ForeignKey(
@@ -256,26 +275,18 @@ class CapRule(models.Model):
         ordering = ["applies_to", "service__code", "month_from", "-effective_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    applies_to__in=[
-                        "nqsw",
-                        "trainee",
-                        "chi_ma_first_semester",
-                        "ou_unqualified",
-                        "aswp",
-                    ]
-                ),
+                condition=Q(applies_to__in=CapRuleAppliesTo.values),
                 name="%(app_label)s_%(class)s_applies_to_valid",
                 violation_error_message="Unknown group of workers.",
             ),
             models.CheckConstraint(
-                condition=Q(applies_to="nqsw", service__isnull=False)
-                | (~Q(applies_to="nqsw") & Q(service__isnull=True)),
+                condition=Q(applies_to=CapRuleAppliesTo.NQSW, service__isnull=False)
+                | (~Q(applies_to=CapRuleAppliesTo.NQSW) & Q(service__isnull=True)),
                 name="%(app_label)s_%(class)s_service_for_nqsw_rows",
                 violation_error_message="NQSW rows name a service; the other rows do not.",
             ),
             models.CheckConstraint(
-                condition=Q(unit__in=["children", "cases"]),
+                condition=Q(unit__in=CapRuleUnit.values),
                 name="%(app_label)s_%(class)s_unit_valid",
                 violation_error_message="A cap counts children or cases.",
             ),
@@ -327,6 +338,15 @@ class CapRule(models.Model):
         )
 
 
+class RuleSettingName(models.TextChoices):
+    CAP_OWN_MIN_PERCENT = "cap_own_min_percent", "CAP-OWN: lowest own-case share (%)"
+    CAP_OWN_MAX_PERCENT = "cap_own_max_percent", "CAP-OWN: highest own-case share (%)"
+    OU_UNQUALIFIED_MONTHS = (
+        "ou_unqualified_months",
+        "CAP-UNQUALIFIED: months before the ASYE start that an OU trainee is unqualified",
+    )
+
+
 class RuleSettingQuerySet(models.QuerySet):
     def in_force(self, on: date) -> rules.Settings:
         """The inferred thresholds in force on `on` (one query); defaults fill any gap."""
@@ -339,13 +359,7 @@ class RuleSettingQuerySet(models.QuerySet):
 class RuleSetting(models.Model):
     """An inferred threshold the guidance leaves vague, kept as data (versioned by date)."""
 
-    class Name(models.TextChoices):
-        CAP_OWN_MIN_PERCENT = "cap_own_min_percent", "CAP-OWN: lowest own-case share (%)"
-        CAP_OWN_MAX_PERCENT = "cap_own_max_percent", "CAP-OWN: highest own-case share (%)"
-        OU_UNQUALIFIED_MONTHS = (
-            "ou_unqualified_months",
-            "CAP-UNQUALIFIED: months before the ASYE start that an OU trainee is unqualified",
-        )
+    Name = RuleSettingName
 
     name = models.CharField(max_length=40, choices=Name.choices)
     value = models.PositiveSmallIntegerField()
@@ -359,9 +373,7 @@ class RuleSetting(models.Model):
         ordering = ["name", "-effective_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    name__in=["cap_own_min_percent", "cap_own_max_percent", "ou_unqualified_months"]
-                ),
+                condition=Q(name__in=RuleSettingName.values),
                 name="%(app_label)s_%(class)s_name_valid",
                 violation_error_message="Unknown setting.",
             ),

@@ -17,12 +17,15 @@ from cohorts.months import (
 )
 
 
+class CohortIntake(models.TextChoices):
+    SEPTEMBER = "september", "September"
+    JANUARY = "january", "January"
+
+
 class Cohort(models.Model):
     """An intake: the September cohort, or the January start for OU trainees."""
 
-    class Intake(models.TextChoices):
-        SEPTEMBER = "september", "September"
-        JANUARY = "january", "January"
+    Intake = CohortIntake
 
     name = models.CharField(max_length=100, unique=True)
     intake = models.CharField(max_length=10, choices=Intake.choices)
@@ -34,7 +37,7 @@ class Cohort(models.Model):
         ordering = ["-start_date", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(intake__in=["september", "january"]),
+                condition=Q(intake__in=CohortIntake.values),
                 name="%(app_label)s_%(class)s_intake_valid",
                 violation_error_message="The intake is September or January.",
             ),
@@ -65,6 +68,28 @@ class Cohort(models.Model):
         return cohort
 
 
+class EnrolmentKind(models.TextChoices):
+    ASYE = "asye", "ASYE"
+    TRAINEE = "trainee", "Trainee placement"
+
+
+class EnrolmentProgramme(models.TextChoices):
+    OU_BA = "OU_BA", "BA Social Work, Open University"
+    CHI_MA = "CHI_MA", "MA Social Work, University of Chichester"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DEFERRED = "deferred", "Deferred"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Still running: active, or deferred and expected back. Everything else is finished.
+CURRENT_ENROLMENT_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.DEFERRED)
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         from cohorts.access import enrolment_filter
@@ -90,23 +115,10 @@ class EnrolmentQuerySet(models.QuerySet):
 class Enrolment(models.Model):
     """One NQSW's ASYE or one trainee's academy placement: the spine of every rule."""
 
-    class Kind(models.TextChoices):
-        ASYE = "asye", "ASYE"
-        TRAINEE = "trainee", "Trainee placement"
-
-    class Programme(models.TextChoices):
-        OU_BA = "OU_BA", "BA Social Work, Open University"
-        CHI_MA = "CHI_MA", "MA Social Work, University of Chichester"
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        DEFERRED = "deferred", "Deferred"
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    # Still running: active, or deferred and expected back. Everything else is finished.
-    CURRENT_STATUSES = (Status.ACTIVE, Status.DEFERRED)
+    Kind = EnrolmentKind
+    Programme = EnrolmentProgramme
+    Status = EnrolmentStatus
+    CURRENT_STATUSES = CURRENT_ENROLMENT_STATUSES
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
     cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="enrolments")
@@ -130,18 +142,18 @@ class Enrolment(models.Model):
         ordering = ["person__full_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["asye", "trainee"]),
+                condition=Q(kind__in=EnrolmentKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="The kind is ASYE or trainee placement.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "deferred", "passed", "failed", "withdrawn"]),
+                condition=Q(status__in=EnrolmentStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
                 violation_error_message="Unknown status.",
             ),
             models.CheckConstraint(
-                condition=Q(kind="asye", programme="")
-                | Q(kind="trainee", programme__in=["OU_BA", "CHI_MA"]),
+                condition=Q(kind=EnrolmentKind.ASYE, programme="")
+                | Q(kind=EnrolmentKind.TRAINEE, programme__in=EnrolmentProgramme.values),
                 name="%(app_label)s_%(class)s_programme_for_trainees",
                 violation_error_message=(
                     "A trainee placement needs the programme (OU_BA or CHI_MA); "
@@ -149,21 +161,21 @@ class Enrolment(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(kind="trainee") | Q(asye_start__isnull=False),
+                condition=Q(kind=EnrolmentKind.TRAINEE) | Q(asye_start__isnull=False),
                 name="%(app_label)s_%(class)s_asye_has_start",
                 violation_error_message="An ASYE enrolment needs its ASYE start date.",
             ),
             models.CheckConstraint(
                 # A trainee's asye_start is the planned start of the ASYE that follows the
                 # placement, so the placement itself ends before it.
-                condition=Q(kind="trainee")
+                condition=Q(kind=EnrolmentKind.TRAINEE)
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=F("asye_start")),
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message="The end date is before the ASYE start date.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "deferred"]) | Q(end_date__isnull=False),
+                condition=Q(status__in=CURRENT_ENROLMENT_STATUSES) | Q(end_date__isnull=False),
                 name="%(app_label)s_%(class)s_finished_has_end",
                 violation_error_message=(
                     "A passed, failed or withdrawn enrolment needs its end date."
@@ -176,7 +188,7 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(status__in=["active", "deferred"]),
+                condition=Q(status__in=CURRENT_ENROLMENT_STATUSES),
                 name="%(app_label)s_%(class)s_one_current_per_person",
                 violation_error_message="This person already has a current enrolment.",
             ),
@@ -281,13 +293,16 @@ class ExtensionPolicy(models.Model):
         return policy or cls(effective_from=on)
 
 
+class ExtensionReason(models.TextChoices):
+    SICKNESS = "sickness", "Sickness"
+    ABSENCE = "absence", "Other absence"
+    MATERNITY = "maternity", "Maternity leave"
+
+
 class Extension(models.Model):
     """An approved extension of one enrolment (EXT-1), which moves later dates (MONTH-2)."""
 
-    class Reason(models.TextChoices):
-        SICKNESS = "sickness", "Sickness"
-        ABSENCE = "absence", "Other absence"
-        MATERNITY = "maternity", "Maternity leave"
+    Reason = ExtensionReason
 
     enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="extensions")
     reason = models.CharField(max_length=10, choices=Reason.choices)
@@ -305,7 +320,7 @@ class Extension(models.Model):
         ordering = ["first_day"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reason__in=["sickness", "absence", "maternity"]),
+                condition=Q(reason__in=ExtensionReason.values),
                 name="%(app_label)s_%(class)s_reason_allowed",
                 violation_error_message=(
                     "EXT-1: the ASYE can be extended only for sickness or absence lasting "

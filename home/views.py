@@ -30,8 +30,10 @@ def home(request):
         current = Q(enrolments__status__in=Enrolment.CURRENT_STATUSES)
         ctx["cohorts"] = Cohort.objects.annotate(
             current=Count("enrolments", filter=current),
-            nqsws=Count("enrolments", filter=current & Q(enrolments__kind="asye")),
-            trainees=Count("enrolments", filter=current & Q(enrolments__kind="trainee")),
+            nqsws=Count("enrolments", filter=current & Q(enrolments__kind=Enrolment.Kind.ASYE)),
+            trainees=Count(
+                "enrolments", filter=current & Q(enrolments__kind=Enrolment.Kind.TRAINEE)
+            ),
             finished=Count("enrolments", filter=~current & Q(enrolments__isnull=False)),
         )
         ctx["can_import"] = allowed(request.user, "academy.import_people")

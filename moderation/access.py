@@ -18,7 +18,14 @@ from academy.access import NOTHING, person_of, sees_every_cohort
 from academy.models import Person
 from academy.navigation import MenuItem
 from cohorts.access import assesses_enrolment, is_the_enrolled_worker, visible_enrolments
-from moderation.models import Allocation, ExternalSample, Panel, PanelMember, Submission
+from moderation.models import (
+    Allocation,
+    ExternalSample,
+    Panel,
+    PanelMember,
+    PdfStatus,
+    Submission,
+)
 
 PANEL_CHAIRS = ("chair", "deputy_chair")
 
@@ -144,7 +151,7 @@ def get_moderation_document_for_user(user, model, pk):
     document = (
         model.objects.filter(moderation_document_filter(user))
         .select_related("enrolment__person")
-        .filter(pk=pk, status="ready")
+        .filter(pk=pk, status=PdfStatus.READY)
         .first()
     )
     if document is None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person
+from assessment.models import RecommendationOutcome
 from cohorts.models import Enrolment
 
 # No 0/O, 1/I: a code is read aloud at the meeting and typed from paper.
@@ -41,12 +42,9 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-PDF_STATUSES = ["pending", "ready", "failed"]
-
-
 def _pdf_constraints(model: str, status: str = "status", file: str = "file", *, optional=False):
     """A PDF's status is a known one, and a ready PDF has its file."""
-    allowed = PDF_STATUSES + ([""] if optional else [])
+    allowed = PdfStatus.values + ([""] if optional else [])
     return [
         models.CheckConstraint(
             condition=Q(**{f"{status}__in": allowed}),
@@ -54,7 +52,7 @@ def _pdf_constraints(model: str, status: str = "status", file: str = "file", *, 
             violation_error_message="Unknown PDF status.",
         ),
         models.CheckConstraint(
-            condition=~Q(**{status: "ready"}) | ~Q(**{file: ""}),
+            condition=~Q(**{status: PdfStatus.READY}) | ~Q(**{file: ""}),
             name=f"%(app_label)s_{model}_ready_has_file",
             violation_error_message="A ready PDF has its file.",
         ),
@@ -121,12 +119,15 @@ class PanelQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=True)
 
 
+class PanelKind(models.TextChoices):
+    SIX_MONTHS = "six_months", "6-month"
+    FINAL = "final", "Final"
+
+
 class Panel(models.Model):
     """One moderation meeting: after the 6-month reviews, or after completion (MOD-POINTS)."""
 
-    class Kind(models.TextChoices):
-        SIX_MONTHS = "six_months", "6-month"
-        FINAL = "final", "Final"
+    Kind = PanelKind
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     held_on = models.DateField("meeting date")
@@ -148,7 +149,7 @@ class Panel(models.Model):
         ordering = ["-held_on", "kind"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["six_months", "final"]),
+                condition=Q(kind__in=PanelKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="MOD-POINTS: a panel follows the 6-month reviews or "
                 "the completion of the ASYE.",
@@ -201,6 +202,23 @@ class Panel(models.Model):
         return member.person if member else None
 
 
+class PanelMemberRole(models.TextChoices):
+    CHAIR = "chair", "Chair (Principal Social Worker)"
+    DEPUTY_CHAIR = (
+        "deputy_chair",
+        "Deputy chair (Service Development Lead – Professional Practice)",
+    )
+    LD_OFFICER = "ld_officer", "Learning and Development Officer, Professional Practice"
+    SDL_ADULTS = "sdl_adults", "Service Development Lead – Adult Services"
+    GROUP_MANAGER = "group_manager", "Group manager"
+    SERVICE_USER = "service_user", "Service user"
+    UNIVERSITY = "university", "University"
+
+
+# The seats filled by name rather than by a member of staff (MOD-PANEL).
+EXTERNAL_PANEL_ROLES = (PanelMemberRole.SERVICE_USER, PanelMemberRole.UNIVERSITY)
+
+
 class PanelMember(models.Model):
     """A seat on a panel in its MOD-PANEL role.
 
@@ -209,17 +227,7 @@ class PanelMember(models.Model):
     Professional Practice team sends and are not allocated portfolios in the app.
     """
 
-    class Role(models.TextChoices):
-        CHAIR = "chair", "Chair (Principal Social Worker)"
-        DEPUTY_CHAIR = (
-            "deputy_chair",
-            "Deputy chair (Service Development Lead – Professional Practice)",
-        )
-        LD_OFFICER = "ld_officer", "Learning and Development Officer, Professional Practice"
-        SDL_ADULTS = "sdl_adults", "Service Development Lead – Adult Services"
-        GROUP_MANAGER = "group_manager", "Group manager"
-        SERVICE_USER = "service_user", "Service user"
-        UNIVERSITY = "university", "University"
+    Role = PanelMemberRole
 
     # MOD-PANEL: the job role each seat needs.
     JOB_ROLES = {
@@ -229,7 +237,7 @@ class PanelMember(models.Model):
         Role.SDL_ADULTS: {Person.Role.SERVICE_DEVELOPMENT_LEAD},
         Role.GROUP_MANAGER: {Person.Role.GROUP_MANAGER},
     }
-    EXTERNAL_ROLES = frozenset({Role.SERVICE_USER, Role.UNIVERSITY})
+    EXTERNAL_ROLES = frozenset(EXTERNAL_PANEL_ROLES)
     # Members who read and moderate portfolios; the chair chairs and sees every form.
     MODERATOR_ROLES = frozenset(
         {Role.DEPUTY_CHAIR, Role.LD_OFFICER, Role.SDL_ADULTS, Role.GROUP_MANAGER}
@@ -251,24 +259,13 @@ class PanelMember(models.Model):
         ordering = ["panel", "role", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    role__in=[
-                        "chair",
-                        "deputy_chair",
-                        "ld_officer",
-                        "sdl_adults",
-                        "group_manager",
-                        "service_user",
-                        "university",
-                    ]
-                ),
+                condition=Q(role__in=PanelMemberRole.values),
                 name="%(app_label)s_%(class)s_role_valid",
                 violation_error_message="MOD-PANEL: unknown panel role.",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["service_user", "university"], person__isnull=True)
-                & ~Q(name="")
-                | ~Q(role__in=["service_user", "university"]) & Q(person__isnull=False),
+                condition=Q(role__in=EXTERNAL_PANEL_ROLES, person__isnull=True) & ~Q(name="")
+                | ~Q(role__in=EXTERNAL_PANEL_ROLES) & Q(person__isnull=False),
                 name="%(app_label)s_%(class)s_staff_or_named",
                 violation_error_message=(
                     "MOD-PANEL: staff members sit as themselves; the service user and the "
@@ -277,7 +274,7 @@ class PanelMember(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["panel", "role"],
-                condition=Q(role__in=["chair", "deputy_chair"]),
+                condition=Q(role__in=[PanelMemberRole.CHAIR, PanelMemberRole.DEPUTY_CHAIR]),
                 name="%(app_label)s_%(class)s_one_chair_one_deputy",
                 violation_error_message="MOD-PANEL: a panel has one chair and one deputy chair.",
             ),
@@ -416,7 +413,7 @@ class Submission(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(recommendation__in=["", "pass", "fail"]),
+                condition=Q(recommendation__in=["", *RecommendationOutcome.values]),
                 name="%(app_label)s_%(class)s_recommendation_valid",
                 violation_error_message="The assessor recommends PASS or FAIL.",
             ),
@@ -504,9 +501,6 @@ class Answer(models.TextChoices):
     NOT_YET = "na", "Not due yet"
 
 
-ANSWER_VALUES = ["yes", "no", "na"]
-
-
 def _answer(label: str, help_text: str = "") -> models.CharField:
     return models.CharField(
         label, max_length=3, choices=Answer.choices, blank=True, help_text=help_text
@@ -576,7 +570,7 @@ class ModerationForm(models.Model):
         constraints = [
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{name}__in": ["", *ANSWER_VALUES]}),
+                    condition=Q(**{f"{name}__in": ["", *Answer.values]}),
                     name=f"%(app_label)s_%(class)s_{name}_answer_valid",
                     violation_error_message="Answer yes, no or not due yet.",
                 )
@@ -585,8 +579,8 @@ class ModerationForm(models.Model):
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True)
                 | Q(
-                    **{f"{name}__in": ANSWER_VALUES for name, _ in CHECKLIST},
-                    **{f"{name}__in": ["yes", "no"] for name, _ in JUDGEMENT},
+                    **{f"{name}__in": Answer.values for name, _ in CHECKLIST},
+                    **{f"{name}__in": [Answer.YES, Answer.NO] for name, _ in JUDGEMENT},
                 )
                 & ~Q(comments=""),
                 name="%(app_label)s_%(class)s_complete_when_answered",
@@ -629,7 +623,7 @@ class ModerationForm(models.Model):
                 if not getattr(self, name):
                     errors[name] = f"MOD-CHECKLIST: answer “{label}”."
             for name, label in self.JUDGEMENT:
-                if getattr(self, name) not in ("yes", "no"):
+                if getattr(self, name) not in (Answer.YES, Answer.NO):
                     errors[name] = f"MOD-CHECKLIST: say whether the judgement is {label.lower()}."
             if not self.comments.strip():
                 errors["comments"] = "MOD-CHECKLIST: comment on the assessor's judgement."
@@ -638,6 +632,19 @@ class ModerationForm(models.Model):
 
 
 # --- Decisions --------------------------------------------------------------------------------
+
+
+class DecisionVerdict(models.TextChoices):
+    VERIFIED = "verified", "Verified: the panel agrees with the assessor"
+    NOT_VERIFIED = "not_verified", "Not verified: the panel does not agree"
+    DEFERRED = "deferred", "Deferred"
+
+
+class DecisionOutcome(models.TextChoices):
+    NONE = "", "No change to the ASYE"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    DEFERRED = "deferred", "Deferred"
 
 
 class Decision(models.Model):
@@ -650,16 +657,8 @@ class Decision(models.Model):
     (NAT-OUTCOME), recorded in `outcome`.
     """
 
-    class Verdict(models.TextChoices):
-        VERIFIED = "verified", "Verified: the panel agrees with the assessor"
-        NOT_VERIFIED = "not_verified", "Not verified: the panel does not agree"
-        DEFERRED = "deferred", "Deferred"
-
-    class Outcome(models.TextChoices):
-        NONE = "", "No change to the ASYE"
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed"
-        DEFERRED = "deferred", "Deferred"
+    Verdict = DecisionVerdict
+    Outcome = DecisionOutcome
 
     submission = models.ForeignKey(Submission, models.PROTECT, related_name="decisions")
     version = models.PositiveSmallIntegerField(default=1, editable=False)
@@ -708,19 +707,22 @@ class Decision(models.Model):
                 "signed-off one.",
             ),
             models.CheckConstraint(
-                condition=Q(verdict__in=["verified", "not_verified", "deferred"]),
+                condition=Q(verdict__in=DecisionVerdict.values),
                 name="%(app_label)s_%(class)s_verdict_valid",
                 violation_error_message="MOD-DECISION: the panel verifies, does not, or defers.",
             ),
             models.CheckConstraint(
-                condition=Q(outcome__in=["", "passed", "failed", "deferred"]),
+                condition=Q(outcome__in=DecisionOutcome.values),
                 name="%(app_label)s_%(class)s_outcome_valid",
                 violation_error_message="NAT-OUTCOME: passed, failed or deferred.",
             ),
             models.CheckConstraint(
-                condition=Q(outcome="")
-                | Q(verdict="verified", outcome__in=["passed", "failed"])
-                | Q(verdict="deferred", outcome="deferred"),
+                condition=Q(outcome=DecisionOutcome.NONE)
+                | Q(
+                    verdict=DecisionVerdict.VERIFIED,
+                    outcome__in=[DecisionOutcome.PASSED, DecisionOutcome.FAILED],
+                )
+                | Q(verdict=DecisionVerdict.DEFERRED, outcome=DecisionOutcome.DEFERRED),
                 name="%(app_label)s_%(class)s_outcome_follows_verdict",
                 violation_error_message=(
                     "NAT-OUTCOME: a verified decision passes or fails the ASYE, a deferral "

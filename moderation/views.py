@@ -113,7 +113,7 @@ def panel_list(request):
         entries = list(
             Submission.objects.filter(
                 Q(enrolment__person=person)
-                | Q(enrolment__assessor=person, enrolment__status__in=["active", "deferred"])
+                | Q(enrolment__assessor=person, enrolment__status__in=Enrolment.CURRENT_STATUSES)
             )
             .select_related("panel", "enrolment__person")
             .order_by("-panel__held_on", "enrolment__person__full_name")[:PAGE_SIZE]

@@ -110,14 +110,17 @@ class SupervisionPolicy(models.Model):
         return [row.as_policy() for row in cls.objects.all()]
 
 
+class SessionKind(models.TextChoices):
+    ONE_TO_ONE = sched.ONE_TO_ONE, "1:1 supervision"
+    PM_GROUP = sched.PM_GROUP, "PM group supervision"
+    ASSESSOR_GROUP = sched.ASSESSOR_GROUP, "Assessor group session"
+    JOINT = sched.JOINT, "Joint supervision of a co-worked case"
+
+
 class Session(models.Model):
     """One supervision: a 1:1, a PM group, an assessor group, or a joint supervision."""
 
-    class Kind(models.TextChoices):
-        ONE_TO_ONE = sched.ONE_TO_ONE, "1:1 supervision"
-        PM_GROUP = sched.PM_GROUP, "PM group supervision"
-        ASSESSOR_GROUP = sched.ASSESSOR_GROUP, "Assessor group session"
-        JOINT = sched.JOINT, "Joint supervision of a co-worked case"
+    Kind = SessionKind
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The schedule works in whole London calendar days, so the date is stored as the day
@@ -152,9 +155,7 @@ class Session(models.Model):
         ordering = ["-held_on", "-start_time"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[sched.ONE_TO_ONE, sched.PM_GROUP, sched.ASSESSOR_GROUP, sched.JOINT]
-                ),
+                condition=Q(kind__in=SessionKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Unknown kind of supervision.",
             ),
@@ -165,7 +166,7 @@ class Session(models.Model):
             ),
             # COWORK-LEAD: a joint supervision is about a co-worked case, so it names it.
             models.CheckConstraint(
-                condition=~Q(kind=sched.JOINT) | ~Q(case_references=""),
+                condition=~Q(kind=SessionKind.JOINT) | ~Q(case_references=""),
                 name="%(app_label)s_%(class)s_joint_names_a_case",
                 violation_error_message="A joint supervision names the co-worked case.",
             ),
@@ -272,12 +273,15 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.person.full_name} ({state})"
 
 
+class ReminderKind(models.TextChoices):
+    PM_DIGEST = "pm_digest", "Practice manager's digest"
+    NQSW_DUE = "nqsw_due", "NQSW's next due date"
+
+
 class ReminderLog(models.Model):
     """One reminder email sent: the unique constraint stops a second one on the same day."""
 
-    class Kind(models.TextChoices):
-        PM_DIGEST = "pm_digest", "Practice manager's digest"
-        NQSW_DUE = "nqsw_due", "NQSW's next due date"
+    Kind = ReminderKind
 
     recipient = models.ForeignKey(Person, models.CASCADE, related_name="supervision_reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -294,7 +298,7 @@ class ReminderLog(models.Model):
                 violation_error_message="This reminder was already sent today.",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["pm_digest", "nqsw_due"]),
+                condition=Q(kind__in=ReminderKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Unknown kind of reminder.",
             ),

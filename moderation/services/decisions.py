@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from academy.models import Person
+from assessment.models import Recommendation
 from cohorts.models import Enrolment
 from cohorts.services import lock_enrolment, record_outcome
 from moderation.models import (
@@ -42,7 +43,10 @@ def outcome_for(kind: str, verdict: str, recommendation: str) -> str:
     if kind != Panel.Kind.FINAL:
         return Decision.Outcome.NONE
     if verdict == Decision.Verdict.VERIFIED:
-        return {"pass": Decision.Outcome.PASSED, "fail": Decision.Outcome.FAILED}[recommendation]
+        return {
+            Recommendation.Outcome.PASS: Decision.Outcome.PASSED,
+            Recommendation.Outcome.FAIL: Decision.Outcome.FAILED,
+        }[recommendation]
     if verdict == Decision.Verdict.DEFERRED:
         return Decision.Outcome.DEFERRED
     return Decision.Outcome.NONE
