@@ -240,6 +240,14 @@ class Enrolment(models.Model):
             return "before"
         return "during" if self.asye_month(on) is not None else "after"
 
+    def absence_on(self, day: date) -> "Extension | None":
+        """The recorded absence (an EXT-1 extension: maternity leave, long sickness) that
+        covers `day`, if any. Reads `extensions`, so prefetch it for a list."""
+        for extension in self.extensions.all():
+            if extension.first_day <= day <= extension.last_day:
+                return extension
+        return None
+
     def planned_end(self) -> date | None:
         if self.asye_start is None:
             return None
