@@ -93,9 +93,19 @@ def allowed(user, perm: str, obj=None) -> bool:
     return rules.has_perm(perm, user, obj)
 
 
-def require(user, perm: str, obj=None) -> None:
+def require(user, perm: str, obj=None, why: str = "") -> None:
+    """403 unless allowed. Used where the user may already see the object, so a refusal is
+    no secret: `why` says plainly who may."""
     if not allowed(user, perm, obj):
-        raise PermissionDenied
+        raise PermissionDenied(why)
+
+
+def first_or_404(queryset, what: str):
+    """The one row of a `visible_to` queryset, or 404: outsiders cannot learn it exists."""
+    found = queryset.first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
 
 
 # --- Practice groups -------------------------------------------------------------------
@@ -120,15 +130,14 @@ def leads_practice_group(user, group) -> bool:
 
 
 def get_practice_group_for_user(user, pk):
-    group = (
-        PracticeGroup.objects.visible_to(user)
-        .select_related("service", "office", "practice_manager")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        (
+            PracticeGroup.objects.visible_to(user)
+            .select_related("service", "office", "practice_manager")
+            .filter(pk=pk)
+        ),
+        "practice group",
     )
-    if group is None:
-        raise Http404("No such practice group.")
-    return group
 
 
 def register():

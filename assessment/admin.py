@@ -1,45 +1,29 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment.models import (
-    AssessorFeedback,
-    DevelopmentPlan,
-    DirectObservation,
-    EvidencePolicy,
-    Framework,
-    FrameworkElement,
-    PortfolioPdf,
-    PracticeFeedback,
-    Recommendation,
-    ReflectionLog,
-    Review,
-    SelfAssessment,
-    SelfAssessmentRating,
-    SupportAgreement,
-    WrittenWork,
-)
+from assessment import models
 
 
 class FrameworkElementInline(admin.StackedInline):
-    model = FrameworkElement
+    model = models.FrameworkElement
     extra = 0
 
 
-@admin.register(Framework)
+@admin.register(models.Framework)
 class FrameworkAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "version", "kind", "in_force_from", "in_force_until"]
     list_filter = ["kind", "code"]
     inlines = [FrameworkElementInline]
 
 
-@admin.register(FrameworkElement)
+@admin.register(models.FrameworkElement)
 class FrameworkElementAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "framework"]
     list_filter = ["framework"]
     search_fields = ["title", "statement"]
 
 
-@admin.register(EvidencePolicy)
+@admin.register(models.EvidencePolicy)
 class EvidencePolicyAdmin(SimpleHistoryAdmin):
     list_display = [
         "effective_from",
@@ -62,7 +46,7 @@ class RecordAdmin(SimpleHistoryAdmin):
     readonly_fields = ["recorded_by", "recorded_at"]
 
 
-@admin.register(DirectObservation)
+@admin.register(models.DirectObservation)
 class DirectObservationAdmin(RecordAdmin):
     list_display = ["enrolment", "observed_on", "observer", "case_reference"]
     autocomplete_fields = ["enrolment", "observer"]
@@ -70,12 +54,12 @@ class DirectObservationAdmin(RecordAdmin):
 
 
 class AssessorFeedbackInline(admin.StackedInline):
-    model = AssessorFeedback
+    model = models.AssessorFeedback
     extra = 0
     autocomplete_fields = ["given_by"]
 
 
-@admin.register(ReflectionLog)
+@admin.register(models.ReflectionLog)
 class ReflectionLogAdmin(RecordAdmin):
     list_display = ["enrolment", "period", "title", "written_on"]
     list_filter = ["period"]
@@ -83,14 +67,14 @@ class ReflectionLogAdmin(RecordAdmin):
     inlines = [AssessorFeedbackInline]
 
 
-@admin.register(PracticeFeedback)
+@admin.register(models.PracticeFeedback)
 class PracticeFeedbackAdmin(RecordAdmin):
     list_display = ["enrolment", "source", "given_by_role", "received_on"]
     list_filter = ["source"]
     filter_horizontal = ["elements"]
 
 
-@admin.register(WrittenWork)
+@admin.register(models.WrittenWork)
 class WrittenWorkAdmin(RecordAdmin):
     list_display = ["enrolment", "kind", "title", "completed_on", "assessed_on"]
     list_filter = ["kind"]
@@ -99,18 +83,18 @@ class WrittenWorkAdmin(RecordAdmin):
 
 
 class SelfAssessmentRatingInline(admin.TabularInline):
-    model = SelfAssessmentRating
+    model = models.SelfAssessmentRating
     extra = 0
 
 
-@admin.register(SelfAssessment)
+@admin.register(models.SelfAssessment)
 class SelfAssessmentAdmin(RecordAdmin):
     list_display = ["enrolment", "stage", "framework", "completed_on"]
     list_filter = ["stage"]
     inlines = [SelfAssessmentRatingInline]
 
 
-@admin.register(DevelopmentPlan)
+@admin.register(models.DevelopmentPlan)
 class DevelopmentPlanAdmin(RecordAdmin):
     list_display = ["enrolment", "period", "agreed_on"]
     list_filter = ["period"]
@@ -127,25 +111,25 @@ class SignedOffAdmin(RecordAdmin):
         return super().has_change_permission(request, obj)
 
 
-@admin.register(SupportAgreement)
+@admin.register(models.SupportAgreement)
 class SupportAgreementAdmin(SignedOffAdmin):
     list_display = ["enrolment", "version", "agreed_on", "signed_off_at"]
 
 
-@admin.register(Review)
+@admin.register(models.Review)
 class ReviewAdmin(SignedOffAdmin):
     list_display = ["enrolment", "kind", "version", "held_on", "signed_off_at"]
     list_filter = ["kind"]
     filter_horizontal = ["elements"]
 
 
-@admin.register(Recommendation)
+@admin.register(models.Recommendation)
 class RecommendationAdmin(SignedOffAdmin):
     list_display = ["enrolment", "version", "outcome", "signed_off_at"]
     list_filter = ["outcome"]
 
 
-@admin.register(PortfolioPdf)
+@admin.register(models.PortfolioPdf)
 class PortfolioPdfAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "status", "requested_at", "rendered_at", "content_hash"]
     list_filter = ["status"]

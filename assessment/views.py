@@ -8,7 +8,7 @@ record get 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from academy.access import allowed, person_of
+from academy.access import allowed, person_of, require
+from academy.forms import add_errors
 from academy.models import Person
 from assessment import checks, forms, services
 from assessment import portfolio as portfolios
@@ -46,20 +47,6 @@ DEFAULT_SUPERVISION = (
 )
 
 
-def _require(user, perm, obj, why):
-    if not allowed(user, perm, obj):
-        # They may see the portfolio, so it is no secret: say no plainly.
-        raise PermissionDenied(why)
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _portfolio_url(enrolment, anchor=""):
     url = reverse("assessment:portfolio", args=[enrolment.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -75,7 +62,7 @@ def _record_page(request, enrolment, form, *, title, intro, save, anchor, submit
         try:
             record = save(form)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"{title}: saved.")
             return redirect(_portfolio_url(enrolment, anchor(record)))
@@ -166,7 +153,7 @@ def portfolio(request, pk):
 @require_http_methods(["GET", "POST"])
 def observation_new(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
-    _require(
+    require(
         request.user,
         "assessment.add_directobservation",
         enrolment,
@@ -196,7 +183,7 @@ def observation_new(request, pk):
 def observation_edit(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     observation = get_object_or_404(DirectObservation, enrolment=enrolment, pk=record)
-    _require(
+    require(
         request.user,
         "assessment.change_directobservation",
         observation,
@@ -223,7 +210,7 @@ def observation_edit(request, pk, record):
 def observation_reflection(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     observation = get_object_or_404(DirectObservation, enrolment=enrolment, pk=record)
-    _require(
+    require(
         request.user,
         "assessment.reflect_on_directobservation",
         enrolment,
@@ -250,7 +237,7 @@ def observation_reflection(request, pk, record):
 @require_http_methods(["GET", "POST"])
 def log_new(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
-    _require(
+    require(
         request.user, "assessment.add_reflectionlog", enrolment, "Only the NQSW writes their logs."
     )
     person = person_of(request.user)
@@ -278,7 +265,7 @@ def log_new(request, pk):
 def log_edit(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     log = get_object_or_404(ReflectionLog, enrolment=enrolment, pk=record)
-    _require(
+    require(
         request.user, "assessment.add_reflectionlog", enrolment, "Only the NQSW changes their logs."
     )
     form = forms.ReflectionLogForm(
@@ -300,7 +287,7 @@ def log_edit(request, pk, record):
 def log_feedback(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     log = get_object_or_404(ReflectionLog, enrolment=enrolment, pk=record)
-    _require(
+    require(
         request.user,
         "assessment.add_assessorfeedback",
         enrolment,
@@ -330,9 +317,7 @@ def feedback_new(request, pk, source):
     enrolment = get_portfolio_for_user(request.user, pk)
     if source not in PracticeFeedback.Source.values:
         raise Http404("No such kind of feedback.")
-    _require(
-        request.user, "assessment.add_practicefeedback", enrolment, "Only the NQSW records it."
-    )
+    require(request.user, "assessment.add_practicefeedback", enrolment, "Only the NQSW records it.")
     person = person_of(request.user)
     form = forms.PracticeFeedbackForm(
         request.POST or None,
@@ -363,9 +348,7 @@ def feedback_new(request, pk, source):
 def feedback_edit(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     feedback = get_object_or_404(PracticeFeedback, enrolment=enrolment, pk=record)
-    _require(
-        request.user, "assessment.add_practicefeedback", enrolment, "Only the NQSW changes it."
-    )
+    require(request.user, "assessment.add_practicefeedback", enrolment, "Only the NQSW changes it.")
     form = forms.PracticeFeedbackForm(
         request.POST or None, instance=feedback, frameworks=_frameworks(enrolment)
     )
@@ -386,7 +369,7 @@ def feedback_edit(request, pk, record):
 @require_http_methods(["GET", "POST"])
 def written_work_new(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
-    _require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW adds it.")
+    require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW adds it.")
     person = person_of(request.user)
     form = forms.WrittenWorkForm(
         request.POST or None,
@@ -412,7 +395,7 @@ def written_work_new(request, pk):
 def written_work_edit(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     work = get_object_or_404(WrittenWork, enrolment=enrolment, pk=record)
-    _require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW changes it.")
+    require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW changes it.")
     form = forms.WrittenWorkForm(
         request.POST or None, instance=work, frameworks=_frameworks(enrolment)
     )
@@ -434,7 +417,7 @@ def written_work_edit(request, pk, record):
 def written_work_assess(request, pk, record):
     enrolment = get_portfolio_for_user(request.user, pk)
     work = get_object_or_404(WrittenWork, enrolment=enrolment, pk=record)
-    _require(
+    require(
         request.user,
         "assessment.assess_writtenwork",
         enrolment,
@@ -480,7 +463,7 @@ def map_evidence(request, pk, kind, record):
         raise Http404("No such kind of record.")
     model, anchor = MAPPABLE_KINDS[kind]
     item = get_object_or_404(model, enrolment=enrolment, pk=record)
-    _require(
+    require(
         request.user,
         "assessment.map_evidence",
         enrolment,
@@ -509,7 +492,7 @@ def self_assessment(request, pk, stage):
     enrolment = get_portfolio_for_user(request.user, pk)
     if stage not in SelfAssessment.Stage.values:
         raise Http404("No such self-assessment.")
-    _require(
+    require(
         request.user, "assessment.add_selfassessment", enrolment, "Only the NQSW assesses themself."
     )
     standard = portfolios.standard_for(portfolios.all_frameworks(), enrolment.asye_start)
@@ -535,7 +518,7 @@ def self_assessment(request, pk, stage):
                 ratings=form.ratings(),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"Self-assessment {label}: saved.")
             return redirect(_portfolio_url(enrolment, f"self-assessment-{stage}"))
@@ -555,7 +538,7 @@ def development_plan(request, pk, period):
     enrolment = get_portfolio_for_user(request.user, pk)
     if period not in DevelopmentPlan.Period.values:
         raise Http404("No such development plan.")
-    _require(
+    require(
         request.user,
         "assessment.add_developmentplan",
         enrolment,
@@ -618,7 +601,7 @@ def _versioned_page(
                 change_reason=form.cleaned_data.get("change_reason", ""),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             done = "signed off" if record.is_signed_off else "saved as a draft"
             messages.success(request, f"{title}: version {record.version} {done}.")
@@ -640,7 +623,7 @@ def _versioned_page(
 @require_http_methods(["GET", "POST"])
 def agreement(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
-    _require(
+    require(
         request.user,
         "assessment.add_supportagreement",
         enrolment,
@@ -680,7 +663,7 @@ def review(request, pk, kind):
     enrolment = get_portfolio_for_user(request.user, pk)
     if kind not in Review.Kind.values:
         raise Http404("No such review.")
-    _require(
+    require(
         request.user,
         "assessment.add_review",
         enrolment,
@@ -724,7 +707,7 @@ def review(request, pk, kind):
 @require_http_methods(["GET", "POST"])
 def recommendation(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
-    _require(
+    require(
         request.user,
         "assessment.add_recommendation",
         enrolment,

@@ -11,11 +11,11 @@ reads a report the PM, GM or Professional Practice team exported.
 
 import rules
 from django.db.models import Q
-from django.http import Http404
 
 from academy.access import (
     NOTHING,
     acting_person,
+    first_or_404,
     is_administrator,
     is_professional_practice,
     person_of,
@@ -124,15 +124,14 @@ def register():
 
 
 def get_allocation_for_user(user, pk):
-    allocation = (
-        Allocation.objects.visible_to(user)
-        .select_related("case__service", "worker", "requested_by", "decided_by", "ended_by")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        (
+            Allocation.objects.visible_to(user)
+            .select_related("case__service", "worker", "requested_by", "decided_by", "ended_by")
+            .filter(pk=pk)
+        ),
+        "allocation",
     )
-    if allocation is None:
-        raise Http404("No such allocation.")
-    return allocation
 
 
 def menu(user) -> list[MenuItem]:

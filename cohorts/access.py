@@ -3,9 +3,8 @@ builds on: the enrolled worker, their assessor, the PM who leads their team."""
 
 import rules
 from django.db.models import Q
-from django.http import Http404
 
-from academy.access import NOTHING, is_administrator, person_of, sees_every_cohort
+from academy.access import NOTHING, first_or_404, is_administrator, person_of, sees_every_cohort
 from academy.models import Person
 from academy.navigation import MenuItem
 from cohorts.models import Enrolment
@@ -78,10 +77,7 @@ def register():
 
 
 def get_enrolment_for_user(user, pk):
-    enrolment = Enrolment.objects.visible_to(user).for_listing().filter(pk=pk).first()
-    if enrolment is None:
-        raise Http404("No such enrolment.")
-    return enrolment
+    return first_or_404(Enrolment.objects.visible_to(user).for_listing().filter(pk=pk), "enrolment")
 
 
 def menu(user) -> list[MenuItem]:

@@ -14,7 +14,7 @@ import rules
 from django.db.models import Q
 from django.http import Http404
 
-from academy.access import NOTHING, person_of, sees_every_cohort
+from academy.access import NOTHING, first_or_404, person_of, sees_every_cohort
 from academy.models import Person
 from academy.navigation import MenuItem
 from cohorts.access import assesses_enrolment, is_the_enrolled_worker, visible_enrolments
@@ -106,29 +106,27 @@ def moderates_submission(user, submission) -> bool:
 
 def get_panel_for_user(user, pk):
     """A panel the user may know of (404 otherwise), with its members."""
-    panel = (
-        Panel.objects.filter(panel_filter(user))
-        .prefetch_related("members__person")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        (
+            Panel.objects.filter(panel_filter(user))
+            .prefetch_related("members__person")
+            .filter(pk=pk)
+        ),
+        "panel",
     )
-    if panel is None:
-        raise Http404("No such panel.")
-    return panel
 
 
 def get_submission_for_user(user, code):
     """A portfolio submission, by its code, that the user may know of (404 otherwise)."""
-    submission = (
-        Submission.objects.filter(submission_filter(user))
-        .select_related("panel")
-        .prefetch_related("panel__members__person")
-        .filter(code=code)
-        .first()
+    return first_or_404(
+        (
+            Submission.objects.filter(submission_filter(user))
+            .select_related("panel")
+            .prefetch_related("panel__members__person")
+            .filter(code=code)
+        ),
+        "portfolio",
     )
-    if submission is None:
-        raise Http404("No such portfolio.")
-    return submission
 
 
 def moderation_document_filter(user) -> Q:
@@ -148,15 +146,14 @@ def moderation_document_filter(user) -> Q:
 
 def get_moderation_document_for_user(user, model, pk):
     """A ready ModerationRecord or ProgressionAuthorisation the user may read (404 otherwise)."""
-    document = (
-        model.objects.filter(moderation_document_filter(user))
-        .select_related("enrolment__person")
-        .filter(pk=pk, status=PdfStatus.READY)
-        .first()
+    return first_or_404(
+        (
+            model.objects.filter(moderation_document_filter(user))
+            .select_related("enrolment__person")
+            .filter(pk=pk, status=PdfStatus.READY)
+        ),
+        "document",
     )
-    if document is None:
-        raise Http404("No such document.")
-    return document
 
 
 def get_external_sample_for_user(user, pk):

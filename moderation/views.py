@@ -12,7 +12,7 @@ decision, the moderators, progression) resolve a code to a name.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from academy.access import allowed, person_of, staff_member
+from academy.access import allowed, person_of, require, staff_member
+from academy.forms import add_errors
 from assessment.access import get_portfolio_for_user
 from cohorts.models import Enrolment
 from moderation import forms, services
@@ -47,20 +48,6 @@ from moderation.models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _require(user, perm, obj, why):
-    if not allowed(user, perm, obj):
-        # They may know of the panel or portfolio, so it is no secret: say no plainly.
-        raise PermissionDenied(why)
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _refused(request, error: ValidationError):
@@ -138,7 +125,7 @@ def panel_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel_new(request):
-    _require(
+    require(
         request.user,
         "moderation.add_panel",
         None,
@@ -156,7 +143,7 @@ def panel_new(request):
                 by=staff_member(request.user),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"{panel.title}: set up.")
             return redirect("moderation:panel_detail", pk=panel.pk)
@@ -171,7 +158,7 @@ def panel_new(request):
 @require_http_methods(["GET", "POST"])
 def panel_edit(request, pk):
     panel = get_panel_for_user(request.user, pk)
-    _require(
+    require(
         request.user,
         "moderation.change_panel",
         panel,
@@ -189,7 +176,7 @@ def panel_edit(request, pk):
                 by=staff_member(request.user),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "The panel is changed.")
             return redirect("moderation:panel_detail", pk=panel.pk)
@@ -263,7 +250,7 @@ def _form_state(form) -> str:
 @login_required
 def panel_detail(request, pk):
     panel = get_panel_for_user(request.user, pk)
-    _require(
+    require(
         request.user,
         "moderation.change_panel",
         panel,
@@ -291,7 +278,7 @@ def panel_detail(request, pk):
 @require_POST
 def panel_enter(request, pk):
     panel = get_panel_for_user(request.user, pk)
-    _require(request.user, "moderation.change_panel", panel, "You cannot enter NQSWs.")
+    require(request.user, "moderation.change_panel", panel, "You cannot enter NQSWs.")
     form = forms.EnterForm(request.POST, due=services.due_for_panel(panel))
     if not form.is_valid():
         messages.error(request, "Choose the NQSWs to enter from the ones due.")
@@ -311,7 +298,7 @@ def panel_enter(request, pk):
 @require_POST
 def panel_allocate(request, pk):
     panel = get_panel_for_user(request.user, pk)
-    _require(request.user, "moderation.change_panel", panel, "You cannot allocate portfolios.")
+    require(request.user, "moderation.change_panel", panel, "You cannot allocate portfolios.")
     try:
         result = services.allocate_automatically(panel=panel, by=staff_member(request.user))
     except ValidationError as e:
@@ -331,7 +318,7 @@ def panel_allocate(request, pk):
 @require_POST
 def panel_close(request, pk):
     panel = get_panel_for_user(request.user, pk)
-    _require(request.user, "moderation.change_panel", panel, "You cannot close this panel.")
+    require(request.user, "moderation.change_panel", panel, "You cannot close this panel.")
     try:
         services.close_panel(panel=panel, by=staff_member(request.user))
     except ValidationError as e:
@@ -353,7 +340,7 @@ def agenda_order(row) -> tuple:
 @login_required
 def agenda(request, pk):
     panel = get_panel_for_user(request.user, pk)
-    _require(
+    require(
         request.user,
         "moderation.change_panel",
         panel,
@@ -418,7 +405,7 @@ def _my_allocation(submission, person):
 @login_required
 def read(request, code):
     submission = get_submission_for_user(request.user, code)
-    _require(request.user, "moderation.read_submission", submission, "You cannot read this.")
+    require(request.user, "moderation.read_submission", submission, "You cannot read this.")
     allocation = _my_allocation(submission, person_of(request.user))
     return render(
         request,
@@ -440,7 +427,7 @@ def read(request, code):
 def submission_pdf(request, code):
     """GET: the anonymised PDF, named by the code. POST: ask again after a failed render."""
     submission = get_submission_for_user(request.user, code)
-    _require(request.user, "moderation.read_submission", submission, "You cannot read this.")
+    require(request.user, "moderation.read_submission", submission, "You cannot read this.")
     if request.method == "POST":
         services.request_submission_pdf(submission=submission)
         return redirect("moderation:read", code=submission.code)
@@ -453,7 +440,7 @@ def submission_pdf(request, code):
 @require_http_methods(["GET", "POST"])
 def moderation_form(request, code):
     submission = get_submission_for_user(request.user, code)
-    _require(
+    require(
         request.user,
         "moderation.add_moderationform",
         submission,
@@ -473,7 +460,7 @@ def moderation_form(request, code):
                 allocation=allocation, by=person, values=form.values(), complete=complete
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(
                 request,
@@ -510,7 +497,7 @@ def _enrolment_of(submission):
 @require_http_methods(["GET", "POST"])
 def moderators(request, code):
     submission = get_submission_for_user(request.user, code)
-    _require(
+    require(
         request.user,
         "moderation.allocate",
         submission,
@@ -528,7 +515,7 @@ def moderators(request, code):
                 by=staff_member(request.user),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"The moderators of {submission.code} are changed.")
             return redirect("moderation:panel_detail", pk=submission.panel_id)
@@ -548,7 +535,7 @@ def moderators(request, code):
 @require_POST
 def accept_late(request, code):
     submission = get_submission_for_user(request.user, code)
-    _require(
+    require(
         request.user,
         "moderation.accept_late",
         submission,
@@ -569,7 +556,7 @@ def accept_late(request, code):
 @require_http_methods(["GET", "POST"])
 def decision(request, code):
     submission = get_submission_for_user(request.user, code)
-    _require(
+    require(
         request.user,
         "moderation.record_decision",
         submission,
@@ -603,7 +590,7 @@ def decision(request, code):
                 sign_off=data.get("sign_off", False),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"The decision on {submission.code} is recorded.")
             return redirect("moderation:decision", code=submission.code)
@@ -631,7 +618,7 @@ def decision(request, code):
 @require_POST
 def sign_off(request, code):
     submission = get_submission_for_user(request.user, code)
-    _require(
+    require(
         request.user,
         "moderation.sign_off_decision",
         submission,
@@ -655,14 +642,14 @@ def sign_off(request, code):
 def progression(request, code):
     """PROGRESSION: after a signed final PASS the chair authorises pay progression."""
     submission = get_submission_for_user(request.user, code)
-    _require(
+    require(
         request.user,
         "moderation.record_decision",
         submission,
         "Pay progression is for the panel's chair and the Professional Practice team.",
     )
     if request.method == "POST":
-        _require(
+        require(
             request.user,
             "moderation.authorise_progression",
             submission,
@@ -741,7 +728,7 @@ def submit(request, pk, panel):
     submission = get_object_or_404(
         Submission.objects.select_related("panel"), enrolment=enrolment, panel_id=panel
     )
-    _require(
+    require(
         request.user,
         "moderation.submit_portfolio",
         enrolment,
@@ -758,7 +745,7 @@ def submit(request, pk, panel):
                 fail_pathway=form.cleaned_data.get("fail_pathway", False),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(
                 request, f"The portfolio is submitted for the {submission.panel.title}."
@@ -814,7 +801,7 @@ def _eligible_for_sample():
 
 @login_required
 def external_list(request):
-    _require(
+    require(
         request.user,
         "moderation.export_sample",
         None,
@@ -828,7 +815,7 @@ def external_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def external_new(request):
-    _require(
+    require(
         request.user,
         "moderation.export_sample",
         None,
@@ -844,7 +831,7 @@ def external_new(request):
                 by=staff_member(request.user),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "The sample is being exported.")
             return redirect("moderation:external_detail", pk=sample.pk)

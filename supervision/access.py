@@ -8,10 +8,10 @@ group session is for the NQSWs the assessor assesses (SUP-GROUP).
 
 import rules
 from django.db.models import Q
-from django.http import Http404
 
 from academy.access import (
     NOTHING,
+    first_or_404,
     is_administrator,
     leads_practice_group,
     person_of,
@@ -57,16 +57,15 @@ def register():
 
 
 def get_session_for_user(user, pk):
-    session = (
-        Session.objects.filter(session_filter(user))
-        .filter(pk=pk)
-        .select_related("supervisor", "recorded_by")
-        .distinct()
-        .first()
+    return first_or_404(
+        (
+            Session.objects.filter(session_filter(user))
+            .filter(pk=pk)
+            .select_related("supervisor", "recorded_by")
+            .distinct()
+        ),
+        "supervision session",
     )
-    if session is None:
-        raise Http404("No such supervision session.")
-    return session
 
 
 def menu(user) -> list[MenuItem]:
