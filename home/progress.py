@@ -78,6 +78,13 @@ class DeadlineFacts:
     due: date
     state: str  # done, to_do or overdue
 
+    @property
+    def label(self) -> str:
+        """As the issue words it: done / to do by DATE / overdue."""
+        if self.state == checks.TO_DO:
+            return f"to do by {checks.format_day(self.due)}"
+        return self.state
+
 
 @dataclass(frozen=True)
 class FindingFacts:
@@ -98,6 +105,13 @@ class Progress:
     deadlines: tuple[DeadlineFacts, ...]
     learning_opportunities: tuple = ()  # LEARNING-OPPS, once that issue lands
     findings: tuple[FindingFacts, ...] = ()
+
+    @property
+    def stage(self) -> str:
+        """The ASYE month, or where the worker stands outside it (MONTH-3)."""
+        if self.asye_month is not None:
+            return f"ASYE month {self.asye_month}"
+        return "Not yet in the ASYE" if self.phase == rules.BEFORE else "The ASYE is over"
 
     @property
     def breaches(self) -> list[FindingFacts]:
