@@ -367,6 +367,107 @@ def nat_outcome(
     return findings
 
 
+# --- Deadlines: every dated requirement, met or not --------------------------------------------
+
+DONE, TO_DO, OVERDUE = "done", "to_do", "overdue"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One dated requirement of the portfolio, met or not (the NQSW's list of deadlines)."""
+
+    rule: str
+    what: str
+    due: date
+    met: bool
+
+    def state(self, today: date | None) -> str:
+        """Done; else to do up to and including the due date, overdue after it (as the
+        checks judge a requirement not met)."""
+        if self.met:
+            return DONE
+        if today is not None and today > self.due:
+            return OVERDUE
+        return TO_DO
+
+
+def deadlines(facts: PortfolioFacts) -> list[Deadline]:
+    """Every dated requirement the checks above judge, in due-date order (stable), with
+    whether it is met: the same facts, the same minimums, the same due dates."""
+    due, m = facts.due, facts.minimums
+    found = [
+        Deadline(
+            "NAT-AGREEMENT",
+            "Support and assessment agreement",
+            due.agreement,
+            facts.agreement_agreed_on is not None,
+        ),
+        *(
+            Deadline(
+                "NAT-PDP", f"Development plan for {label}", due.plan(period), period in facts.plans
+            )
+            for period, label in PLAN_PERIODS.items()
+        ),
+        *(
+            Deadline(
+                "NAT-SELF",
+                f"Self-assessment {label}",
+                due.self_assessment(stage),
+                stage in facts.self_assessments,
+            )
+            for stage, label in SELF_STAGES.items()
+        ),
+        *(
+            Deadline(
+                "REVIEWS",
+                Review.Kind(kind).label,
+                due.review(kind),
+                kind in facts.reviews_signed_off,
+            )
+            for kind in REVIEW_LABELS
+            if kind != NINE_MONTHS or facts.nine_month_review_planned
+        ),
+        Deadline(
+            "OBS-THREE",
+            f"{m.observations} direct observations ({m.observations_by_assessor} by the "
+            f"assessor, {m.observations_by_others} by someone else)",
+            due.final,
+            not obs_three(facts.observations_by_assessor, due=due.final, today=None, minimums=m),
+        ),
+        Deadline(
+            "NAT-EVIDENCE",
+            f"{m.child_feedback} pieces of feedback from children and young people",
+            due.final,
+            facts.child_feedback >= m.child_feedback,
+        ),
+        Deadline(
+            "NAT-EVIDENCE",
+            f"{m.professional_feedback} pieces of feedback from other professionals",
+            due.final,
+            facts.professional_feedback >= m.professional_feedback,
+        ),
+        Deadline(
+            "NAT-EVIDENCE",
+            f"{m.written_work} assessed pieces of written work",
+            due.final,
+            facts.written_work_assessed >= m.written_work,
+        ),
+        Deadline(
+            "NAT-EVIDENCE",
+            "Critical reflection at 6 months",
+            due.six_months,
+            facts.reflection_six_months,
+        ),
+        Deadline(
+            "NAT-EVIDENCE",
+            "Critical reflection at 12 months",
+            due.final,
+            facts.reflection_twelve_months,
+        ),
+    ]
+    return sorted(found, key=lambda d: d.due)
+
+
 def evaluate(facts: PortfolioFacts, today: date | None) -> list[Finding]:
     """Every finding for one portfolio, breaches first, then by due date."""
     due, minimums = facts.due, facts.minimums

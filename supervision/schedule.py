@@ -125,6 +125,8 @@ class Schedule:
     qualifying_sessions: int
     required_to_date: int  # planned dates, with none recorded, from the start to today
     last_day: date
+    # The rule in force on `today` itself (`rule_on`); None once the ASYE is over.
+    rule_today: str | None = None
 
     @property
     def is_overdue(self) -> bool:
@@ -140,6 +142,34 @@ def policy_on(policies: Sequence[Policy], day: date) -> Policy:
         ):
             found = policy
     return found or DEFAULT_POLICY
+
+
+def rule_on(
+    *,
+    start: date,
+    day: date,
+    shifts: Iterable[Shift] = (),
+    policies: Sequence[Policy] = (),
+    support: Iterable[SupportPeriod] = (),
+) -> tuple[int, str, bool]:
+    """The rule in force on `day` itself, as the rules file states it: (interval in days,
+    rule ID, kept fortnightly by a support period).
+
+    SUP-WEEKLY in weeks 1-6 from the start (and before it: the first due date is the start,
+    in the weekly weeks); then SUP-THREE-WEEKLY from ASYE month 9 unless a support period
+    covers the day; otherwise SUP-FORTNIGHTLY. `build_schedule`'s step differs only in
+    looking ahead (the last weekly step is the one whose next date still falls in week 6).
+    """
+    shifts = list(shifts)
+    policy = policy_on(policies, day)
+    if day < start + timedelta(weeks=policy.weekly_weeks):
+        return policy.weekly_days, SUP_WEEKLY, False
+    month = asye_month(start, day, shifts) or 0
+    if month >= policy.three_weekly_from_month:
+        if any(period.covers(day) for period in support):
+            return policy.fortnightly_days, SUP_FORTNIGHTLY, True
+        return policy.three_weekly_days, SUP_THREE_WEEKLY, False
+    return policy.fortnightly_days, SUP_FORTNIGHTLY, False
 
 
 def build_schedule(
@@ -232,4 +262,7 @@ def build_schedule(
         qualifying_sessions=len(held),
         required_to_date=sum(1 for day in unsupervised if day <= today),
         last_day=last_day,
+        rule_today=None
+        if state == COMPLETE
+        else rule_on(start=start, day=today, shifts=shifts, policies=policies, support=support)[1],
     )

@@ -254,3 +254,40 @@ def test_assessor_on_reads_the_enrolments_history():
     assert assessor_on(timeline, date(2027, 1, 10), 20) == 20
     assert assessor_on([], date(2027, 1, 10), 30) == 30
     assert assessor_on([(date(2026, 9, 1), None)], date(2026, 10, 1), 30) is None
+
+
+def test_deadlines_list_every_dated_requirement_in_due_order():
+    facts = PortfolioFacts(
+        due=DUE,
+        reviews_signed_off={"three_months"},
+        plans={"months_0_3"},
+        observations_by_assessor=(True, True, False),
+    )
+    found = checks.deadlines(facts)
+    assert [d.due for d in found] == sorted(d.due for d in found)
+    by_what = {d.what: d for d in found}
+    assert "9-month review" not in by_what  # not planned
+    three = by_what["3-month review"]
+    assert (three.rule, three.due, three.state(date(2027, 6, 1))) == (
+        "REVIEWS",
+        DUE.three_months,
+        "done",
+    )
+    six = by_what["6-month review"]
+    assert six.state(DUE.six_months) == "to_do"
+    assert six.state(DUE.six_months + DAY) == "overdue"
+    assert six.state(None) == "to_do"
+    assert by_what["3 direct observations (2 by the assessor, 1 by someone else)"].met
+    assert by_what["Development plan for months 0 to 3"].met
+    assert not by_what["Development plan for months 3 to 6"].met
+
+
+def test_deadlines_agree_with_the_checks():
+    """A requirement is overdue in the deadlines exactly when the checks find it overdue."""
+    facts = PortfolioFacts(due=DUE)
+    today = DUE.six_months + DAY
+    overdue_rules = {d.rule for d in checks.deadlines(facts) if d.state(today) == "overdue"}
+    breach_rules = {f.rule for f in checks.evaluate(facts, today) if f.severity == BREACH}
+    assert overdue_rules == breach_rules - {"EVIDENCE", "LOGS", "NAT-OUTCOME"}
+    planned = checks.deadlines(PortfolioFacts(due=DUE, nine_month_review_planned=True))
+    assert "9-month review" in {d.what for d in planned}

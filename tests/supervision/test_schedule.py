@@ -225,3 +225,21 @@ def test_required_to_date_counts_the_unsupervised_chain():
     assert result.required_to_date == 7
     assert result.qualifying_sessions == 1
     assert build_schedule(start=SEPT, today=SEPT + timedelta(days=6)).required_to_date == 1
+
+
+def test_the_rule_in_force_on_the_day_itself():
+    """`rule_today` is the rule that sets the interval on that date, whatever was last held:
+    weeks 1-6 weekly, then fortnightly, three-weekly from month 9 unless supported."""
+    week6_last_day = SEPT + timedelta(days=41)
+    assert plan(today=date(2026, 8, 20)).rule_today == "SUP-WEEKLY"  # before the start
+    assert plan(today=week6_last_day).rule_today == "SUP-WEEKLY"
+    assert plan(today=week6_last_day + timedelta(days=1)).rule_today == "SUP-FORTNIGHTLY"
+    assert plan(today=date(2027, 4, 30)).rule_today == "SUP-FORTNIGHTLY"
+    assert plan(today=date(2027, 5, 1)).rule_today == "SUP-THREE-WEEKLY"
+    supported = [SupportPeriod(starts=date(2027, 5, 1))]
+    assert plan(today=date(2027, 5, 3), support=supported).rule_today == "SUP-FORTNIGHTLY"
+    # A three-month extension holds month 9 back to August.
+    shifted = [Shift(starts=date(2026, 12, 1), months=3)]
+    assert plan(today=date(2027, 7, 31), shifts=shifted).rule_today == "SUP-FORTNIGHTLY"
+    assert plan(today=date(2027, 8, 1), shifts=shifted).rule_today == "SUP-THREE-WEEKLY"
+    assert plan(today=date(2027, 9, 1)).rule_today is None  # the ASYE is over
