@@ -239,9 +239,7 @@ def build_schedule(
     unsupervised = chain(start)
     held = sorted({s.held_on for s in sessions if qualifies(s)})
     # A return from leave on or before today re-anchors the chain like a supervision.
-    returned = [
-        a.returns_on for a in absences if start < a.returns_on <= min(today, last_day)
-    ]
+    returned = [a.returns_on for a in absences if start < a.returns_on <= min(today, last_day)]
     anchor = max(held + returned) if held or returned else None
     if anchor is not None:
         days, rule, supported = interval(anchor)
