@@ -4,7 +4,9 @@ chain restarting at the return date with the interval in force then (issue 10 it
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from cohorts import services as cohort_services
 from cohorts.months import Shift
@@ -12,7 +14,9 @@ from supervision import schedule as sched
 from supervision.models import schedule_for
 from supervision.schedule import ONE_TO_ONE, Absence, SessionRecord, build_schedule
 from supervision.services import send_reminders
+from tests import factories
 from tests.supervision.conftest import one_to_one
+from tests.supervision.test_access import SEES
 
 SEPT = date(2026, 9, 1)
 # The demo's maternity leave: 16 Nov 2026 to 16 May 2027; back on Monday 17 May.
@@ -137,3 +141,51 @@ def test_send_reminders_skips_a_worker_on_leave(on_leave, people):
 def test_send_reminders_resumes_after_the_return(on_leave):
     send_reminders(today=RETURN + timedelta(days=10))  # due 31 May: due soon
     assert on_leave.person.email in {message.to[0] for message in mail.outbox}
+
+
+# --- the pages: overview (filter, counts, badge), CSV and the record page ---------------------
+
+ON_LEAVE_DAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("who", "sees"), SEES.items())
+def test_the_overview_shows_on_leave_to_who_may_see(client, people, on_leave, who, sees):
+    client.force_login(people[who].user)
+    with time_machine.travel(ON_LEAVE_DAY):
+        response = client.get(reverse("supervision:overview"), {"status": "on_leave"})
+        csv = client.get(reverse("supervision:overview_csv"), {"status": "on_leave"})
+    assert response.status_code == 200
+    assert (on_leave.person.full_name in response.text) is sees
+    assert ("On leave until 16/05/2027" in response.text) is sees
+    assert (on_leave.person.staff_id in csv.content.decode()) is sees
+    if sees:
+        assert "0 overdue" in response.text and "1 on leave" in response.text
+        assert "on leave until 16/05/2027" in csv.content.decode()
+
+
+def test_the_overdue_filter_leaves_out_a_worker_on_leave(client, people, on_leave):
+    client.force_login(people["pm"].user)
+    with time_machine.travel(ON_LEAVE_DAY):
+        response = client.get(reverse("supervision:overview"), {"status": "overdue"})
+    assert on_leave.person.full_name not in response.text
+
+
+def test_a_real_superuser_sees_on_leave(client, on_leave):
+    client.force_login(factories.UserFactory(username="root", is_superuser=True))
+    with time_machine.travel(ON_LEAVE_DAY):
+        response = client.get(reverse("supervision:record", args=[on_leave.pk]))
+    assert response.status_code == 200
+    assert "On leave until 16/05/2027" in response.text
+
+
+@pytest.mark.parametrize(("who", "sees"), SEES.items())
+def test_the_record_page_says_on_leave(client, people, on_leave, who, sees):
+    client.force_login(people[who].user)
+    with time_machine.travel(ON_LEAVE_DAY):
+        response = client.get(reverse("supervision:record", args=[on_leave.pk]))
+    assert response.status_code == (200 if sees else 404)
+    if sees:
+        assert "On leave until 16/05/2027" in response.text
+        assert "is on recorded leave until Sunday 16 May 2027" in response.text
+        assert "Monday 31 May 2027 (after the return)" in response.text
+        assert "Overdue" not in response.text
