@@ -21,6 +21,9 @@ decided here):
 |               |          | who is on a case, not who visits, and a signed-off colleague may |
 |               |          | do the visits, so holding the case without it is a prompt        |
 | MONTH-1       | warning  | an NQSW with no current enrolment: no ASYE month, caps unchecked |
+| ON-LEAVE      | warning  | (inferred, issue 10) a request for a worker on recorded leave    |
+|               |          | (an EXT-1 absence) on the date judged: the PM decides, the       |
+|               |          | rules do not forbid it                                           |
 
 Decisions where the rules are silent:
 
@@ -34,7 +37,11 @@ Decisions where the rules are silent:
 - When several caps apply the one with least headroom wins and is reported once; on a tie
   the more specific row is named (Chichester first semester, then OU unqualified, then the
   NQSW row, then the trainee row).
-- CAP-MIN uses the band of the row that applies; it is a warning even at zero children.
+- CAP-MIN uses the band of the row that applies; it is a warning even at zero children,
+  except while the worker is on recorded leave (EXT-1): nobody is short of experience
+  while away.
+- ON-LEAVE is raised for a request only (`evaluate_request`); a case already held during
+  leave is for the PM's board, not a finding on every page.
 - CAP-OWN compares the children on own (`allocated`) cases with the whole caseload, both in
   children, in CA&I months 5-6. The guidance's "7-8 of 10" is kept as a share (70-80 %,
   a RuleSetting) rounded outwards to whole children, so small caseloads are not flagged
@@ -151,6 +158,9 @@ class Worker:
     asye_start: date | None = None
     placement_month: int | None = None  # trainees: calendar months from the cohort start
     visits_signed_off_on: date | None = None  # VISIT-SIGNOFF
+    # ON-LEAVE: the recorded absence (EXT-1) covering the date judged, first and last day.
+    on_leave_from: date | None = None
+    on_leave_until: date | None = None
 
     @property
     def who(self) -> str:
@@ -393,6 +403,27 @@ def evaluate(
             **extra,
         }
 
+    # ON-LEAVE (inferred): a new case for a worker who is away on the date judged.
+    away = worker.on_leave_until is not None
+    if away and would:
+        since = f" from {worker.on_leave_from:%d/%m/%Y}" if worker.on_leave_from else ""
+        findings.append(
+            Finding(
+                "ON-LEAVE",
+                WARNING,
+                f"ON-LEAVE: {worker.who} is on recorded leave (EXT-1){since} until "
+                f"{worker.on_leave_until:%d/%m/%Y}, so would not be working case "
+                f"{proposed_ref} on {on:%d/%m/%Y}.",
+                case_ref=proposed_ref,
+                numbers={
+                    "on_leave_from": worker.on_leave_from.isoformat()
+                    if worker.on_leave_from
+                    else None,
+                    "on_leave_until": worker.on_leave_until.isoformat(),
+                },
+            )
+        )
+
     # CAP-MAX and CAP-MIN: against the tightest row that applies.
     row = binding_cap(worker, on, caps, holdings, settings)
     if row is not None:
@@ -408,7 +439,9 @@ def evaluate(
                 )
             )
         short = [
-            r for r in applicable_caps(worker, on, caps, settings) if load.count(r.unit) < r.minimum
+            r
+            for r in applicable_caps(worker, on, caps, settings)
+            if load.count(r.unit) < r.minimum and not away
         ]
         if short:
             low = max(short, key=lambda r: r.minimum - load.count(r.unit))

@@ -73,6 +73,7 @@ def worker_from(person: Person, enrolment: Enrolment | None, on: date) -> rules.
             qualified=person.is_qualified,
             service=service,
         )
+    absence = enrolment.absence_on(on)  # reads the prefetched extensions
     return rules.Worker(
         staff_id=person.staff_id,
         name=person.full_name,
@@ -87,6 +88,8 @@ def worker_from(person: Person, enrolment: Enrolment | None, on: date) -> rules.
         # Trainees' placement months count from the cohort start (the Chichester semester).
         placement_month=max(1, calendar_months_between(enrolment.cohort.start_date, on) + 1),
         visits_signed_off_on=_signed_off_on(enrolment),
+        on_leave_from=absence.first_day if absence else None,
+        on_leave_until=absence.last_day if absence else None,
     )
 
 

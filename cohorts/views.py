@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from academy import csvfiles
@@ -12,7 +13,7 @@ from cohorts import importing, services
 from cohorts.access import get_enrolment_for_user
 from cohorts.filters import EnrolmentFilter
 from cohorts.forms import ExtensionForm, PeopleImportForm
-from cohorts.models import Enrolment
+from cohorts.models import Enrolment, Extension
 
 
 @login_required
@@ -33,6 +34,7 @@ def enrolment_list(request):
 @login_required
 def enrolment_detail(request, pk):
     enrolment = get_enrolment_for_user(request.user, pk)
+    today = timezone.localdate()
     return render(
         request,
         "cohorts/enrolment_detail.html",
@@ -40,6 +42,12 @@ def enrolment_detail(request, pk):
             "enrolment": enrolment,
             "can_record_extension": allowed(request.user, "cohorts.add_extension", enrolment),
             "history": enrolment.history.select_related("history_user")[:20],
+            # EXT-1: each recorded absence's dates, and every change made to them.
+            "absences": Extension.objects.filter(enrolment=enrolment).select_related("approved_by"),
+            "away": enrolment.absence_on(today),
+            "extension_history": Extension.history.filter(enrolment_id=enrolment.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:20],
         },
     )
 

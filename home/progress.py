@@ -38,7 +38,6 @@ from moderation.models import Submission
 from supervision import schedule as sched
 from supervision.models import SupervisionPolicy, schedule_for
 
-ON_LEAVE = "on_leave"
 # How far ahead `next_band` looks when the enrolment gives no end (a trainee's placement).
 HORIZON_MONTHS = 24
 MOD_SUBMIT = "MOD-SUBMIT"
@@ -212,10 +211,8 @@ def _supervision(enrolment: Enrolment, on: date) -> SupervisionFacts:
     schedule = schedule_for(enrolment, today=on, policies=SupervisionPolicy.all_versions())
     if schedule is None:
         return SupervisionFacts(None, sched.ON_TRACK, None)
-    status = schedule.state
-    if status != sched.COMPLETE and enrolment.absence_on(on) is not None:
-        status = ON_LEAVE
-    return SupervisionFacts(schedule.next_due, status, schedule.rule_today)
+    # The schedule itself says "on_leave" while a recorded absence (EXT-1) covers the day.
+    return SupervisionFacts(schedule.next_due, schedule.state, schedule.rule_today)
 
 
 def _submission_deadlines(enrolment: Enrolment, on: date) -> list[checks.Deadline]:

@@ -8,6 +8,7 @@ STATUS_CHOICES = [
     (sched.OVERDUE, "Overdue"),
     (sched.DUE_SOON, "Due this week"),
     (sched.ON_TRACK, "On track"),
+    (sched.ON_LEAVE, "On leave"),
     (sched.COMPLETE, "ASYE complete"),
 ]
 

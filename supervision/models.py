@@ -354,4 +354,9 @@ def schedule_for(
             sched.SessionRecord(a.session.held_on, a.session.kind, a.attended) for a in attendances
         ],
         ended=enrolment.end_date,
+        # EXT-1: recorded leave pauses the chain (reads the prefetched extensions).
+        absences=[
+            sched.Absence(first_day=extension.first_day, last_day=extension.last_day)
+            for extension in enrolment.extensions.all()
+        ],
     )

@@ -49,8 +49,23 @@ Decisions where the rules are silent
   overdue by 1 day); "due soon" covers the due date itself and the `due_soon_days` before.
 * The status text says "1 day" rather than "1 days".
 * An approved extension moves the ASYE months (and so the switch to 21 days) and the last
-  day, as MONTH-2 says. The absence itself does not pause the chain: `Shift` carries no
-  return date, and the rules do not say supervision stops during leave.
+  day, as MONTH-2 says.
+
+Recorded absences (EXT-1)
+-------------------------
+An absence recorded for an extension (maternity leave, long sickness) pauses the chain:
+
+* from its first day to its last day inclusive the state is "on leave until DD/MM/YYYY"
+  (the last day of absence): never overdue, never due soon, so no reminder is sent; a debt
+  from before the leave is not carried through it;
+* the return date (the day after the last day) re-anchors the chain as a supervision would:
+  next due = return + step(return), the interval in force on the return date (so a return
+  in month 9+ goes to 21 days unless support is recorded). Decision: the return day itself
+  is not a due date, so a worker is not overdue on their second day back;
+* planned dates that would fall during an absence are dropped, and the chain resumes from
+  the return date as above, also for an absence recorded in advance;
+* sessions held during an absence (keeping-in-touch days) are recorded, but the return
+  re-anchors after them.
 """
 
 from collections.abc import Iterable, Sequence
@@ -72,6 +87,7 @@ ON_TRACK = "on_track"
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
 COMPLETE = "complete"
+ON_LEAVE = "on_leave"  # issue 11's asye_status JSON uses this value
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,21 @@ class SupportPeriod:
 
 
 @dataclass(frozen=True)
+class Absence:
+    """A recorded absence (an EXT-1 extension's first and last day of absence)."""
+
+    first_day: date
+    last_day: date
+
+    @property
+    def returns_on(self) -> date:
+        return self.last_day + timedelta(days=1)
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+@dataclass(frozen=True)
 class SessionRecord:
     """One recorded supervision as the worker experienced it."""
 
@@ -115,8 +146,8 @@ class SessionRecord:
 class Schedule:
     planned: tuple[date, ...]
     next_due: date | None
-    state: str  # ON_TRACK, DUE_SOON, OVERDUE or COMPLETE
-    status: str  # "on track", "due soon", "overdue by N days", "ASYE complete"
+    state: str  # ON_TRACK, DUE_SOON, OVERDUE, ON_LEAVE or COMPLETE
+    status: str  # "on track", "due soon", "overdue by N days", "on leave until …", …
     rule: str  # the rule ID that sets the interval leading to next_due
     interval_days: int
     supported: bool  # a "more frequent support" period keeps the interval at 14 days
@@ -127,10 +158,15 @@ class Schedule:
     last_day: date
     # The rule in force on `today` itself (`rule_on`); None once the ASYE is over.
     rule_today: str | None = None
+    on_leave_until: date | None = None  # the last day of the absence covering `today`
 
     @property
     def is_overdue(self) -> bool:
         return self.state == OVERDUE
+
+    @property
+    def is_on_leave(self) -> bool:
+        return self.state == ON_LEAVE
 
 
 def policy_on(policies: Sequence[Policy], day: date) -> Policy:
@@ -181,10 +217,12 @@ def build_schedule(
     support: Iterable[SupportPeriod] = (),
     sessions: Iterable[SessionRecord] = (),
     ended: date | None = None,
+    absences: Iterable[Absence] = (),
 ) -> Schedule:
     """The worker's supervision schedule on `today` (see the module docstring)."""
     shifts = list(shifts)
     support = list(support)
+    absences = sorted(absences, key=lambda a: a.first_day)
     last_day = asye_last_day(start, shifts)
     if ended is not None and ended < last_day:
         last_day = ended
@@ -200,10 +238,19 @@ def build_schedule(
             return policy.three_weekly_days, SUP_THREE_WEEKLY, False
         return policy.fortnightly_days, SUP_FORTNIGHTLY, False
 
+    def away_on(day: date) -> Absence | None:
+        return next((a for a in absences if a.covers(day)), None)
+
     def chain(first: date) -> list[date]:
         days = []
         day = first
         while day <= last_day:
+            absence = away_on(day)
+            if absence is not None:
+                # Paused: the chain restarts from the return date.
+                back = absence.returns_on
+                day = back + timedelta(days=interval(back)[0])
+                continue
             days.append(day)
             day += timedelta(days=interval(day)[0])
         return days
@@ -221,23 +268,31 @@ def build_schedule(
 
     unsupervised = chain(start)
     held = sorted({s.held_on for s in sessions if qualifies(s)})
-    if held:
-        anchor = held[-1]
+    # A return from leave on or before today re-anchors the chain like a supervision.
+    returned = [a.returns_on for a in absences if start < a.returns_on <= min(today, last_day)]
+    anchor = max(held + returned) if held or returned else None
+    if anchor is not None:
         days, rule, supported = interval(anchor)
-        next_due = anchor + timedelta(days=days)
-        planned = [day for day in unsupervised if day <= anchor] + chain(next_due)
+        following = chain(anchor + timedelta(days=days))
+        planned = [day for day in unsupervised if day <= anchor] + following
     else:
-        anchor = None
         days, rule, supported = interval(start)
-        next_due = start
+        following = unsupervised
         planned = unsupervised
-    if next_due > last_day:
-        next_due = None
+    next_due = following[0] if following else None
+    away = away_on(today)
 
     due_soon_days = policy_on(policies, today).due_soon_days
     overdue_by = 0
     if today > last_day:
         next_due, state, status = None, COMPLETE, "ASYE complete"
+    elif away is not None:
+        # Paused (EXT-1): the next due date is the first after the return.
+        back = away.returns_on
+        resumed = chain(back + timedelta(days=interval(back)[0]))
+        days, rule, supported = interval(back)
+        next_due = resumed[0] if resumed else None
+        state, status = ON_LEAVE, f"on leave until {away.last_day:%d/%m/%Y}"
     elif next_due is None:
         state, status = ON_TRACK, "on track"
     elif today > next_due:
@@ -258,11 +313,12 @@ def build_schedule(
         interval_days=days,
         supported=supported,
         days_overdue=overdue_by,
-        last_supervision=anchor,
+        last_supervision=held[-1] if held else None,
         qualifying_sessions=len(held),
         required_to_date=sum(1 for day in unsupervised if day <= today),
         last_day=last_day,
         rule_today=None
         if state == COMPLETE
         else rule_on(start=start, day=today, shifts=shifts, policies=policies, support=support)[1],
+        on_leave_until=away.last_day if away is not None else None,
     )

@@ -26,8 +26,14 @@ from supervision.models import (
     with_schedule_data,
 )
 
-# Overdue first (longest first), then due this week, on track, complete.
-STATE_ORDER = {sched.OVERDUE: 0, sched.DUE_SOON: 1, sched.ON_TRACK: 2, sched.COMPLETE: 3}
+# Overdue first (longest first), then due this week, on track, on leave (EXT-1), complete.
+STATE_ORDER = {
+    sched.OVERDUE: 0,
+    sched.DUE_SOON: 1,
+    sched.ON_TRACK: 2,
+    sched.ON_LEAVE: 3,
+    sched.COMPLETE: 4,
+}
 
 
 def overview_rows(request):

@@ -121,3 +121,32 @@ def test_nqsw_sees_their_own_supervision_and_feed(page, assert_page_ok, demo_use
     page.goto("/supervision/feed/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervision calendar")
     assert_page_ok()
+
+
+def test_the_extended_nqsw_is_on_leave_on_the_pms_overview(page, assert_page_ok, demo_users):
+    """Issue 10 item 1: recorded leave (EXT-1) pauses supervision; never "overdue"."""
+    from cohorts.demo import EXTENDED_NQSW
+    from cohorts.models import Enrolment
+
+    enrolment = Enrolment.objects.current().get(person__staff_id=EXTENDED_NQSW)
+    leave = enrolment.extensions.get()
+    today = timezone.localdate()
+    sign_in(page, "pm.demo")
+    page.goto("/supervision/")
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=enrolment.person.full_name, exact=True)
+    )
+    expect(row).to_have_count(1)
+    if leave.first_day <= today <= leave.last_day:
+        # The demo is dated relative to today: her leave runs from mid-November to May.
+        expect(row).to_contain_text(f"On leave until {leave.last_day:%d/%m/%Y}")
+        expect(row).not_to_contain_text("Overdue")
+        page.get_by_label("Supervision status").select_option("on_leave")
+        page.get_by_role("button", name="Filter").click()
+        expect(page).to_have_url(re.compile(r"status=on_leave"))
+        expect(
+            page.get_by_role("link", name=enrolment.person.full_name, exact=True)
+        ).to_be_visible()
+    else:
+        expect(row).not_to_contain_text("On leave")
+    assert_page_ok()

@@ -426,3 +426,44 @@ def test_experienced_means_qualified_and_not_in_the_asye():
     assert rules.is_experienced(nqsw(phase="after", asye_month=None))
     assert not rules.is_experienced(trainee())
     assert not rules.is_experienced(replace(trainee(), kind=None))
+
+
+# --- ON-LEAVE (inferred, issue 10 item 1) ---------------------------------------------------
+
+AWAY = {"on_leave_from": date(2026, 10, 1), "on_leave_until": date(2027, 3, 31)}
+
+
+def test_a_request_for_a_worker_on_leave_is_an_on_leave_warning():
+    proposed = Holding("NEW1", "CIN", 1, "allocated", (EXPERIENCED,))
+    findings = rules.evaluate_request(nqsw("CAI", 2, **AWAY), ON, CAPS, [], proposed)
+    finding = only(findings, "ON-LEAVE")
+    assert finding.severity == "warning" and not finding.is_breach
+    assert finding.case_ref == "NEW1"
+    assert "from 01/10/2026 until 31/03/2027" in finding.message
+    assert "on 15/10/2026" in finding.message
+    assert finding.numbers == {"on_leave_from": "2026-10-01", "on_leave_until": "2027-03-31"}
+    assert rules.refusals(findings, "NEW1") == []
+
+
+def test_no_on_leave_warning_when_not_away():
+    proposed = Holding("NEW1", "CIN", 1, "allocated", (EXPERIENCED,))
+    assert "ON-LEAVE" not in rules_of(
+        rules.evaluate_request(nqsw("CAI", 2), ON, CAPS, [], proposed)
+    )
+
+
+def test_the_caseload_itself_gets_no_on_leave_finding():
+    # The board and the audit judge what is held; ON-LEAVE is about a new request.
+    assert "ON-LEAVE" not in rules_of(rules.evaluate(nqsw("CLA", 10, **AWAY), ON, CAPS, cases(1)))
+
+
+def test_no_cap_min_warning_while_away():
+    low, _high = band("CLA", 10)
+    assert "CAP-MIN" in rules_of(rules.evaluate(nqsw("CLA", 10), ON, CAPS, cases(low - 1)))
+    assert rules.evaluate(nqsw("CLA", 10, **AWAY), ON, CAPS, cases(low - 1)) == []
+
+
+def test_cap_max_still_applies_while_away():
+    _low, high = band("CAI", 2)
+    findings = rules.evaluate(nqsw("CAI", 2, **AWAY), ON, CAPS, cases(high + 1))
+    assert rules_of(findings) == ["CAP-MAX"]

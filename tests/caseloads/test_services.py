@@ -11,8 +11,9 @@ from academy.models import Person
 from caseloads import rules, services
 from caseloads.access import can_decide
 from caseloads.models import Allocation, CapRule, Case, RuleSetting, VisitSignOff
-from caseloads.states import worker_state, worker_states
-from cohorts.models import Enrolment
+from caseloads.states import allocation_findings, worker_state, worker_states
+from cohorts.models import Enrolment, Extension
+from cohorts.services import record_extension
 from tests import factories as base
 from tests.caseloads import factories as f
 from tests.caseloads.factories import JANUARY, SEPTEMBER
@@ -578,3 +579,31 @@ def test_someone_who_passed_the_asye_is_the_experienced_worker():
     f.allocate(passed, start=on, case=case)
     assert worker_state(passed, on).findings == []
     assert f.allocate(f.nqsw("CLA").person, start=on, case=case).status == "approved"
+
+
+# --- ON-LEAVE: a request during recorded leave (issue 10 item 1) --------------------------------
+
+
+def test_a_request_during_recorded_leave_warns_with_the_dates_and_may_still_be_approved():
+
+    enrolment = f.nqsw("CAI")
+    worker = enrolment.person
+    pm = enrolment.practice_group.practice_manager
+    record_extension(
+        enrolment=enrolment,
+        reason=Extension.Reason.MATERNITY,
+        first_day=date(2026, 11, 16),
+        last_day=date(2027, 5, 16),
+        approved_by=pm,
+    )
+    before = f.request(worker, start=date(2026, 11, 15), children=1)
+    assert "ON-LEAVE" not in rule_ids(allocation_findings(before, date(2026, 11, 15)))
+    during = f.request(worker, start=date(2026, 11, 16), children=1)
+    findings = allocation_findings(during, date(2026, 11, 16))
+    assert rule_ids(findings) == ["ON-LEAVE"]
+    assert "from 16/11/2026 until 16/05/2027" in findings[0].message
+    # A warning, not a refusal: the PM decides.
+    approved = services.approve_allocation(allocation=during, decided_by=pm, on=date(2026, 11, 16))
+    assert approved.status == Allocation.Status.APPROVED
+    after = f.request(worker, start=date(2027, 5, 17), children=1)
+    assert "ON-LEAVE" not in rule_ids(allocation_findings(after, date(2027, 5, 17)))
