@@ -290,7 +290,12 @@ def log_edit(request, pk, record):
         form,
         title="Change a reflection log",
         intro="",
-        save=lambda f: services.update_log(log=log, elements=f.elements(), **f.record_values()),
+        save=lambda f: services.update_log(
+            log=log,
+            elements=f.elements(),
+            change_reason=f.cleaned_data.get("change_reason", ""),
+            **f.record_values(),
+        ),
         anchor=lambda log: f"log-{log.pk}",
     )
 
