@@ -34,6 +34,7 @@ from assessment.models import (
     SupportAgreement,
     WrittenWork,
 )
+from cohorts.filters import PortfolioFilter
 from cohorts.models import Enrolment
 
 PAGE_SIZE = 50
@@ -98,12 +99,16 @@ def portfolio_list(request):
         own = visible.filter(person=person).order_by("-asye_start").first()
         if own is not None:
             return redirect("assessment:portfolio", pk=own.pk)
-    enrolments = visible.current().for_listing()
+    # Current portfolios unless a status is chosen, so finished ones stay reachable.
+    filterset = PortfolioFilter(request.GET, queryset=visible.for_listing())
+    enrolments = filterset.qs
     if person is not None:
         enrolments = enrolments.exclude(person=person)
     page = Paginator(enrolments.order_by("person__full_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     listed = list(page.object_list)
     facts = portfolios.facts_for(listed)
     today = timezone.localdate()
@@ -123,7 +128,14 @@ def portfolio_list(request):
     return render(
         request,
         "assessment/portfolio_list.html",
-        {"rows": rows, "page": page, "today": today, "assesses": assesses},
+        {
+            "rows": rows,
+            "page": page,
+            "today": today,
+            "assesses": assesses,
+            "filter": filterset,
+            "query": query,
+        },
     )
 
 
