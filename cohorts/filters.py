@@ -30,9 +30,8 @@ class ProgressFilter(django_filters.FilterSet):
         method="filter_status",
         label="Status",
     )
-    year = django_filters.TypedChoiceFilter(
+    year = django_filters.ChoiceFilter(
         choices=academic_year_choices,
-        coerce=int,
         empty_label="Any year",
         method="filter_year",
         label="Academic year",
