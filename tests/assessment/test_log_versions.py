@@ -191,3 +191,16 @@ def test_a_superuser_does_not_change_an_answered_log(client, answered):
     assert response.status_code in (403, 404)
     answered.refresh_from_db()
     assert answered.version == 1
+
+
+def test_the_admin_shows_an_answered_log_read_only(client, answered):
+    user = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(user)
+    url = reverse("admin:assessment_reflectionlog_change", args=[answered.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="reflection"' not in response.text
+    response = client.post(url, {"title": "x", "reflection": "Quietly rewritten."})
+    assert response.status_code == 403
+    answered.refresh_from_db()
+    assert answered.reflection != "Quietly rewritten."
