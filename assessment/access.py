@@ -12,10 +12,11 @@ they are the NQSW's and the assessor's own records.
 
 import rules
 from django.http import Http404
+from django.urls import reverse
 
 from academy.access import person_of
 from academy.models import Person
-from academy.navigation import MenuItem
+from academy.navigation import MenuItem, RecordLink
 from cohorts.access import (
     assesses_enrolment,
     can_view_enrolment,
@@ -83,3 +84,12 @@ def menu(user) -> list[MenuItem]:
         return []
     label = "My portfolio" if role == Person.Role.NQSW else "Portfolios"
     return [MenuItem(label, "assessment:portfolio_list", "assessment")]
+
+
+def enrolment_links(user, enrolment) -> list[RecordLink]:
+    """For the enrolment page, `enrolment` being one `user` may see. The portfolio opens for
+    whoever may see an ASYE enrolment (get_portfolio_for_user); trainees have none.
+    """
+    if enrolment.kind != Enrolment.Kind.ASYE:
+        return []
+    return [RecordLink("ASYE portfolio", reverse("assessment:portfolio", args=[enrolment.pk]))]

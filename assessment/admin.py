@@ -65,6 +65,20 @@ class ReflectionLogAdmin(RecordAdmin):
     list_filter = ["period"]
     filter_horizontal = ["elements"]
     inlines = [AssessorFeedbackInline]
+    readonly_fields = [
+        "recorded_by",
+        "recorded_at",
+        "version",
+        "change_reason",
+        "changed_after_feedback_at",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        # LOGS: once answered, a log changes only as a new version with its reason, which
+        # the NQSW's page records (the database refuses a silent change too).
+        if obj is not None and obj.assessor_feedback.exists():
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(models.PracticeFeedback)

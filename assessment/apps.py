@@ -16,3 +16,8 @@ class AssessmentConfig(AppConfig):
         from assessment import access
 
         return access.menu(user)
+
+    def enrolment_links(self, user, enrolment):
+        from assessment import access
+
+        return access.enrolment_links(user, enrolment)

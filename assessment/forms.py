@@ -93,6 +93,20 @@ class ReflectionLogForm(EvidenceModelForm):
             "period": "NAT-EVIDENCE asks for a critical reflection at 6 and at 12 months.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.assessor_feedback.exists():
+            # LOGS: a change after the assessor's feedback is a new version with its reason.
+            self.fields["change_reason"] = forms.CharField(
+                label="Why are you changing this log?",
+                help_text=(
+                    "LOGS: your assessor has given feedback on this log, so the change is "
+                    f"recorded as version {self.instance.version + 1} and your assessor is "
+                    "told it changed."
+                ),
+                widget=_text(3),
+            )
+
 
 class AssessorFeedbackForm(forms.ModelForm):
     class Meta:

@@ -287,6 +287,13 @@ class ReflectionLog(PortfolioRecord):
         related_name="reflection_logs",
         verbose_name="framework statements evidenced",
     )
+    # LOGS: once the assessor has given feedback the log is frozen like a signed-off
+    # record; a change is the next version, with its reason (the history keeps each one).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    change_reason = models.TextField(
+        "Why this changed after the assessor's feedback", blank=True, editable=False
+    )
+    changed_after_feedback_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[elements])
 
@@ -310,10 +317,32 @@ class ReflectionLog(PortfolioRecord):
                 ),
             ),
             _case_reference_check("%(app_label)s_%(class)s_case_reference_format", optional=True),
+            models.CheckConstraint(
+                condition=Q(version=1)
+                | (~Q(change_reason="") & Q(changed_after_feedback_at__isnull=False)),
+                name="%(app_label)s_%(class)s_new_version_has_reason",
+                violation_error_message=(
+                    "LOGS: a log changed after the assessor's feedback needs the reason."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_period_display()}: {self.title}"
+
+    # Uses the prefetched feedback (portfolio.load), so a page of logs costs no queries.
+    @property
+    def has_feedback(self) -> bool:
+        return bool(self.assessor_feedback.all())
+
+    @property
+    def awaiting_feedback(self) -> bool:
+        """No feedback yet on this version: a log changed after feedback is awaited again."""
+        return not any(fb.log_version == self.version for fb in self.assessor_feedback.all())
+
+    @property
+    def changed_since_feedback(self) -> bool:
+        return self.changed_after_feedback_at is not None and self.awaiting_feedback
 
     def clean(self):
         _within_asye(self, self.written_on, "written_on")
@@ -326,6 +355,8 @@ class AssessorFeedback(models.Model):
     given_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
     given_on = models.DateField()
     feedback = models.TextField()
+    # The version of the log this answers: a later version awaits feedback again (LOGS).
+    log_version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

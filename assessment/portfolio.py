@@ -210,7 +210,11 @@ def facts_for(
     awaiting = defaultdict(list)
     rows = (
         ReflectionLog.objects.filter(enrolment_id__in=ids)
-        .annotate(answered=Exists(AssessorFeedback.objects.filter(log=OuterRef("pk"))))
+        .annotate(
+            answered=Exists(
+                AssessorFeedback.objects.filter(log=OuterRef("pk"), log_version=OuterRef("version"))
+            )
+        )
         .values_list("enrolment_id", "period", "written_on", "answered")
     )
     for enrolment_id, period, written_on, answered in rows:

@@ -155,11 +155,41 @@ def write_log(
     return _save(log, elements)
 
 
+LOG_FIELDS = ("period", "title", "written_on", "reflection", "case_reference")
+
+
 @transaction.atomic
 def update_log(
-    *, log: ReflectionLog, elements: Iterable[FrameworkElement] | None = None, **fields
+    *,
+    log: ReflectionLog,
+    elements: Iterable[FrameworkElement] | None = None,
+    change_reason: str = "",
+    **fields,
 ) -> ReflectionLog:
-    _refuse_unknown(fields, {"period", "title", "written_on", "reflection", "case_reference"})
+    """Change a log; once the assessor has answered it, a change is the next version (LOGS).
+
+    The new version needs its reason and awaits the assessor's feedback again; the history
+    keeps each version (the database refuses a silent change, migration 0006).
+    """
+    _refuse_unknown(fields, LOG_FIELDS)
+    # Compare with the stored row: a bound form has already copied its values onto `log`.
+    stored = ReflectionLog.objects.select_for_update().get(pk=log.pk)
+    changed = any(getattr(stored, name) != value for name, value in fields.items())
+    log.version = stored.version
+    if changed and stored.assessor_feedback.exists():
+        if not change_reason.strip():
+            raise ValidationError(
+                {
+                    "change_reason": (
+                        "LOGS: your assessor has given feedback on this log: say why you are "
+                        "changing it (the change becomes a new version)."
+                    )
+                }
+            )
+        log.version += 1
+        log.change_reason = change_reason.strip()
+        log.changed_after_feedback_at = timezone.now()
+        log._change_reason = log.change_reason  # simple-history's reason for this version
     return _update(log, fields, elements)
 
 
@@ -170,7 +200,11 @@ def give_log_feedback(
     """LOGS: the assessor's feedback on a reflection log."""
     _assessor_only(log.enrolment, assessor, "give feedback on a reflection log")
     answer = AssessorFeedback(
-        log=log, given_by=assessor, given_on=given_on or timezone.localdate(), feedback=feedback
+        log=log,
+        log_version=log.version,
+        given_by=assessor,
+        given_on=given_on or timezone.localdate(),
+        feedback=feedback,
     )
     answer.full_clean()
     answer.save()

@@ -35,6 +35,7 @@ from assessment.models import (
     SupportAgreement,
     WrittenWork,
 )
+from cohorts.filters import PortfolioFilter
 from cohorts.models import Enrolment
 
 PAGE_SIZE = 50
@@ -85,12 +86,16 @@ def portfolio_list(request):
         own = visible.filter(person=person).order_by("-asye_start").first()
         if own is not None:
             return redirect("assessment:portfolio", pk=own.pk)
-    enrolments = visible.current().for_listing()
+    # Current portfolios unless a status is chosen, so finished ones stay reachable.
+    filterset = PortfolioFilter(request.GET, queryset=visible.for_listing())
+    enrolments = filterset.qs
     if person is not None:
         enrolments = enrolments.exclude(person=person)
     page = Paginator(enrolments.order_by("person__full_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     listed = list(page.object_list)
     facts = portfolios.facts_for(listed)
     today = timezone.localdate()
@@ -110,7 +115,14 @@ def portfolio_list(request):
     return render(
         request,
         "assessment/portfolio_list.html",
-        {"rows": rows, "page": page, "today": today, "assesses": assesses},
+        {
+            "rows": rows,
+            "page": page,
+            "today": today,
+            "assesses": assesses,
+            "filter": filterset,
+            "query": query,
+        },
     )
 
 
@@ -277,7 +289,12 @@ def log_edit(request, pk, record):
         form,
         title="Change a reflection log",
         intro="",
-        save=lambda f: services.update_log(log=log, elements=f.elements(), **f.record_values()),
+        save=lambda f: services.update_log(
+            log=log,
+            elements=f.elements(),
+            change_reason=f.cleaned_data.get("change_reason", ""),
+            **f.record_values(),
+        ),
         anchor=lambda log: f"log-{log.pk}",
     )
 

@@ -11,6 +11,7 @@ reads a report the PM, GM or Professional Practice team exported.
 
 import rules
 from django.db.models import Q
+from django.urls import reverse
 
 from academy.access import (
     NOTHING,
@@ -22,7 +23,7 @@ from academy.access import (
     sees_every_cohort,
 )
 from academy.models import Person, PracticeGroup
-from academy.navigation import MenuItem
+from academy.navigation import MenuItem, RecordLink
 from caseloads.models import Allocation
 from cohorts.access import leads_enrolment_group, visible_enrolments
 from cohorts.models import Enrolment
@@ -139,3 +140,10 @@ def menu(user) -> list[MenuItem]:
     if person is not None and person.is_early_career:
         return [MenuItem("My caseload", "caseloads:my_caseload", "caseloads")]
     return [MenuItem("Caseloads", "caseloads:board", "caseloads")]
+
+
+def enrolment_links(user, enrolment) -> list[RecordLink]:
+    """For the enrolment page, `enrolment` being one `user` may see. Its caseload page opens for
+    whoever may see the enrolment (get_enrolment_for_user).
+    """
+    return [RecordLink("Caseload", reverse("caseloads:worker", args=[enrolment.pk]))]

@@ -16,3 +16,8 @@ class CaseloadsConfig(AppConfig):
         from caseloads import access
 
         return access.menu(user)
+
+    def enrolment_links(self, user, enrolment):
+        from caseloads import access
+
+        return access.enrolment_links(user, enrolment)

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +16,15 @@ from cohorts.months import (
     inclusive_days,
     whole_months,
 )
+
+
+def academic_year(day: date) -> int:
+    """The academic year a day falls in, named by the year it starts (1 Sep to 31 Aug)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
 
 
 class CohortIntake(models.TextChoices):
@@ -48,6 +58,10 @@ class Cohort(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def academic_year(self) -> int:
+        return academic_year(self.start_date)
 
     @classmethod
     def for_start(cls, start: date) -> "Cohort":
@@ -99,6 +113,13 @@ class EnrolmentQuerySet(models.QuerySet):
     def current(self):
         """Enrolments still running: active, or deferred and expected back."""
         return self.filter(status__in=Enrolment.CURRENT_STATUSES)
+
+    def in_academic_year(self, year: int):
+        """Enrolments whose ASYE (a trainee's placement when no ASYE date) began in the
+        academic year starting 1 September `year` (Enrolment.academic_year)."""
+        return self.alias(began=Coalesce("asye_start", "cohort__start_date")).filter(
+            began__gte=date(year, 9, 1), began__lte=date(year + 1, 8, 31)
+        )
 
     def for_listing(self):
         """Everything a list of enrolments shows, in a fixed number of queries."""
@@ -221,6 +242,11 @@ class Enrolment(models.Model):
     @property
     def practice_manager(self):
         return self.practice_group.practice_manager
+
+    @property
+    def academic_year(self) -> int:
+        """The academic year the ASYE began in (a trainee's placement when no ASYE date)."""
+        return academic_year(self.asye_start or self.cohort.start_date)
 
     def shifts(self) -> list[Shift]:
         """Approved extensions as date shifts; uses prefetched extensions when present."""

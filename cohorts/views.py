@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from academy import csvfiles
 from academy.access import allowed, staff_member
+from academy.navigation import enrolment_links
 from cohorts import importing, services
 from cohorts.access import get_enrolment_for_user
 from cohorts.filters import EnrolmentFilter
@@ -19,9 +20,9 @@ from cohorts.models import Enrolment, Extension
 @login_required
 def enrolment_list(request):
     visible = Enrolment.objects.visible_to(request.user).for_listing()
-    filterset = EnrolmentFilter(request.GET or None, queryset=visible, user=request.user)
-    enrolments = filterset.qs if filterset.is_bound else visible.current()
-    page = Paginator(enrolments, 50).get_page(request.GET.get("page"))
+    # Always bound: with no status chosen the filter shows the current enrolments.
+    filterset = EnrolmentFilter(request.GET, queryset=visible, user=request.user)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -48,6 +49,8 @@ def enrolment_detail(request, pk):
             "extension_history": Extension.history.filter(enrolment_id=enrolment.pk)
             .select_related("history_user")
             .order_by("-history_date")[:20],
+            # Each feature's records of this person, only those the viewer may open.
+            "record_links": enrolment_links(request.user, enrolment),
         },
     )
 

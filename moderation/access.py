@@ -13,11 +13,13 @@ PROGRESSION); moderation.services checks each again.
 import rules
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from academy.access import NOTHING, first_or_404, person_of, sees_every_cohort
 from academy.models import Person
-from academy.navigation import MenuItem
+from academy.navigation import MenuItem, RecordLink
 from cohorts.access import assesses_enrolment, is_the_enrolled_worker, visible_enrolments
+from cohorts.models import Enrolment
 from moderation.models import (
     Allocation,
     ExternalSample,
@@ -189,3 +191,17 @@ def menu(user) -> list[MenuItem]:
     if runs_moderation(user) or (person is not None and person.role in MODERATION_ROLES):
         return [MenuItem("Moderation", "moderation:panel_list", "moderation")]
     return []
+
+
+def enrolment_links(user, enrolment) -> list[RecordLink]:
+    """For the enrolment page, `enrolment` being one `user` may see. The NQSW's moderation page
+    opens as their portfolio does (get_portfolio_for_user).
+    """
+    if enrolment.kind != Enrolment.Kind.ASYE:
+        return []
+    return [
+        RecordLink(
+            "Moderation and panel decisions",
+            reverse("moderation:enrolment_moderation", args=[enrolment.pk]),
+        )
+    ]

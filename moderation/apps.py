@@ -16,3 +16,8 @@ class ModerationConfig(AppConfig):
         from moderation import access
 
         return access.menu(user)
+
+    def enrolment_links(self, user, enrolment):
+        from moderation import access
+
+        return access.enrolment_links(user, enrolment)

@@ -8,6 +8,7 @@ group session is for the NQSWs the assessor assesses (SUP-GROUP).
 
 import rules
 from django.db.models import Q
+from django.urls import reverse
 
 from academy.access import (
     NOTHING,
@@ -17,7 +18,7 @@ from academy.access import (
     person_of,
     sees_every_cohort,
 )
-from academy.navigation import MenuItem
+from academy.navigation import MenuItem, RecordLink
 from cohorts.access import leads_enrolment_group, visible_enrolments
 from cohorts.models import Enrolment
 from supervision.models import Session
@@ -73,3 +74,10 @@ def menu(user) -> list[MenuItem]:
     if person is not None and person.is_early_career:
         return [MenuItem("My supervision", "supervision:my_record", "supervision")]
     return [MenuItem("Supervision", "supervision:overview", "supervision")]
+
+
+def enrolment_links(user, enrolment) -> list[RecordLink]:
+    """For the enrolment page, `enrolment` being one `user` may see. The supervision record opens
+    for whoever may see the enrolment (get_enrolment_for_user).
+    """
+    return [RecordLink("Supervision record", reverse("supervision:record", args=[enrolment.pk]))]

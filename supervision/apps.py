@@ -16,3 +16,8 @@ class SupervisionConfig(AppConfig):
         from supervision import access
 
         return access.menu(user)
+
+    def enrolment_links(self, user, enrolment):
+        from supervision import access
+
+        return access.enrolment_links(user, enrolment)

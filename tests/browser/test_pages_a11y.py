@@ -117,3 +117,44 @@ def test_navigation_on_a_narrow_screen(page, assert_page_ok, demo_users):
         "aria-expanded", "true"
     )
     assert_page_ok()
+
+
+def test_a_passed_nqsw_is_found_by_status_and_year(page, assert_page_ok, pm_enrolment):
+    """Issue 10 item 6: a finished NQSW stays reachable from both lists."""
+    from django.utils import timezone
+
+    from cohorts.models import academic_year_label
+    from cohorts.services import record_outcome
+
+    finished = record_outcome(
+        enrolment=pm_enrolment, status=Enrolment.Status.PASSED, end_date=timezone.localdate()
+    )
+    name = finished.person.full_name
+    year = academic_year_label(finished.academic_year)
+    sign_in(page, "pm.demo")
+
+    for path in ["/assessment/", "/enrolments/"]:
+        page.goto(path)
+        expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
+        page.get_by_label("Status").select_option(label="Passed")
+        page.get_by_label("Academic year").select_option(label=year)
+        page.get_by_role("button", name="Filter").click()
+        expect(page).to_have_url(re.compile(r"status=passed"))
+        expect(page.get_by_role("link", name=name, exact=True).first).to_be_visible()
+        assert_page_ok()
+
+    # The enrolment page links to the person's records in each feature.
+    page.get_by_role("link", name=name, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    records = page.get_by_role("navigation", name=f"{name}'s records")
+    for label in [
+        "Caseload",
+        "Supervision record",
+        "ASYE portfolio",
+        "Moderation and panel decisions",
+    ]:
+        expect(records.get_by_role("link", name=label)).to_be_visible()
+    assert_page_ok()
+    records.get_by_role("link", name="ASYE portfolio").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+    assert_page_ok()
