@@ -1,0 +1,2 @@
+def build(*, today=None, people=None):
+    return {}
