@@ -104,6 +104,17 @@ class MashRota(models.Model):
         return self.starts_on <= day < self.ends_before
 
 
+class MashDayQuerySet(models.QuerySet):
+    def published_for(self, person):
+        """The person's own MASH days on published rotas (their page and calendar feed)."""
+        return (
+            self.filter(enrolment__person=person, rota__published_at__isnull=False)
+            .select_related("rota__practice_group", "enrolment")
+            .prefetch_related("enrolment__extensions")
+            .order_by("date")
+        )
+
+
 class MashDay(models.Model):
     """One NQSW's day at the MASH on a rota."""
 
@@ -112,6 +123,7 @@ class MashDay(models.Model):
     enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="mash_days")
 
     history = HistoricalRecords()
+    objects = MashDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "enrolment__person__staff_id"]

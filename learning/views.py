@@ -164,14 +164,7 @@ def mash_publish(request, pk):
 @require_GET
 def my_mash(request):
     person = person_of(request.user)
-    days = (
-        MashDay.objects.filter(enrolment__person=person, rota__published_at__isnull=False)
-        .select_related("rota__practice_group", "enrolment")
-        .prefetch_related("enrolment__extensions")
-        .order_by("date")
-        if person is not None
-        else MashDay.objects.none()
-    )
+    days = MashDay.objects.published_for(person) if person else MashDay.objects.none()
     # Leave recorded after the rota was published takes the day off (MASH-ROTA, EXT-1).
     days = [day for day in days if is_available(day.enrolment, day.date)]
     today = timezone.localdate()
