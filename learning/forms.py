@@ -10,6 +10,14 @@ class ProposeRotaForm(forms.ModelForm):
         widgets = {"starts_on": forms.DateInput(attrs={"type": "date"})}
         labels = {"starts_on": "From", "weeks": "Number of weeks"}
 
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if day.weekday() != 0:
+            raise forms.ValidationError(
+                "A rota runs in whole weeks from a Monday (MASH-ROTA).", code="monday"
+            )
+        return day
+
     def clean_weeks(self):
         weeks = self.cleaned_data["weeks"]
         if weeks < 1 or weeks > 52:

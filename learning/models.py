@@ -78,6 +78,11 @@ class MashRota(models.Model):
                 name="%(app_label)s_%(class)s_published_by_someone",
                 violation_error_message="A published rota names who published it.",
             ),
+            models.CheckConstraint(
+                condition=Q(starts_on__iso_week_day=1),
+                name="%(app_label)s_%(class)s_starts_on_monday",
+                violation_error_message="MASH-ROTA: a rota runs in whole weeks from a Monday.",
+            ),
             models.UniqueConstraint(
                 fields=["practice_group", "starts_on"],
                 name="%(app_label)s_%(class)s_one_per_start",

@@ -1,16 +1,17 @@
 """The rota a period shows: the team PM's published days where a published rota covers a
 week, the planner's proposal for every other week (the `mash_rota` command and the pages).
 
-Published days are read through the same availability rule as the proposal, so leave
-recorded after publishing takes the NQSW off that day.
+Published days are read through the same rules as the proposal: a day that no longer keeps
+them (leave recorded since publishing, a smaller slot capacity) is dropped, and an NQSW a
+published week then lacks (or a newcomer) is placed in the places left that week.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from academy.models import PracticeGroup
 from cohorts.models import Enrolment
 from learning.models import MashDay, MashRota, MashSlotSetting
-from learning.rota import MashSlot, is_available, period_end, plan, slot_order, weeks_of
+from learning.rota import MashSlot, period_end, plan, weeks_of
 
 
 def planned_enrolments(groups):
@@ -30,43 +31,46 @@ def proposal(groups, start: date, weeks: int) -> list[MashSlot]:
 
 def slots_for_period(groups, start: date, weeks: int) -> list[MashSlot]:
     groups = list(groups)
-    slots = proposal(groups, start, weeks)
-    end = period_end(start, weeks)
-    rotas = list(MashRota.objects.published().filter(practice_group__in=groups, starts_on__lt=end))
-    rotas = [rota for rota in rotas if rota.ends_before > start]
-    if not rotas:
-        return slots
-    published_days = (
-        MashDay.objects.filter(rota__in=rotas, date__gte=start, date__lt=end)
-        .select_related("enrolment__person", "enrolment__practice_group")
-        .prefetch_related("enrolment__extensions")
+    capacity = MashSlotSetting.capacity_on(start)
+    return plan(
+        planned_enrolments(groups),
+        start,
+        weeks,
+        capacity,
+        fixed=published_weeks(groups, start, weeks),
     )
-    by_rota = {}
-    for day in published_days:
-        by_rota.setdefault(day.rota_id, []).append(day)
 
-    # Per team and week: the latest published rota covering every day of the week wins.
-    replaced = {}  # (group pk, monday) -> rota
+
+def published_weeks(groups, start: date, weeks: int) -> dict:
+    """(team pk, Monday) -> [(day, enrolment pk)] for each week of the period a published
+    rota of the team covers (every weekday of the week inside the period); the latest
+    such rota wins."""
+    end = period_end(start, weeks)
+    rotas = [
+        rota
+        for rota in MashRota.objects.published().filter(
+            practice_group__in=groups, starts_on__lt=end
+        )
+        if rota.ends_before > start
+    ]
+    if not rotas:
+        return {}
+    chosen = {}  # (team pk, Monday) -> rota
     for monday, days in weeks_of(start, weeks):
         for rota in sorted(rotas, key=lambda r: r.starts_on):
             if rota.covers(days[0]) and rota.covers(days[-1]):
-                replaced[(rota.practice_group_id, monday)] = rota
-
-    def week_key(group_id, day):
-        return (group_id, day.fromordinal(day.toordinal() - day.weekday()))
-
-    kept = [
-        slot
-        for slot in slots
-        if week_key(slot.enrolment.practice_group_id, slot.day) not in replaced
-    ]
-    for rota in {rota.pk: rota for rota in replaced.values()}.values():
-        for day in by_rota.get(rota.pk, []):
-            if replaced.get(week_key(rota.practice_group_id, day.date)) is not rota:
-                continue
-            if is_available(day.enrolment, day.date):
-                kept.append(MashSlot(day=day.date, enrolment=day.enrolment))
-    return sorted(kept, key=slot_order)
+                chosen[(rota.practice_group_id, monday)] = rota
+    by_pk = {rota.pk: rota for rota in rotas}
+    decided = {key: [] for key in chosen}
+    rows = MashDay.objects.filter(rota__in=rotas, date__gte=start, date__lt=end).values_list(
+        "rota_id", "date", "enrolment_id"
+    )
+    for rota_id, day, enrolment_id in rows:
+        rota = by_pk[rota_id]
+        key = (rota.practice_group_id, day - timedelta(days=day.weekday()))
+        if chosen.get(key) is rota:
+            decided[key].append((day, enrolment_id))
+    return decided
 
 
 def groups_named(name: str | None):

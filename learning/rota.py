@@ -19,7 +19,7 @@ publishes (learning/services.py). Its rules:
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,9 +83,14 @@ def plan(
     weeks: int,
     capacity: int,
     unavailable: Collection = (),
+    fixed: Mapping[tuple[int, date], Iterable[tuple[date, int]]] | None = None,
 ) -> list[MashSlot]:
-    """The proposed MASH days of `enrolments` for `weeks` weeks from `start`, sorted by
-    day, team and staff id. Enrolments need `person` and `extensions` loaded."""
+    """The MASH days of `enrolments` for `weeks` weeks from `start`, sorted by day, team
+    and staff id. Enrolments need `person` and `extensions` loaded.
+
+    `fixed` maps (team pk, Monday) to (day, enrolment pk) pairs already decided (a
+    published rota): those that still keep the rules stay, and only the team's other
+    NQSWs are placed that week, in the places left."""
     if weeks < 1:
         raise ValueError("A rota is at least one week long.")
     if capacity < 1:
@@ -105,7 +110,8 @@ def plan(
         # Counted from a fixed origin, so the rotation does not depend on where a period starts.
         week_number = monday.toordinal() // 7
         for members in teams.values():
-            slots.extend(plan_week(members, open_days, week_number, capacity, unavailable))
+            decided = (fixed or {}).get((members[0].practice_group_id, monday), ())
+            slots.extend(plan_week(members, open_days, week_number, capacity, unavailable, decided))
     return sorted(slots, key=slot_order)
 
 
@@ -113,16 +119,41 @@ def slot_order(slot: MashSlot):
     return (slot.day, slot.enrolment.practice_group_id, slot.enrolment.person.staff_id)
 
 
-def plan_week(members, days, week_number, capacity, unavailable) -> list[MashSlot]:
-    """One team's week: a maximum matching of NQSWs to (day, place) pairs, each NQSW
-    trying their preferred weekday first."""
+def plan_week(members, days, week_number, capacity, unavailable, decided=()) -> list[MashSlot]:
+    """One team's week: the decided days that keep the rules, then a maximum matching of
+    the other NQSWs to the (day, place) pairs left, each trying their preferred weekday
+    first."""
+    by_pk = {enrolment.pk: enrolment for enrolment in members}
+    kept = []
+    taken = defaultdict(int)
+    for day, pk in sorted(decided, key=lambda pair: (pair[0], pair[1])):
+        enrolment = by_pk.get(pk)
+        if (
+            enrolment is None
+            or day not in days
+            or any(slot.enrolment.pk == pk for slot in kept)
+            or taken[day] >= capacity
+            or not is_available(enrolment, day, unavailable)
+        ):
+            continue
+        kept.append(MashSlot(day=day, enrolment=enrolment))
+        taken[day] += 1
+    placed = {slot.enrolment.pk for slot in kept}
+    to_place = [enrolment for enrolment in members if enrolment.pk not in placed]
+    if not to_place:
+        return kept
+
     places = min(capacity, len(members))
     choices = {}
     for index, enrolment in enumerate(members):
+        if enrolment.pk in placed:
+            continue
         preferred = (index + week_number) % WORKING_DAYS
         free = [day for day in days if is_available(enrolment, day, unavailable)]
         free.sort(key=lambda day: (day.weekday() - preferred) % WORKING_DAYS)
-        choices[index] = [(day, place) for day in free for place in range(places)]
+        choices[index] = [
+            (day, place) for day in free for place in range(places) if place >= taken[day]
+        ]
 
     holder = {}  # (day, place) -> member index
 
@@ -140,5 +171,9 @@ def plan_week(members, days, week_number, capacity, unavailable) -> list[MashSlo
     # one left without a day is not always the same.
     count = len(members)
     for offset in range(count):
-        place((offset + week_number) % count, set())
-    return [MashSlot(day=day, enrolment=members[index]) for (day, _), index in holder.items()]
+        index = (offset + week_number) % count
+        if index in choices:
+            place(index, set())
+    return kept + [
+        MashSlot(day=day, enrolment=members[index]) for (day, _), index in holder.items()
+    ]

@@ -19,6 +19,10 @@ def propose_rota(
     """A draft rota for the team holding the planner's proposal."""
     if weeks < 1:
         raise ValidationError({"weeks": "A rota is at least one week long."})
+    if starts_on.weekday() != 0:
+        raise ValidationError(
+            {"starts_on": "MASH-ROTA: a rota runs in whole Monday-to-Friday weeks from a Monday."}
+        )
     with transaction.atomic():
         ends_before = starts_on + timedelta(weeks=weeks)
         for other in MashRota.objects.select_for_update().filter(

@@ -115,3 +115,34 @@ def test_bad_arguments_exit_2_with_a_message(teams, args, words):
     assert code == 2
     assert out == ""
     assert words in err
+
+
+def test_a_published_week_keeps_the_rules_when_leave_is_recorded_after(teams):
+    from cohorts.services import record_extension
+
+    group = teams["a"][0].practice_group
+    pm = group.practice_manager
+    rota = services.propose_rota(practice_group=group, starts_on=SEASON, weeks=1, by=pm)
+    services.publish_rota(rota=rota, by=pm)
+    day = rota.days.order_by("-date").first()  # the week's latest day: not a Monday
+    assert day.date.weekday() > 0
+    record_extension(
+        enrolment=day.enrolment,
+        reason="maternity",
+        first_day=day.date,
+        last_day=day.date + timedelta(weeks=20),
+        approved_by=pm,
+    )
+    code, out, _ = run("--from", "2027-01-04", "--weeks", "1", "--group", group.name)
+    slots = json.loads(out)["slots"]
+    mine = [s["date"] for s in slots if s["staff_id"] == day.enrolment.person.staff_id]
+    assert len(mine) == 1 and mine[0] < day.date.isoformat()
+    assert len(slots) == 3
+    assert max(Counter(s["date"] for s in slots).values()) == 1
+    # The other published days stand.
+    for kept in rota.days.exclude(pk=day.pk):
+        assert {
+            "date": kept.date.isoformat(),
+            "staff_id": kept.enrolment.person.staff_id,
+            "group": group.name,
+        } in slots
