@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from academy.models import Person, PracticeGroup
 from learning.models import MashDay, MashRota, MashSlotSetting
@@ -41,9 +42,13 @@ def propose_rota(
         rota = MashRota.objects.create(
             practice_group=practice_group, starts_on=starts_on, weeks=weeks, created_by=by
         )
-        MashDay.objects.bulk_create(
-            MashDay(rota=rota, date=slot.day, enrolment=slot.enrolment)
-            for slot in proposal([practice_group], starts_on, weeks)
+        # With history rows, as a change of a day has (simple-history).
+        bulk_create_with_history(
+            [
+                MashDay(rota=rota, date=slot.day, enrolment=slot.enrolment)
+                for slot in proposal([practice_group], starts_on, weeks)
+            ],
+            MashDay,
         )
     return rota
 

@@ -146,3 +146,9 @@ def test_a_published_week_keeps_the_rules_when_leave_is_recorded_after(teams):
             "staff_id": kept.enrolment.person.staff_id,
             "group": group.name,
         } in slots
+
+
+def test_options_given_as_keywords(teams):
+    out = StringIO()
+    call_command("mash_rota", **{"from": date(2027, 1, 4)}, weeks=1, stdout=out)
+    assert len(json.loads(out.getvalue())["slots"]) == 5

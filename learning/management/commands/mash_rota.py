@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         # Read as text and checked here, so that every bad value exits 2 with a message,
         # whether run from the shell or by call_command.
-        parser.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--from", required=True, help="YYYY-MM-DD")
         parser.add_argument("--weeks", required=True, help="How many weeks, at least 1.")
         parser.add_argument("--group", default=None, help="One academy team, by name.")
         parser.add_argument("--format", default="json", help="json (default) or ics.")
@@ -35,8 +35,8 @@ class Command(BaseCommand):
         self.stderr.write(f"mash_rota: {message}")
         raise SystemExit(2)
 
-    def handle(self, *args, start, weeks, group=None, format="json", **options):
-        day = self.parse_date(start)
+    def handle(self, *args, weeks, group=None, format="json", **options):
+        day = self.parse_date(options["from"])
         count = self.parse_weeks(weeks)
         if format not in FORMATS:
             self.fail(f"--format is json or ics, not {format!r}.")
@@ -63,7 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(payload, indent=2))
 
     def parse_date(self, value: str) -> date:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+        value = "" if value is None else str(value)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
                 return date.fromisoformat(value)
             except ValueError:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         self.fail(f"--from {value!r} is not a date in the form YYYY-MM-DD.")
 
     def parse_weeks(self, value: str) -> int:
-        text = (value or "").strip()
+        text = "" if value is None else str(value).strip()
         if re.fullmatch(r"\+?[0-9]+", text) and int(text) >= 1:
             return int(text)
         self.fail(f"--weeks {value!r} is not a whole number of weeks, 1 or more.")
