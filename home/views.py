@@ -7,6 +7,7 @@ from academy.access import allowed, person_of, sees_every_cohort
 from academy.models import Person
 from caseloads.access import requests_waiting_for
 from cohorts.models import Cohort, Enrolment
+from learning.access import upcoming_mash_days
 
 # The caption of a staff member's list of enrolments, by role.
 STAFF_CAPTIONS = {
@@ -45,6 +46,7 @@ def home(request):
     enrolments = Enrolment.objects.visible_to(request.user).current().for_listing()
     if person.is_early_career:
         ctx["own"] = list(enrolments.filter(person=person))
+        ctx["mash_days"] = upcoming_mash_days(person, today)
         return render(request, "home/worker.html", ctx)
 
     listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])

@@ -19,6 +19,7 @@ from academy.access import (
 from academy.models import PracticeGroup
 from academy.navigation import MenuItem
 from learning.models import MashDay, MashRota
+from learning.rota import is_available
 
 
 def rota_filter(user) -> Q:
@@ -65,6 +66,12 @@ def get_day_for_user(user, rota, pk) -> MashDay:
     if day is None:
         raise Http404("No such MASH day.")
     return day
+
+
+def upcoming_mash_days(person, today, limit=5) -> list[MashDay]:
+    """The person's next published MASH days, leave excepted (their home page)."""
+    days = MashDay.objects.published_for(person).filter(date__gte=today)[: limit * 4]
+    return [day for day in days if is_available(day.enrolment, day.date)][:limit]
 
 
 def menu(user) -> list[MenuItem]:

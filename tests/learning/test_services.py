@@ -62,3 +62,19 @@ def test_the_menu_offers_each_role_its_entry(client, people):
     client.force_login(people["assessor"].user)
     page = client.get(reverse("home")).content.decode()
     assert reverse("learning:mash_overview") not in page
+
+
+def test_the_nqsws_home_page_lists_their_next_published_mash_days(client, people, enrolment):
+    import time_machine
+
+    pm = people["pm"]
+    rota = services.propose_rota(
+        practice_group=enrolment.practice_group, starts_on=SEASON, weeks=2, by=pm
+    )
+    services.publish_rota(rota=rota, by=pm)
+    with time_machine.travel(date(2027, 1, 1)):
+        client.force_login(people["nqsw"].user)
+        page = client.get(reverse("home")).content.decode()
+    assert "Your next MASH days" in page
+    for day in rota.days.all():
+        assert f"{day.date:%A} {day.date.day} {day.date:%B %Y}" in page
