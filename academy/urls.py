@@ -15,5 +15,6 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("assessment/", include("assessment.urls")),
     path("moderation/", include("moderation.urls")),
+    path("learning/", include("learning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from academy.models import Person
 from caseloads.access import requests_waiting_for
 from cohorts.models import Cohort, Enrolment
 from home.progress import nqsw_progress
+from learning.access import upcoming_mash_days
 
 # The caption of a staff member's list of enrolments, by role.
 STAFF_CAPTIONS = {
@@ -48,6 +49,7 @@ def home(request):
         ctx["own"] = list(enrolments.filter(person=person))
         # "Am I on track?": the same facts as `manage.py asye_status` (issue 11).
         ctx["progress"] = nqsw_progress(ctx["own"][0], today) if ctx["own"] else None
+        ctx["mash_days"] = upcoming_mash_days(person, today)
         return render(request, "home/worker.html", ctx)
 
     listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])

@@ -8,6 +8,8 @@ from icalendar import Calendar, Event
 
 from academy.models import Person
 from cohorts.models import Enrolment
+from learning.models import MashDay
+from learning.rota import is_available
 from supervision.models import SupervisionPolicy, schedule_for, with_schedule_data
 from supervision.schedule import Schedule
 
@@ -72,7 +74,22 @@ def calendar_for(person: Person, *, today: date | None = None) -> bytes:
         own = enrolment.person_id == person.pk
         summary = "Supervision due" if own else f"Supervision due: {enrolment.person.full_name}"
         add_planned(calendar, enrolment=enrolment, plan=plan, summary=summary, stamp=stamp)
+    add_mash_days(calendar, person=person, stamp=stamp)
     return calendar.to_ical()
+
+
+def add_mash_days(calendar: Calendar, *, person: Person, stamp: datetime) -> None:
+    """The NQSW's own published MASH days (MASH-ROTA), except days of recorded leave."""
+    for day in MashDay.objects.published_for(person):
+        if not is_available(day.enrolment, day.date):
+            continue
+        event = Event()
+        event.add("uid", f"mash-{day.enrolment_id}-{day.date:%Y%m%d}@asye-academy")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day.date)
+        event.add("dtend", day.date + timedelta(days=1))
+        event.add("summary", "MASH day")
+        calendar.add_component(event)
 
 
 def calendar_for_enrolment(enrolment: Enrolment, plan: Schedule) -> bytes:

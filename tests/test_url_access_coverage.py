@@ -53,6 +53,13 @@ ACCESS_TESTS = {
     "caseloads:decline": "caseloads/test_access.py",
     "caseloads:end_allocation": "caseloads/test_access.py",
     "caseloads:audit": "caseloads/test_access.py",
+    # Learning (the MASH rota)
+    "learning:mash_overview": "learning/test_access.py",
+    "learning:my_mash": "learning/test_access.py",
+    "learning:mash_plan": "learning/test_access.py",
+    "learning:mash_rota": "learning/test_access.py",
+    "learning:mash_change_day": "learning/test_access.py",
+    "learning:mash_publish": "learning/test_access.py",
     # Moderation
     "moderation:panel_list": "moderation/test_access.py",
     "moderation:panel_new": "moderation/test_access.py",

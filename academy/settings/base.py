@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "supervision",
     "assessment",
     "moderation",
+    "learning",
     # The top layer: home pages, navigation and seed_demo. It may import every app; no app
     # imports it.
     "home",

@@ -1,0 +1,83 @@
+"""Who sees and plans the MASH rota (MASH-ROTA).
+
+A team's rota is seen by whoever sees the team (academy.access.practice_group_filter: its
+PM and GM, the service's GMs, staff placed in it, the Professional Practice team and
+administrators); it is planned, changed and published by the team's PM, or an
+administrator. An NQSW sees their own MASH days, published ones only.
+"""
+
+import rules
+from django.db.models import Q
+from django.http import Http404
+
+from academy.access import (
+    is_administrator,
+    leads_practice_group,
+    person_of,
+    practice_group_filter,
+)
+from academy.models import PracticeGroup
+from academy.navigation import MenuItem
+from learning.models import MashDay, MashRota
+from learning.rota import is_available
+
+
+def rota_filter(user) -> Q:
+    """Rotas of the teams the user sees (nothing for an NQSW, who has no team of staff)."""
+    visible = PracticeGroup.objects.filter(practice_group_filter(user)).values("pk")
+    return Q(practice_group__in=visible)
+
+
+@rules.predicate
+def plans_rota_of_group(user, group) -> bool:
+    return leads_practice_group(user, group)
+
+
+can_plan_mash = is_administrator | plans_rota_of_group
+
+
+def register():
+    rules.add_perm("learning.plan_mash", can_plan_mash)
+
+
+def plans_for_every_team(user) -> bool:
+    return is_administrator(user)
+
+
+def get_rota_for_user(user, pk) -> MashRota:
+    rota = (
+        MashRota.objects.visible_to(user)
+        .select_related("practice_group__practice_manager", "published_by", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if rota is None:
+        raise Http404("No such MASH rota.")
+    return rota
+
+
+def get_day_for_user(user, rota, pk) -> MashDay:
+    day = (
+        rota.days.select_related("enrolment__person", "enrolment__practice_group")
+        .prefetch_related("enrolment__extensions")
+        .filter(pk=pk)
+        .first()
+    )
+    if day is None:
+        raise Http404("No such MASH day.")
+    return day
+
+
+def upcoming_mash_days(person, today, limit=5) -> list[MashDay]:
+    """The person's next published MASH days, leave excepted (their home page)."""
+    days = MashDay.objects.published_for(person).filter(date__gte=today)[: limit * 4]
+    return [day for day in days if is_available(day.enrolment, day.date)][:limit]
+
+
+def menu(user) -> list[MenuItem]:
+    person = person_of(user)
+    if person is not None and person.is_early_career:
+        return [MenuItem("My MASH days", "learning:my_mash", "learning")]
+    if is_administrator(user) or (person is not None and person.led_groups.exists()):
+        return [MenuItem("MASH rota", "learning:mash_overview", "learning")]
+    return []

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from learning import views
+
+app_name = "learning"
+urlpatterns = [
+    path("mash/", views.mash_overview, name="mash_overview"),
+    path("mash/mine/", views.my_mash, name="my_mash"),
+    path("mash/groups/<int:group_pk>/", views.mash_plan, name="mash_plan"),
+    path("mash/rotas/<int:pk>/", views.mash_rota, name="mash_rota"),
+    path("mash/rotas/<int:pk>/days/<int:day_pk>/", views.mash_change_day, name="mash_change_day"),
+    path("mash/rotas/<int:pk>/publish/", views.mash_publish, name="mash_publish"),
+]
