@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from academy.models import Person
 from assessment.models import RecommendationOutcome
+from cohorts.access import knows_enrolment
 from cohorts.models import Enrolment
 
 # No 0/O, 1/I: a code is read aloud at the meeting and typed from paper.
@@ -493,6 +494,12 @@ class Allocation(models.Model):
             )
         if person_id == enrolment.person_id:
             raise ValidationError("MOD-ALLOCATE: nobody moderates their own portfolio.")
+        if knows_enrolment(self.moderator.person, enrolment):
+            raise ValidationError(
+                f"MOD-ANON: {self.moderator.display_name} can open this NQSW's named portfolio "
+                "(they manage the NQSW's team or service), so the code would not hide whose it is: "
+                "allocate it to another moderator."
+            )
 
 
 class Answer(models.TextChoices):
