@@ -203,6 +203,41 @@ class Panel(models.Model):
         return member.person if member else None
 
 
+class PanelDateChange(models.Model):
+    """A panel moved to another day, kept for good (MOD-SUBMIT): who moved it and when, the
+    old and new meeting and deadline, and which portfolios the move made late or on time.
+
+    Never edited: each move is a new row.
+    """
+
+    panel = models.ForeignKey(Panel, models.CASCADE, related_name="date_changes")
+    held_on_before = models.DateField("meeting date before")
+    held_on_after = models.DateField("meeting date after")
+    due_on_before = models.DateField("portfolios due by, before")
+    due_on_after = models.DateField("portfolios due by, after")
+    changed_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Portfolio codes (never names: MOD-ANON) the move made late, and no longer late.
+    became_late = models.JSONField(default=list, blank=True)
+    no_longer_late = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(held_on_before=F("held_on_after")),
+                name="%(app_label)s_%(class)s_date_changed",
+                violation_error_message="MOD-SUBMIT: a date change moves the meeting.",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.panel}: moved from {self.held_on_before:%d/%m/%Y} to "
+            f"{self.held_on_after:%d/%m/%Y}"
+        )
+
+
 class PanelMemberRole(models.TextChoices):
     CHAIR = "chair", "Chair (Principal Social Worker)"
     DEPUTY_CHAIR = (
