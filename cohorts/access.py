@@ -16,12 +16,30 @@ def enrolment_filter(user) -> Q:
     person = person_of(user)
     if person is None:
         return NOTHING
+    return known_enrolment_filter(person)
+
+
+def known_enrolment_filter(person: Person) -> Q:
+    """Enrolments a person sees through their place around the worker: their own, as the
+    assessor, as the PM of the team, as a group manager of the team or of its service.
+
+    Not what a role that sees every cohort adds (administrators, the Professional Practice
+    team): moderation uses this to keep a portfolio's code from a moderator who knows whose
+    it is (MOD-ANON), and the Professional Practice team may resolve codes anyway.
+    """
     q = Q(person=person) | Q(assessor=person) | Q(practice_group__practice_manager=person)
     if person.role == Person.Role.GROUP_MANAGER:
         q |= Q(practice_group__group_manager=person)
         if person.service_id:
             q |= Q(practice_group__service_id=person.service_id)
     return q
+
+
+def knows_enrolment(person: Person | None, enrolment) -> bool:
+    """Whether `person` sees this enrolment through their place around the worker."""
+    if person is None:
+        return False
+    return Enrolment.objects.filter(known_enrolment_filter(person), pk=enrolment.pk).exists()
 
 
 def visible_enrolments(user):

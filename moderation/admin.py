@@ -13,6 +13,7 @@ from moderation.models import (
     ModerationPolicy,
     ModerationRecord,
     Panel,
+    PanelDateChange,
     PanelMember,
     ProgressionAuthorisation,
     Submission,
@@ -46,6 +47,19 @@ class PanelAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     date_hierarchy = "held_on"
     inlines = [PanelMemberInline]
+
+
+@admin.register(PanelDateChange)
+class PanelDateChangeAdmin(admin.ModelAdmin):
+    """Each move of a meeting (MOD-SUBMIT): kept as it was recorded."""
+
+    list_display = ["panel", "held_on_before", "held_on_after", "changed_by", "changed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Submission)

@@ -4,7 +4,9 @@ The Professional Practice team allocates; this proposes, and they adjust by hand
 things matter, in this order:
 
 1. Nobody moderates a portfolio they may not: the NQSW's own assessor or practice manager
-   (`conflicts`). A portfolio nobody may read is left unallocated, never forced.
+   (MOD-ALLOCATE), or anyone who can open the NQSW's named portfolio, such as a group
+   manager of their service (MOD-ANON) (`conflicts`). A portfolio nobody may read is left
+   unallocated, never forced.
 2. Continuity: "where possible the same moderator moderates an NQSW at 6 months and at
    completion", so a portfolio goes back to the moderator who read it last time...
 3. ...as long as the load stays balanced: nobody is given more than their fair share

@@ -9,9 +9,10 @@ print mode, so there are no links back to the identified portfolio), with three 
   NQSW down to a handful;
 * the cover (moderation/submission_print.html) carries the code and the service, never the
   name, staff id, team or office;
-* everything the NQSW or anyone else typed is scrubbed of the NQSW's name, parts of it,
-  staff id, email, registration number and login, and of the names of the staff above:
-  people write their own names into reflections more often than one would think.
+* everything the NQSW or anyone else typed is scrubbed of the NQSW's name, parts of it
+  (first name or surname alone, in any letter case, or run together), staff id, email,
+  registration number and login, and of the names of the staff above: people write their
+  own names into reflections more often than one would think.
 
 Only the text between tags is scrubbed, so the markup stays intact.
 """
@@ -106,9 +107,15 @@ def identifiers(enrolment: Enrolment, staff: Iterable[Person] = ()) -> tuple[lis
     parts = []
     for someone in people:
         exact.append(someone.full_name)
-        parts.extend(someone.full_name.replace("-", " ").split())
+        words = someone.full_name.replace("-", " ").split()
+        parts.extend(words)
+        # Names run together, as in logins and hashtags: "SofiaMarques", "sofia_marques".
+        if len(words) > 1:
+            exact.extend(joiner.join(words) for joiner in ("", ".", "_", "-"))
     exact = sorted({s for s in exact if s and len(s) >= 3}, key=len, reverse=True)
-    # Parts of names are matched as whole, capitalised words: "Hope" the name, not "hope".
+    # Each part of a name alone, as a whole word in any letter case ("Sofia", "marques",
+    # "MARQUES"): anonymity outweighs the odd "hope" the word lost along with Hope the name.
+    # Lower-case particles ("van", "de") are not names on their own and stay.
     parts = sorted({p for p in parts if len(p) >= 3 and p[0].isupper()}, key=len, reverse=True)
     return exact, parts
 
@@ -124,7 +131,7 @@ def _pattern(strings: list[str], *, ignore_case: bool) -> re.Pattern | None:
 def scrub(html: str, exact: list[str], parts: list[str]) -> str:
     """Remove the identifiers from the text of `html`, leaving its tags alone."""
     exact_re = _pattern(exact, ignore_case=True)
-    part_re = _pattern(parts, ignore_case=False)
+    part_re = _pattern(parts, ignore_case=True)
     pieces = re.split(r"(<[^>]*>)", html)
     for i, piece in enumerate(pieces):
         if not piece or piece.startswith("<"):

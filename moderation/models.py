@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from academy.models import Person
 from assessment.models import RecommendationOutcome
+from cohorts.access import knows_enrolment
 from cohorts.models import Enrolment
 
 # No 0/O, 1/I: a code is read aloud at the meeting and typed from paper.
@@ -200,6 +201,41 @@ class Panel(models.Model):
     def deputy_chair(self) -> Person | None:
         member = self.member_in(PanelMember.Role.DEPUTY_CHAIR)
         return member.person if member else None
+
+
+class PanelDateChange(models.Model):
+    """A panel moved to another day, kept for good (MOD-SUBMIT): who moved it and when, the
+    old and new meeting and deadline, and which portfolios the move made late or on time.
+
+    Never edited: each move is a new row.
+    """
+
+    panel = models.ForeignKey(Panel, models.CASCADE, related_name="date_changes")
+    held_on_before = models.DateField("meeting date before")
+    held_on_after = models.DateField("meeting date after")
+    due_on_before = models.DateField("portfolios due by, before")
+    due_on_after = models.DateField("portfolios due by, after")
+    changed_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Portfolio codes (never names: MOD-ANON) the move made late, and no longer late.
+    became_late = models.JSONField(default=list, blank=True)
+    no_longer_late = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(held_on_before=F("held_on_after")),
+                name="%(app_label)s_%(class)s_date_changed",
+                violation_error_message="MOD-SUBMIT: a date change moves the meeting.",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.panel}: moved from {self.held_on_before:%d/%m/%Y} to "
+            f"{self.held_on_after:%d/%m/%Y}"
+        )
 
 
 class PanelMemberRole(models.TextChoices):
@@ -493,6 +529,12 @@ class Allocation(models.Model):
             )
         if person_id == enrolment.person_id:
             raise ValidationError("MOD-ALLOCATE: nobody moderates their own portfolio.")
+        if knows_enrolment(self.moderator.person, enrolment):
+            raise ValidationError(
+                f"MOD-ANON: {self.moderator.display_name} can open this NQSW's named portfolio "
+                "(they manage the NQSW's team or service), so the code would not hide whose it is: "
+                "allocate it to another moderator."
+            )
 
 
 class Answer(models.TextChoices):

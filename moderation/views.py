@@ -165,25 +165,37 @@ def panel_edit(request, pk):
         "The chair, the deputy chair and the Professional Practice team change a panel.",
     )
     form = forms.PanelForm(request.POST or None, panel=panel)
+    changes = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.change_panel(
-                panel=panel,
-                held_on=data["held_on"],
-                venue=data["venue"],
-                seats=form.seats(),
-                by=staff_member(request.user),
-            )
-        except ValidationError as e:
-            add_errors(form, e)
-        else:
-            messages.success(request, "The panel is changed.")
-            return redirect("moderation:panel_detail", pk=panel.pk)
+        if data["held_on"] != panel.held_on:
+            changes = services.deadline_changes(panel, data["held_on"])
+        # MOD-SUBMIT: the chair sees what a move does to the deadlines before it is made.
+        confirmed = request.POST.get("confirm_move") == data["held_on"].isoformat()
+        if not changes or confirmed:
+            try:
+                services.change_panel(
+                    panel=panel,
+                    held_on=data["held_on"],
+                    venue=data["venue"],
+                    seats=form.seats(),
+                    by=staff_member(request.user),
+                )
+            except ValidationError as e:
+                add_errors(form, e)
+            else:
+                messages.success(request, "The panel is changed.")
+                return redirect("moderation:panel_detail", pk=panel.pk)
     return render(
         request,
         "moderation/panel_form.html",
-        {"form": form, "title": f"Change the {panel.title}", "panel": panel},
+        {
+            "form": form,
+            "title": f"Change the {panel.title}",
+            "panel": panel,
+            "changes": changes,
+            "confirm_move": form.cleaned_data["held_on"].isoformat() if changes else "",
+        },
     )
 
 
@@ -229,6 +241,9 @@ def _manager_rows(panel, today):
                 "concerns": concerns,
                 "decision": decisions[0] if decisions else None,
                 "overdue": submission.is_overdue(today),
+                "decide_when": services.when_decidable(
+                    submission, allocated=len(allocations), forms_done=forms_done, today=today
+                ),
             }
         )
     return rows
@@ -267,6 +282,7 @@ def panel_detail(request, pk):
             "members": list(panel.members.all()),
             "missing_seats": services.missing_seats(panel),
             "rows": _manager_rows(panel, today),
+            "date_changes": panel.date_changes.select_related("changed_by"),
             "enter_form": forms.EnterForm(due=due) if due else None,
             "today": today,
             "chairs": chairs_panel(request.user, panel),
@@ -594,6 +610,8 @@ def decision(request, code):
         else:
             messages.success(request, f"The decision on {submission.code} is recorded.")
             return redirect("moderation:decision", code=submission.code)
+    moderation_forms = services.record_forms(submission)
+    allocated = submission.allocations.count()
     return render(
         request,
         "moderation/decision.html",
@@ -601,8 +619,14 @@ def decision(request, code):
             "submission": submission,
             "panel": submission.panel,
             "enrolment": enrolment,
-            "forms": services.record_forms(submission),
-            "allocations": submission.allocations.count(),
+            "forms": moderation_forms,
+            "allocations": allocated,
+            "decide_when": services.when_decidable(
+                submission,
+                allocated=allocated,
+                forms_done=sum(1 for f in moderation_forms if f.is_complete),
+                today=timezone.localdate(),
+            ),
             "versions": versions,
             "latest": latest,
             "form": form,

@@ -5,7 +5,8 @@ whoever calls them (a view, the demo, a test) and refuse with the rule's ID and 
 message: a `ValidationError` whose code is the rule ID.
 
 panels.py
-* set_up_panel / change_panel      MOD-PANEL, MOD-SUBMIT (the deadline)
+* set_up_panel / change_panel      MOD-PANEL, MOD-SUBMIT (the deadline; a move recorded)
+* deadline_changes                 MOD-SUBMIT: what moving the meeting makes late or on time
 * close_panel                      MOD-DECISION (every portfolio decided)
 submissions.py
 * due_for_panel / enter_for_panel  MOD-POINTS
@@ -15,6 +16,7 @@ allocation.py
 * record_form                      MOD-CHECKLIST, MOD-FAIL-FULL
 decisions.py
 * record_decision / sign_off_decision   MOD-DECISION, NAT-OUTCOME, MOD-FORM
+* when_decidable                   when a decision can be recorded, if not now
 * authorise_progression            PROGRESSION
 documents.py
 * build_external_sample            MOD-EXTERNAL
@@ -42,6 +44,7 @@ from moderation.services.decisions import (
     outcome_for,
     record_decision,
     sign_off_decision,
+    when_decidable,
 )
 from moderation.services.documents import (
     build_external_sample,
@@ -53,9 +56,11 @@ from moderation.services.documents import (
     request_submission_pdf,
 )
 from moderation.services.panels import (
+    DeadlineChange,
     Seat,
     change_panel,
     close_panel,
+    deadline_changes,
     missing_seats,
     set_up_panel,
 )
@@ -68,6 +73,7 @@ from moderation.services.submissions import (
 
 __all__ = [
     "CHAIRS",
+    "DeadlineChange",
     "FORM_FIELDS",
     "Seat",
     "accept_late",
@@ -77,6 +83,7 @@ __all__ = [
     "build_external_sample",
     "change_panel",
     "close_panel",
+    "deadline_changes",
     "due_for_panel",
     "enter_for_panel",
     "is_chair",
@@ -97,4 +104,5 @@ __all__ = [
     "sign_off_decision",
     "submit_portfolio",
     "unallocate",
+    "when_decidable",
 ]

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from django.db import transaction
 
 from academy.models import Person
+from cohorts.access import known_enrolment_filter
+from cohorts.models import Enrolment
 from moderation import allocation
 from moderation.models import Allocation, ModerationForm, Panel, PanelMember, Submission
 from moderation.services._common import _lock_submission, _now, _open, refuse
@@ -87,6 +89,23 @@ def _previous_moderators(enrolment_ids: Sequence[int], before: date) -> dict[int
     return dict(rows)  # later rows win: the latest panel
 
 
+def _known_to_moderators(
+    members: Sequence[PanelMember], enrolment_ids: Sequence[int]
+) -> dict[int, set[int]]:
+    """enrolment -> the moderators (people) who can open that NQSW's named portfolio
+    (MOD-ANON): one query per moderator, and a panel has a handful."""
+    known: dict[int, set[int]] = defaultdict(set)
+    if not enrolment_ids:
+        return known
+    for member in members:
+        rows = Enrolment.objects.filter(
+            known_enrolment_filter(member.person), pk__in=list(enrolment_ids)
+        ).values_list("pk", flat=True)
+        for pk in rows:
+            known[pk].add(member.person_id)
+    return known
+
+
 @transaction.atomic
 def allocate_automatically(*, panel: Panel, by: Person) -> allocation.Result:
     """Allocate every unallocated portfolio of the panel (MOD-ALLOCATE): balanced, keeping
@@ -106,11 +125,13 @@ def allocate_automatically(*, panel: Panel, by: Person) -> allocation.Result:
             loads[row.moderator_id] += 1
     todo = [s for s in submissions if not s.allocations.all() and not s.decisions.all()]
     previous = _previous_moderators([s.enrolment_id for s in todo], panel.held_on)
+    known = _known_to_moderators(members, [s.enrolment_id for s in todo])
     portfolios = []
     for submission in todo:
         enrolment = submission.enrolment
         group = enrolment.practice_group
         conflicts = {enrolment.assessor_id, group.practice_manager_id, enrolment.person_id}
+        conflicts |= known[enrolment.pk]
         portfolios.append(
             allocation.Portfolio(
                 key=submission.pk,

@@ -73,6 +73,30 @@ def _forms_in(submission: Submission) -> None:
         )
 
 
+def when_decidable(submission: Submission, *, allocated: int, forms_done: int, today) -> str:
+    """Empty when the panel can record its decision on this portfolio now; otherwise when it
+    can, in the words of the rule that holds it back (the checks `record_decision` makes)."""
+    panel = submission.panel
+    if not submission.is_submitted:
+        return "Not submitted yet: the decision can be recorded once it is in (MOD-SUBMIT)."
+    if not allocated:
+        return (
+            "No moderator is allocated yet: the decision can be recorded once one is and "
+            "their form is complete (MOD-ALLOCATE)."
+        )
+    if forms_done < allocated:
+        return (
+            f"{forms_done} of {allocated} moderation forms are complete: the decision can be "
+            "recorded once every one is (MOD-DECISION)."
+        )
+    if today < panel.held_on:
+        return (
+            f"The decision can be recorded at the meeting, from {panel.held_on.day} "
+            f"{panel.held_on:%B %Y} (MOD-DECISION)."
+        )
+    return ""
+
+
 @transaction.atomic
 def record_decision(
     *,

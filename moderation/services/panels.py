@@ -5,10 +5,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from academy.models import Person, PracticeGroup
-from moderation.models import ModerationPolicy, Panel, PanelMember
-from moderation.services._common import CHAIRS, _day, _now, _open, manages, refuse
+from moderation.models import (
+    ModerationPolicy,
+    Panel,
+    PanelDateChange,
+    PanelMember,
+    Submission,
+)
+from moderation.services._common import (
+    CHAIRS,
+    _day,
+    _now,
+    _open,
+    manages,
+    refuse,
+)
 
 # --- Panels (MOD-PANEL) -----------------------------------------------------------------------
 
@@ -75,13 +89,12 @@ def set_up_panel(
     """A panel with its members in their MOD-PANEL roles; portfolios are due by the
     policy's number of days before it (MOD-SUBMIT), fixed now."""
     _check_seats(seats)
-    policy = ModerationPolicy.in_force(held_on)
     panel = Panel(
         kind=kind,
         held_on=held_on,
         venue=venue,
         created_by=by,
-        submissions_due_on=held_on - timedelta(days=policy.submission_days),
+        submissions_due_on=due_on_for(held_on),
     )
     panel.full_clean()
     panel.save()
@@ -90,19 +103,93 @@ def set_up_panel(
     return panel
 
 
+def due_on_for(held_on: date) -> date:
+    """MOD-SUBMIT: portfolios are due the policy's number of days before the meeting."""
+    return held_on - timedelta(days=ModerationPolicy.in_force(held_on).submission_days)
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    """What moving the meeting does to one portfolio's deadline (MOD-SUBMIT)."""
+
+    submission: Submission
+    becomes_late: bool  # True: late under the new date; False: no longer late
+    due_before: date
+    due_after: date
+
+    @property
+    def submitted(self) -> bool:
+        """A submitted portfolio is frozen (MOD-SUBMIT): the move tells, and changes nothing."""
+        return self.submission.is_submitted
+
+    @property
+    def message(self) -> str:
+        new = f"the new deadline of {self.due_after:%d/%m/%Y}"
+        if self.submitted:
+            day = timezone.localdate(self.submission.submitted_at)
+            stays = "late" if self.submission.late else "on time"
+            would = "late" if self.becomes_late else "on time"
+            return (
+                f"submitted on {day:%d/%m/%Y}, {stays} for the deadline then; it would be "
+                f"{would} for {new}, but a submitted portfolio stays as it was submitted "
+                "(MOD-SUBMIT)."
+            )
+        if self.becomes_late:
+            return (
+                f"not submitted, and {new} has passed: it becomes late, flagged to the chair, "
+                "and goes in only if the chair accepts it (MOD-SUBMIT)."
+            )
+        return (
+            f"overdue since {self.due_before:%d/%m/%Y}; with {new} it is no longer late "
+            "(MOD-SUBMIT)."
+        )
+
+
+def deadline_changes(panel: Panel, held_on: date, today: date | None = None) -> list:
+    """Each portfolio of the panel that moving the meeting to `held_on` makes late or no
+    longer late (MOD-SUBMIT), ordered by code. One still to come is judged on today; a
+    submitted one on the day it came in (it is frozen, so this only informs the chair)."""
+    today = today or timezone.localdate()
+    before, after = panel.submissions_due_on, due_on_for(held_on)
+    if before == after:
+        return []
+    changes = []
+    for submission in panel.submissions.select_related("enrolment__person").order_by("code"):
+        if submission.is_submitted:
+            day = timezone.localdate(submission.submitted_at)
+            was_late = submission.late
+        else:
+            day = today
+            was_late = today > before
+        late = day > after
+        if late != was_late:
+            changes.append(DeadlineChange(submission, late, before, after))
+    return changes
+
+
 @transaction.atomic
 def change_panel(
-    *, panel: Panel, by: Person, held_on: date, seats: Sequence[Seat], venue: str = ""
+    *,
+    panel: Panel,
+    by: Person,
+    held_on: date,
+    seats: Sequence[Seat],
+    venue: str = "",
+    at: datetime | None = None,
 ) -> Panel:
     """Move the meeting or change who sits. A member with portfolios keeps their seat until
-    they are reallocated (MOD-ALLOCATE)."""
+    they are reallocated (MOD-ALLOCATE).
+
+    Moving the meeting moves the deadline (MOD-SUBMIT) and so re-evaluates every portfolio
+    still to come against it: overdue ones may be on time again, and on-time ones overdue
+    (`deadline_changes`, which the form shows the chair before they confirm). Submitted
+    portfolios are frozen as they came in. The move is recorded (PanelDateChange).
+    """
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     _open(panel, "changing the panel")
     _check_seats(seats)
     if held_on != panel.held_on:
-        policy = ModerationPolicy.in_force(held_on)
-        panel.held_on = held_on
-        panel.submissions_due_on = held_on - timedelta(days=policy.submission_days)
+        _move(panel, held_on, by, at)
     panel.venue = venue
     panel.full_clean()
     panel.save()
@@ -128,6 +215,26 @@ def change_panel(
             current[key].organisation = seat.organisation.strip()
             current[key].save(update_fields=["organisation"])
     return panel
+
+
+def _move(panel: Panel, held_on: date, by: Person, at: datetime | None) -> PanelDateChange:
+    changes = [c for c in deadline_changes(panel, held_on, _day(at)) if not c.submitted]
+    record = PanelDateChange(
+        panel=panel,
+        held_on_before=panel.held_on,
+        held_on_after=held_on,
+        due_on_before=panel.submissions_due_on,
+        due_on_after=due_on_for(held_on),
+        changed_by=by,
+        changed_at=_now(at),
+        became_late=[c.submission.code for c in changes if c.becomes_late],
+        no_longer_late=[c.submission.code for c in changes if not c.becomes_late],
+    )
+    record.full_clean()
+    record.save()
+    panel.held_on = held_on
+    panel.submissions_due_on = record.due_on_after
+    return record
 
 
 def missing_seats(panel: Panel) -> list[str]:

@@ -88,13 +88,11 @@ def test_the_chairs_pages(page, assert_page_ok, panels):
     expect(page.get_by_text("This field is required.").first).to_be_visible()
     assert_page_ok()
 
-    # Recording a decision before the meeting: the refusal is shown on the form.
+    # Before the meeting there is no decision form: the page says when one can be recorded
+    # (issue 10 item 8).
     page.goto(f"/moderation/portfolios/{submitted.code}/decision/")
-    page.get_by_label("Verified: the panel agrees with the assessor").check()
-    page.get_by_label("Why").fill("The evidence supports the recommendation.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state("load")
-    expect(page.get_by_text("MOD-DECISION").first).to_be_visible()
+    expect(page.get_by_text("can be recorded").first).to_be_visible()
+    expect(page.get_by_role("button", name="Record the decision")).to_have_count(0)
     assert_page_ok()
 
     # The external sample: list, choosing, and the sample itself.
@@ -165,3 +163,35 @@ def test_an_assessors_pages(page, assert_page_ok, panels):
         page.wait_for_load_state("load")
         expect(page.get_by_text("MOD-SUBMIT").first).to_be_visible()
         assert_page_ok()
+
+
+def test_the_chair_moves_the_final_panel_and_is_warned_of_the_deadlines(
+    page, assert_page_ok, panels
+):
+    """Issue 10 item 8: moving the meeting re-evaluates each portfolio's deadline (MOD-SUBMIT);
+    the chair sees which become late or no longer late before confirming; the move is kept."""
+    final = panels["final"]
+    overdue = final.submissions.filter(submitted_at__isnull=True).get()
+    later = final.held_on + timedelta(days=21)
+    sign_in(page, "chair.demo")
+    visit(page, assert_page_ok, f"/moderation/panels/{final.pk}/edit/", "Change the")
+    page.get_by_label("Meeting date").fill(later.isoformat())
+    page.get_by_role("button", name="Save the panel").click()
+    page.wait_for_load_state("load")
+    warning = page.get_by_role("alert").filter(has_text="Moving the panel changes")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(f"{overdue.code}")
+    expect(warning).to_contain_text("is no longer late")
+    assert_page_ok()
+    final.refresh_from_db()
+    assert final.held_on != later  # nothing moves until the chair confirms
+
+    page.get_by_role("button", name="Confirm and move the panel").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Final moderation panel")
+    expect(page.get_by_role("heading", name="Date changes")).to_be_visible()
+    expect(page.get_by_text(f"No longer late: {overdue.code}")).to_be_visible()
+    assert_page_ok()
+    final.refresh_from_db()
+    assert final.held_on == later
+    assert final.date_changes.get().changed_by == panels["people"]["chair"]

@@ -47,6 +47,25 @@ def page_texts(document) -> list[str]:
     return [" ".join(texts(page._page_box)) for page in document.pages]
 
 
+def page_lines(page) -> list[str]:
+    """One page's text as a reader sees it: text boxes grouped into lines by where they sit
+    on the page, top to bottom and left to right (as `pdftotext -layout` reads a PDF)."""
+
+    def placed(box):
+        if isinstance(box, boxes.TextBox):
+            yield box.position_y, box.position_x, box.text
+        for child in getattr(box, "children", []):
+            yield from placed(child)
+
+    lines: list[tuple[float, list[tuple[float, str]]]] = []
+    for y, x, text in sorted(placed(page._page_box)):
+        if lines and abs(lines[-1][0] - y) < 2:
+            lines[-1][1].append((x, text))
+        else:
+            lines.append((y, [(x, text)]))
+    return [" ".join(text for _, text in sorted(words)) for _, words in lines]
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Rendered PDFs and ZIPs go to a throwaway directory."""

@@ -10,11 +10,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from academy.models import Person
+from cohorts.models import Enrolment
 from moderation import services
 from moderation.allocation import Moderator, Portfolio, allocate
 from moderation.models import Allocation, Panel
 from tests import factories
-from tests.moderation.conftest import at, finished_start, make_panel, member, today
+from tests.moderation.conftest import at, finished_start, make_panel, member, seats, today
 
 
 def loads(result, moderators):
@@ -259,3 +261,67 @@ def test_hand_adjustment_moves_a_portfolio_until_the_form_is_started(
         services.set_moderators(
             submission=allocated, moderators=[member(panel, crew["ld"])], by=crew["ld"]
         )
+
+
+# --- MOD-ANON: nobody moderates a portfolio whose name they know --------------------------------
+
+
+def service_gm(crew):
+    """A second group manager of the NQSW's own service (CAI), on the panel."""
+    return factories.PersonFactory(role=Person.Role.GROUP_MANAGER, service=crew["gm"].service)
+
+
+@pytest.mark.django_db
+def test_allocation_by_hand_refuses_a_group_manager_of_the_nqsws_service(crew, queued, enrolment):
+    """Issue 10 item 9: a GM of the NQSW's service can open the named portfolio."""
+    colleague = service_gm(crew)
+    panel = make_panel(crew, seats=seats(crew, crew["other_gm"], crew["gm"], colleague))
+    [entry] = services.enter_for_panel(panel=panel, enrolments=[enrolment], by=crew["ld"])
+    for gm in (crew["gm"], colleague):
+        with pytest.raises(ValidationError, match="MOD-ANON: .* can open this NQSW's named"):
+            services.allocate_to(submission=entry, moderator=member(panel, gm), by=crew["ld"])
+        with pytest.raises(ValidationError, match="MOD-ANON"):
+            services.set_moderators(submission=entry, moderators=[member(panel, gm)], by=crew["ld"])
+    assert not entry.allocations.exists()
+    # The CLA group manager does not know this NQSW, and may moderate them.
+    services.allocate_to(submission=entry, moderator=member(panel, crew["other_gm"]), by=crew["ld"])
+
+
+@pytest.mark.django_db
+def test_automatic_allocation_never_gives_a_moderator_an_nqsw_they_can_see(crew, queued, group):
+    """Both group managers of the NQSW's service sit on the panel, and are the least loaded:
+    they still get none of their service's portfolios; the CLA portfolio may go to them."""
+    colleague = service_gm(crew)
+    ours = [factories.EnrolmentFactory(practice_group=group, asye_start=finished_start())]
+    ours.append(
+        factories.EnrolmentFactory(
+            practice_group=factories.PracticeGroupFactory(service=group.service),
+            asye_start=finished_start(),
+        )
+    )
+    theirs = [nqsw(crew["other_gm"].managed_groups.first()) for _ in range(2)]
+    panel = make_panel(crew, seats=seats(crew, crew["gm"], colleague))
+    services.enter_for_panel(panel=panel, enrolments=[*ours, *theirs], by=crew["ld"])
+    result = services.allocate_automatically(panel=panel, by=crew["ld"])
+    assert len(result.allocations) == 4 and not result.unallocated
+    rows = Allocation.objects.filter(submission__panel=panel).select_related(
+        "submission__enrolment", "moderator__person__user"
+    )
+    given = {(row.moderator.person, row.submission.enrolment) for row in rows}
+    assert not {(gm, e) for gm in (crew["gm"], colleague) for e in ours} & given
+    assert {e for gm, e in given if gm in (crew["gm"], colleague)} <= set(theirs)
+    for person, enrolment in given:
+        named = Enrolment.objects.visible_to(person.user).filter(pk=enrolment.pk)
+        assert not named.exists() or person.is_professional_practice
+
+
+@pytest.mark.django_db
+def test_the_professional_practice_team_moderates_though_it_sees_every_cohort(
+    crew, queued, enrolment
+):
+    panel = make_panel(crew, seats=seats(crew, crew["gm"]))
+    [entry] = services.enter_for_panel(panel=panel, enrolments=[enrolment], by=crew["ld"])
+    for person in ("deputy", "ld", "sdl_adults"):
+        # The Professional Practice team may resolve codes (MOD-ANON) and may moderate.
+        services.allocate_to(submission=entry, moderator=member(panel, crew[person]), by=crew["ld"])
+    assert crew["gm"] not in {a.moderator.person for a in entry.allocations.all()}

@@ -56,7 +56,8 @@ def named(crew):
         reflection=(
             "I, Oona Featherstonehaugh (staff id NQ-77413, oona.f@council.example, SW887766), "
             "talked it through with Bartholomew and with Winifred Ashcombe-Lyle. "
-            "Featherstonehaugh is a hard name to spell, said O'Brien."
+            "Featherstonehaugh is a hard name to spell, said O'Brien. "
+            "Signed oona, FEATHERSTONEHAUGH, #OonaFeatherstonehaugh."
         ),
     )
     return enrolment
@@ -190,8 +191,27 @@ def test_scrubbing_leaves_the_markup_alone():
     )
 
 
-def test_scrubbing_takes_whole_capitalised_words_only():
-    text = "<p>Hope said there is hope; Hopewell and Dan Hope.</p>"
+def test_scrubbing_takes_whole_words_in_any_case():
+    text = "<p>Hope said there is hope; Hopewell and Dan HOPE.</p>"
     assert anonymise.scrub(text, [], ["Hope"]) == (
-        "<p>[name removed] said there is hope; Hopewell and Dan [name removed].</p>"
+        "<p>[name removed] said there is [name removed]; Hopewell and Dan [name removed].</p>"
+    )
+
+
+def test_scrubbing_catches_first_names_surnames_any_case_and_names_run_together():
+    """Issue 10 item 9: "Sofia", "marques" and "SofiaMarques" survived the scrubber."""
+    person = factories.PersonFactory(role=Person.Role.NQSW, full_name="Sofia Marques")
+    enrolment = factories.EnrolmentFactory(person=person, asye_start=finished_start())
+    exact, parts = anonymise.identifiers(enrolment)
+    text = (
+        "<p>Sofia wrote; marques signed; SofiaMarques, sofiamarques, sofia.marques, "
+        "SOFIA_MARQUES and Sofia-Marques posted; Marques's log; the Sofian Sea stays.</p>"
+    )
+    scrubbed = anonymise.scrub(text, exact, parts)
+    assert "sofia" not in scrubbed.lower().replace("sofian", "")
+    assert "marques" not in scrubbed.lower()
+    assert scrubbed == (
+        "<p>[name removed] wrote; [name removed] signed; [name removed], [name removed], "
+        "[name removed], [name removed] and [name removed] posted; [name removed]'s log; "
+        "the Sofian Sea stays.</p>"
     )

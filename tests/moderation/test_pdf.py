@@ -15,7 +15,7 @@ import pytest
 from moderation import pdf, services, tasks
 from moderation.anonymise import SNAPSHOT_SECTIONS
 from moderation.models import ModerationRecord, PdfStatus
-from tests.moderation.conftest import at, page_texts
+from tests.moderation.conftest import at, page_lines, page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,51 @@ def test_the_moderation_form_pdf_holds_the_checklist_the_judgement_and_the_decis
         "The evidence supports the recommendation.",
     ]:
         assert label in everything, label
+
+
+def cover_values(lines: list[str], labels: list[str]) -> dict[str, str]:
+    """What the cover shows beside each label, read by position on the page: the rest of the
+    label's line and any lines under it until the next label."""
+    values: dict[str, str] = {}
+    current = None
+    for line in lines:
+        line = " ".join(line.split())
+        label = next((lb for lb in labels if line.startswith(lb + " ")), None)
+        if label:
+            current = label
+            values[label] = line[len(label) :].strip()
+        elif current:
+            values[current] += " " + line
+    return values
+
+
+def test_the_moderation_form_cover_pairs_each_label_with_its_own_value(crew, moderated, enrolment):
+    """Issue 10 item 7: the cover put "Panel decision" beside "Passed (NAT-OUTCOME)"; and every
+    later page's footer names the document it belongs to, the moderation form."""
+    decision = decide(moderated, crew)
+    record = ModerationRecord.objects.get(decision=decision)
+    html = pdf.record_document(
+        record, services.record_forms(moderated), list(moderated.decisions.all())
+    )
+    document = pdf.render_document(html)
+    expected = {
+        "Staff id": enrolment.person.staff_id,
+        "Panel": moderated.panel.title,
+        "Assessor's recommendation": "PASS",
+        "Panel decision": decision.get_verdict_display(),
+        "Outcome of the ASYE": f"{decision.get_outcome_display()} (NAT-OUTCOME)",
+        "Signed off": f"by {crew['chair'].full_name}, chair, on "
+        f"{decision.signed_off_at.day} {decision.signed_off_at:%B %Y}",
+    }
+    cover = page_lines(document.pages[0])
+    # The longest labels first, so "Panel decision" is never read as "Panel".
+    labels = sorted(expected, key=len, reverse=True)
+    assert cover_values(cover, labels) == {k: " ".join(v.split()) for k, v in expected.items()}
+    pages = page_texts(document)
+    assert len(pages) > 1
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"{enrolment.person.full_name} · Moderation form" in text, number
+        assert "ASYE portfolio" not in text, number
 
 
 # --- PROGRESSION ------------------------------------------------------------------------------
