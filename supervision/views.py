@@ -364,10 +364,11 @@ def feed(request, token):
     """The private feed: the token is the credential, so no login (calendar apps have none)."""
     found = (
         CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
-        .select_related("person")
+        .select_related("person__user")
         .first()
     )
-    if found is None:
+    # Gone once its owner is deactivated or has changed their password (issue 15 item 8).
+    if found is None or not found.serves():
         raise Http404("No such calendar.")
     response = HttpResponse(
         feeds.calendar_for(found.person), content_type="text/calendar; charset=utf-8"
