@@ -688,3 +688,18 @@ def test_header_names_are_read_without_case(tmp_path):
     code, out, err = run_command(tmp_path, csv_text(*STAFF, header=HEADER.upper()))
     assert (code, err) == (0, "")
     assert "3 people created" in out
+
+
+def test_a_nul_byte_in_a_cell_exits_2_naming_the_row(db, tmp_path):
+    # Issue 15 item 11: on PostgreSQL a NUL reached the database as a DataError (exit 1).
+    text = csv_text(
+        STAFF[0], "NQ1,Ni\x00na Shah,nq1@example.org,nqsw,CAI,Worthing,Worthing CA&I,,,"
+    )
+    assert_rejected(tmp_path, text, "row 3, column full_name:", "NUL character")
+
+
+def test_a_huge_cell_and_an_open_quote_exit_2_on_their_own_rows(db, tmp_path):
+    huge = csv_text(*STAFF, "NQ1,Nina," + "x" * 200_000)
+    assert_rejected(tmp_path, huge, "row 5, column staff_id: cannot read: a cell is longer")
+    quote = csv_text(*STAFF, 'NQ1,"Nina Shah,nq1@example.org,nqsw,CAI,,,,,', STAFF[0])
+    assert_rejected(tmp_path, quote, "row 5, column staff_id:", "never closed")
