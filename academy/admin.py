@@ -1,7 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from academy.forms import AdminSignInForm
 from academy.models import Office, Person, PracticeGroup, Service
+
+# The admin's sign-in refuses over-long usernames too (academy/forms.py).
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(Service)

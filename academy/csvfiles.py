@@ -144,11 +144,16 @@ def read_table(
     if other_columns not in ("reject", "ignore"):
         raise ValueError(f"other_columns must be 'reject' or 'ignore', not {other_columns!r}")
     strict = other_columns == "reject"
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open runs to the end of the file, which the lenient reader takes
+    # as one long last cell; strict says so, on the row where the quote opened.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         raw_header = next(reader, [])
     except csv.Error as e:
-        raise CSVRejected([RowError(1, columns[0], f"cannot read the header: {e}")]) from e
+        message = f"cannot read the header: {unreadable(e)}"
+        raise CSVRejected([RowError(1, columns[0], message)]) from e
+    if any(NUL in name for name in raw_header):
+        raise CSVRejected([RowError(1, columns[0], f"the header {NUL_MESSAGE}")])
     header = [name.strip().lower() for name in raw_header]
     header_errors = check_header(header, columns, strict=strict)
     if header_errors:
@@ -164,8 +169,14 @@ def read_table(
         except StopIteration:
             break
         except csv.Error as e:
-            errors.add(number, columns[0], f"cannot read: {e}")
+            errors.add(number, columns[0], f"cannot read: {unreadable(e)}")
             break
+        damaged = next((index for index, cell in enumerate(cells) if NUL in cell), None)
+        if damaged is not None:
+            # PostgreSQL refuses a NUL in text (a DataError, once a 500): never let one by.
+            column = header[min(damaged, len(header) - 1)] or columns[0]
+            errors.add(number, column, f"the cell {NUL_MESSAGE}")
+            continue
         if strict and len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             errors.add(
                 number,
@@ -180,6 +191,25 @@ def read_table(
         if any(cell.strip() for cell in cells[: len(header)]):
             records.append(Record(number, values))
     return records, errors
+
+
+NUL = "\x00"
+NUL_MESSAGE = (
+    "contains a NUL character (byte 0): the file is damaged or not a spreadsheet's CSV; "
+    "save it again as CSV UTF-8"
+)
+
+
+def unreadable(error: csv.Error) -> str:
+    """What the csv module's complaint means for someone holding a spreadsheet."""
+    text = str(error)
+    if "unexpected end of data" in text:
+        return 'a quoted value that starts on this row is never closed (a missing ")'
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    if "expected after" in text:
+        return f'a quote in the middle of a value must be doubled ("") ({text})'
+    return text
 
 
 def check_header(header: Sequence[str], columns: Sequence[str], *, strict=True) -> list[RowError]:

@@ -1,6 +1,99 @@
-"""Form helpers every app's views share."""
+"""Form pieces shared by every app: the sign-in forms, strict yes/no fields, and putting a
+service's ValidationError on a form."""
 
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+USERNAME_TOO_LONG = (
+    "A username is at most %(limit_value)d characters (this one has %(show_value)d). "
+    "Check it and try again."
+)
+
+
+class BoundedUsernameMixin:
+    """Refuse an over-long username before authentication (issue 15 item 3).
+
+    Django's AuthenticationForm sets the username field's max_length after the field is
+    built, so no validator enforces it: a 256-character name reached authenticate() and
+    axes' 255-character column (a 500 on PostgreSQL). A field error means clean() never
+    calls authenticate(), so nothing is logged and nothing counts towards a lockout.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(
+            MaxLengthValidator(field.max_length or 150, message=USERNAME_TOO_LONG)
+        )
+
+
+class SignInForm(BoundedUsernameMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    pass
+
+
+# What a checkbox (its value "on") or a yes/no select sends; "" is a select's empty choice.
+YES_VALUES = frozenset({"on", "true", "1", "yes"})
+NO_VALUES = frozenset({"false", "0", "no", ""})
+
+
+def parse_yes_no(value) -> bool | None:
+    """True or False for a value a checkbox or yes/no select sends, None for anything else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in YES_VALUES:
+            return True
+        if text in NO_VALUES:
+            return False
+    return None
+
+
+class StrictCheckboxInput(forms.CheckboxInput):
+    """A checkbox that hands the field what was sent, so the field can refuse nonsense.
+
+    Django's CheckboxInput reads any value but "false" as ticked (`attended_3=zzz` was a
+    yes); this one passes the raw value on, and shows the box ticked only for a yes.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: parse_yes_no(value) is True)
+
+    def value_from_datadict(self, data, files, name):
+        # An unticked box sends nothing at all.
+        return data.get(name) if name in data else False
+
+
+class StrictBooleanField(forms.BooleanField):
+    """A yes/no field that accepts only what a checkbox or select sends (issue 15 item 12)."""
+
+    widget = StrictCheckboxInput
+    default_error_messages = {
+        "invalid": "“%(value)s” is not a yes or no: tick the box or leave it empty.",
+    }
+
+    def to_python(self, value):
+        parsed = parse_yes_no(value)
+        if parsed is None:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": str(value)[:40]}
+            )
+        return parsed
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
 
 
 def add_errors(form, error: ValidationError) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from academy.access import acting_person, is_administrator
@@ -26,7 +26,7 @@ from caseloads.access import can_decide
 from caseloads.models import Allocation, Case, VisitSignOff
 from caseloads.states import allocation_findings
 from cohorts.models import Enrolment
-from cohorts.services import lock_current_enrolment_of
+from cohorts.services import lock_current_enrolment_of, lock_enrolment
 
 
 class CaseloadRefused(ValidationError):
@@ -207,13 +207,28 @@ def sign_off_visits(*, enrolment: Enrolment, signed_by: Person, signed_on: date)
             f"VISIT-SIGNOFF: only {enrolment.person.full_name}'s academy practice manager, or "
             "an administrator, may sign off their CP and CLA visits."
         )
+    # Two sign-offs at once (a double click, two PMs) used to both pass the check below and
+    # the second insert hit the one-per-enrolment constraint: a 500. Locking the enrolment
+    # makes the second wait and then find the first.
+    lock_enrolment(enrolment)
     existing = VisitSignOff.objects.filter(enrolment=enrolment).first()
     if existing is not None:
-        raise ValidationError(
-            f"VISIT-SIGNOFF: {enrolment.person.full_name}'s visits were already signed off on "
-            f"{existing.signed_on:%d/%m/%Y}."
-        )
+        raise _already_signed_off(enrolment, existing)
     signoff = VisitSignOff(enrolment=enrolment, signed_by=signed_by, signed_on=signed_on)
     signoff.full_clean()
-    _as_user(signed_by, signoff).save()
+    try:
+        with transaction.atomic():
+            _as_user(signed_by, signoff).save()
+    except IntegrityError:
+        # The constraint is the backstop should anything write around the lock.
+        raise _already_signed_off(
+            enrolment, VisitSignOff.objects.filter(enrolment=enrolment).first()
+        ) from None
     return signoff
+
+
+def _already_signed_off(enrolment: Enrolment, existing: VisitSignOff | None) -> ValidationError:
+    when = f" on {existing.signed_on:%d/%m/%Y}" if existing is not None else ""
+    return ValidationError(
+        f"VISIT-SIGNOFF: {enrolment.person.full_name}'s visits were already signed off{when}."
+    )

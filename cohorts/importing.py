@@ -46,6 +46,24 @@ COLUMNS = (
 # People whose academy years are enrolments: they need a team, a service and an enrolment.
 ACADEMY_ROLES = frozenset({Person.Role.NQSW, Person.Role.TRAINEE})
 MANAGER_ROLES = frozenset({Person.Role.PRACTICE_MANAGER, Person.Role.GROUP_MANAGER})
+# Roles that see or decide about other people's records (issue 15 item 11: a file could
+# make anyone, an existing NQSW included, an administrator). A file never gives one to
+# someone already in the database: an administrator does that in the admin, after which
+# the file may list them with it.
+PRIVILEGED_ROLES = frozenset(
+    {
+        *MANAGER_ROLES,
+        Person.Role.ASSESSOR,
+        Person.Role.SERVICE_DEVELOPMENT_LEAD,
+        Person.Role.PRINCIPAL_SOCIAL_WORKER,
+        Person.Role.LD_OFFICER,
+        Person.Role.ADMIN,
+    }
+)
+# The roles that see every cohort or run the system are never given by a file, not even to
+# a new starter. A new team's practice manager, group manager and assessor may arrive with
+# their team (with no password until an administrator sets one).
+ADMIN_GIVEN_ROLES = PRIVILEGED_ROLES - MANAGER_ROLES - {Person.Role.ASSESSOR}
 # The guidance writes the services with ampersands; spreadsheets follow it.
 SERVICE_CODES = {"CAI": "CAI", "CA&I": "CAI", "CLA": "CLA", "FSP": "FSP", "FS&P": "FSP"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -295,6 +313,7 @@ class _PeopleImport:
         self._load_database()
         for row in self.rows:
             self._check_fields(row)
+            self._check_privilege(row)
         self._check_duplicates()
         self._check_groups()
         self._check_managers()
@@ -337,6 +356,23 @@ class _PeopleImport:
                 self.error(row, column, message)
         row.service_obj = form.cleaned_data.get("service")
         row.start = form.cleaned_data.get("asye_start")
+
+    def _check_privilege(self, row):
+        if row.role not in PRIVILEGED_ROLES:
+            return
+        existing = self.db_people.get(row.key)
+        if existing is not None and existing.role == row.role:
+            return  # they hold it already: the file gives nothing
+        if existing is None and row.role not in ADMIN_GIVEN_ROLES:
+            return  # a new team's manager or assessor, arriving with the team
+        who = f"{existing.full_name}, now {_an(_role_label(existing.role))}" if existing else "new"
+        self.error(
+            row,
+            "role",
+            f"the import does not give the {_role_label(row.role)} role ({who}): an "
+            "administrator gives it in the admin (People); once they hold it, the file may "
+            "list them with it",
+        )
 
     def _check_duplicates(self):
         by_email = {}

@@ -1,5 +1,6 @@
 from django import forms
 
+from academy.forms import StrictBooleanField
 from academy.models import Person, PracticeGroup
 from moderation.models import Answer, Decision, ExternalSample, ModerationForm, Panel, PanelMember
 from moderation.services import Seat
@@ -174,10 +175,10 @@ class ModeratorsForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    confirm = forms.BooleanField(
+    confirm = StrictBooleanField(
         label="The portfolio is ready: freeze it as it is now and send it to the panel.",
     )
-    fail_pathway = forms.BooleanField(
+    fail_pathway = StrictBooleanField(
         label="The NQSW is on a fail pathway (MOD-FAIL-FULL: discussed in full at the panel)",
         required=False,
     )
@@ -207,6 +208,7 @@ class ModerationFormForm(forms.ModelForm):
             "concerns",
             "concern_details",
         ]
+        field_classes = {"concerns": StrictBooleanField}
         widgets = {
             "strengths": forms.Textarea(attrs={"rows": 3}),
             "gaps": forms.Textarea(attrs={"rows": 3}),
@@ -245,7 +247,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    sign_off = forms.BooleanField(
+    sign_off = StrictBooleanField(
         label="Sign this decision off as chair: it is final from now on", required=False
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from academy.forms import StrictBooleanField
 from supervision.models import (
     CASE_REFERENCE_MESSAGE,
     CASE_REFERENCE_PATTERN,
@@ -52,7 +53,7 @@ class SessionContentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="SUP-CONTENT: which recent training, and how it will change practice.",
     )
-    appreciative_inquiry = forms.BooleanField(
+    appreciative_inquiry = StrictBooleanField(
         label="Appreciative Inquiry was used", required=False, help_text="SUP-CONTENT."
     )
     actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -98,7 +99,7 @@ class GroupSessionForm(SessionContentForm):
         super().__init__(*args, **kwargs)
         self.enrolments = list(enrolments)
         for enrolment in self.enrolments:
-            self.fields[self.register_name(enrolment)] = forms.BooleanField(
+            self.fields[self.register_name(enrolment)] = StrictBooleanField(
                 label=enrolment.person.full_name, required=False, initial=True
             )
 

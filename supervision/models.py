@@ -10,6 +10,7 @@ from datetime import date
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person
@@ -245,6 +246,9 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+FEED_OWNER_SALT = "supervision.CalendarFeed.owner_fingerprint"
+
+
 class CalendarFeed(models.Model):
     """A private iCalendar feed URL. Revoked rows are kept so a revoked token stays dead.
 
@@ -256,6 +260,9 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The owner's password as it was when the URL was made (an HMAC of its hash, as Django
+    # does for sessions): a password change makes every older URL stop (issue 15 item 8).
+    owner_fingerprint = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         ordering = ["-created_at"]
@@ -271,6 +278,23 @@ class CalendarFeed(models.Model):
     def __str__(self):
         state = "revoked" if self.revoked_at else "live"
         return f"Calendar feed of {self.person.full_name} ({state})"
+
+    @staticmethod
+    def fingerprint_of(user) -> str:
+        return salted_hmac(FEED_OWNER_SALT, user.password, algorithm="sha256").hexdigest()
+
+    def serves(self) -> bool:
+        """Live, its owner still signs in, and their password is the one it was made under.
+
+        A leaver's or a reset account's feed would otherwise go on serving names to
+        whoever holds the URL.
+        """
+        user = self.person.user
+        return (
+            self.revoked_at is None
+            and user.is_active
+            and constant_time_compare(self.owner_fingerprint, self.fingerprint_of(user))
+        )
 
 
 class ReminderKind(models.TextChoices):

@@ -184,7 +184,10 @@ def record_support(
 
 
 def live_feed(person: Person) -> CalendarFeed | None:
-    return person.calendar_feeds.filter(revoked_at__isnull=True).first()
+    """The person's feed that still serves; one made before a password change does not."""
+    feed = person.calendar_feeds.filter(revoked_at__isnull=True).select_related("person__user")
+    found = feed.first()
+    return found if found is not None and found.serves() else None
 
 
 @transaction.atomic
@@ -199,7 +202,9 @@ def regenerate_feed(*, person: Person) -> CalendarFeed:
     # Lock the person's row so two clicks cannot both pass the "one live feed" check.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     revoke_feed(person=person)
-    return CalendarFeed.objects.create(person=person)
+    return CalendarFeed.objects.create(
+        person=person, owner_fingerprint=CalendarFeed.fingerprint_of(person.user)
+    )
 
 
 # --- Reminders --------------------------------------------------------------------------------

@@ -292,11 +292,21 @@ def session_detail(request, pk):
         .filter(supervision_attendances__session=session)
         .values_list("pk", flat=True)
     )
-    register = session.attendances.select_related("enrolment__person")
+    register = session.attendances.select_related("enrolment__person").order_by(
+        "enrolment__person__full_name"
+    )
+    # An assessor's group brings NQSWs of several teams together: the register shows the
+    # viewer only those they may see (issue 15 item 7). Whoever ran or recorded the session
+    # has the whole register they took.
+    person = person_of(request.user)
+    ran_it = person is not None and person.pk in (session.supervisor_id, session.recorded_by_id)
+    if not ran_it:
+        register = register.filter(enrolment__in=visible)
+    hidden = session.attendances.count() - len(register)
     return render(
         request,
         "supervision/session_detail.html",
-        {"session": session, "register": register, "visible": visible},
+        {"session": session, "register": register, "visible": visible, "hidden": hidden},
     )
 
 
@@ -360,10 +370,11 @@ def feed(request, token):
     """The private feed: the token is the credential, so no login (calendar apps have none)."""
     found = (
         CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
-        .select_related("person")
+        .select_related("person__user")
         .first()
     )
-    if found is None:
+    # Gone once its owner is deactivated or has changed their password (issue 15 item 8).
+    if found is None or not found.serves():
         raise Http404("No such calendar.")
     response = HttpResponse(
         feeds.calendar_for(found.person), content_type="text/calendar; charset=utf-8"

@@ -120,7 +120,36 @@ def test_a_file_the_csv_module_cannot_read_is_a_row_error():
     assert [record.row for record in records] == [2]
     [error] = errors
     assert (error.row, error.column) == (3, "staff_id")
-    assert error.message.startswith("cannot read: ")
+    assert error.message == "cannot read: a cell is longer than 131,072 characters"
+
+
+def test_a_huge_cell_is_reported_on_its_own_row():
+    # Issue 15 item 11: once reported on "row 1".
+    text = "staff_id,name,role\nS1,Ann,nqsw\n\nS2,Bo," + "x" * 200_000 + "\n"
+    records, errors = csvfiles.read_table(text, COLUMNS)
+    assert [record.row for record in records] == [2]
+    assert [(e.row, e.column) for e in errors] == [(4, "staff_id")]
+
+
+def test_an_unterminated_quote_is_reported_on_the_row_where_it_opens():
+    text = 'staff_id,name,role\nS1,Ann,nqsw\nS2,"Bo,nqsw\nS3,Cy,nqsw\n'
+    records, errors = csvfiles.read_table(text, COLUMNS)
+    assert [record.row for record in records] == [2]
+    [error] = errors
+    assert (error.row, error.column) == (3, "staff_id")
+    assert "never closed" in error.message
+
+
+def test_a_nul_byte_is_a_row_error_naming_its_row_and_column():
+    text = "staff_id,name,role\nS1,Ann,nqsw\nS2,B\x00o,nqsw\nS3,Cy,nqsw\n"
+    records, errors = csvfiles.read_table(text, COLUMNS)
+    assert [record.row for record in records] == [2, 4]
+    [error] = errors
+    assert (error.row, error.column) == (3, "name")
+    assert "NUL character" in error.message
+    assert rejected("staff_id,na\x00me,role\n") == [
+        f"row 1, column staff_id: the header {csvfiles.NUL_MESSAGE}"
+    ]
 
 
 # Errors ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -111,3 +112,24 @@ def test_idle_session_timeout():
 def test_weak_passwords_are_refused(password):
     with pytest.raises(ValidationError):
         validate_password(password)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "admin:login"])
+def test_an_over_long_username_is_refused_before_authentication(client, name):
+    # Issue 15 item 3: a 256-character username reached axes' 255-character column (a 500 on
+    # PostgreSQL). The form refuses it first, on any database, and nothing is logged.
+    response = client.post(reverse(name), {"username": "u" * 256, "password": "whatever-it-is"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.text
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_username_of_the_longest_allowed_length_still_signs_in(client):
+    factories.PersonFactory(user=factories.UserFactory(username="u" * 150))
+    response = client.post(
+        reverse("login"), {"username": "u" * 150, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302 and response.url == reverse("home")

@@ -284,3 +284,18 @@ def test_columns_of_the_case_management_system_are_ignored(academy, tmp_path):
     )
     code, out, _ = run(str(path), "--as-of", AS_OF)
     assert code == 1 and "holds 9 children" in out
+
+
+def test_a_cell_over_the_csv_limit_exits_2_with_its_row(academy, tmp_path):
+    # Issue 15 item 11: once an uncaught error (exit 1, a 500 on upload).
+    path = snapshot(tmp_path, "CIN-1,CIN,1,S1,allocated\nCIN-2,CIN,1,S1," + "x" * 131_073 + "\n")
+    code, _, message = run(path, "--as-of", "2026-10-01")
+    assert code == 2
+    assert "row 3, column case_ref: cannot read: a cell is longer than 131,072" in message
+
+
+def test_a_nul_byte_exits_2_with_its_row(academy, tmp_path):
+    path = snapshot(tmp_path, "CIN-1,CIN,1,S1,allocated\nCIN-2,CIN,1,S\x001,allocated\n")
+    code, _, message = run(path, "--as-of", "2026-10-01")
+    assert code == 2
+    assert "row 3, column staff_id: the cell contains a NUL character" in message

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
 from caseloads import services
-from caseloads.models import Allocation
+from caseloads.models import Allocation, VisitSignOff
 from caseloads.states import worker_state
 from tests.caseloads import factories as f
 
@@ -83,3 +83,45 @@ def test_parallel_approvals_never_exceed_the_cap():
     assert state.caseload.children == 8
     assert Allocation.objects.filter(status="approved", worker=worker).count() == 4
     assert Allocation.objects.filter(status="requested", worker=worker).count() == THREADS - 3
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Row locks are PostgreSQL's; SQLite's IMMEDIATE transactions already serialise "
+    "whole sign-offs, and its in-memory test database fails at once on a lock.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_parallel_visit_sign_offs_record_one_and_refuse_the_rest_plainly():
+    # Issue 15 item 6: check-then-insert raced, and three in four answers were a 500.
+    f.reseed()
+    enrolment = f.nqsw()
+    pm = enrolment.practice_group.practice_manager
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def race():
+        try:
+            barrier.wait(timeout=30)
+            services.sign_off_visits(enrolment=enrolment, signed_by=pm, signed_on=ON)
+            outcomes.append("signed")
+        except ValidationError as refusal:
+            outcomes.append(" | ".join(refusal.messages))
+        except BaseException as error:  # noqa: BLE001 - reported below, not swallowed
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    assert outcomes.count("signed") == 1
+    refused = [outcome for outcome in outcomes if outcome != "signed"]
+    assert len(refused) == THREADS - 1
+    for message in refused:
+        assert "VISIT-SIGNOFF" in message and "already signed off on 05/10/2026" in message
+    assert VisitSignOff.objects.filter(enrolment=enrolment).count() == 1

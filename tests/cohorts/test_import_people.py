@@ -385,6 +385,8 @@ def test_new_pm_who_assesses_someone_in_the_group(tmp_path, worthing):
     # ASSESSOR-INDEPENDENT also holds for enrolments that are not in the file.
     enrolment = factories.EnrolmentFactory(practice_group=worthing)
     assessor = enrolment.assessor
+    # The file gives nobody a practice manager's role: an administrator did, in the admin.
+    Person.objects.filter(pk=assessor.pk).update(role=Person.Role.PRACTICE_MANAGER)
     assert_rejected(
         tmp_path,
         csv_text(
@@ -688,3 +690,51 @@ def test_header_names_are_read_without_case(tmp_path):
     code, out, err = run_command(tmp_path, csv_text(*STAFF, header=HEADER.upper()))
     assert (code, err) == (0, "")
     assert "3 people created" in out
+
+
+def test_a_nul_byte_in_a_cell_exits_2_naming_the_row(db, tmp_path):
+    # Issue 15 item 11: on PostgreSQL a NUL reached the database as a DataError (exit 1).
+    text = csv_text(
+        STAFF[0], "NQ1,Ni\x00na Shah,nq1@example.org,nqsw,CAI,Worthing,Worthing CA&I,,,"
+    )
+    assert_rejected(tmp_path, text, "row 3, column full_name:", "NUL character")
+
+
+def test_a_huge_cell_and_an_open_quote_exit_2_on_their_own_rows(db, tmp_path):
+    huge = csv_text(*STAFF, "NQ1,Nina," + "x" * 200_000)
+    assert_rejected(tmp_path, huge, "row 5, column staff_id: cannot read: a cell is longer")
+    quote = csv_text(*STAFF, 'NQ1,"Nina Shah,nq1@example.org,nqsw,CAI,,,,,', STAFF[0])
+    assert_rejected(tmp_path, quote, "row 5, column staff_id:", "never closed")
+
+
+# Privileged roles (issue 15 item 11) -------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin", "practice_manager", "assessor", "ld_officer"])
+def test_the_import_never_raises_an_existing_person_to_a_privileged_role(tmp_path, role):
+    nqsw = factories.EnrolmentFactory().person
+    text = csv_text(f"{nqsw.staff_id},{nqsw.full_name},{nqsw.email},{role},CAI,,,,,")
+    label = Person.Role(role).label.lower()
+    assert_rejected(tmp_path, text, f"row 2, column role: the import does not give the {label}")
+    assert Person.objects.get(pk=nqsw.pk).role == Person.Role.NQSW
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role", ["admin", "principal_social_worker", "service_development_lead", "ld_officer"]
+)
+def test_the_import_gives_a_new_starter_no_role_that_sees_every_cohort(tmp_path, role):
+    text = csv_text(f"X1,Xan Doe,x1@example.org,{role},CAI,,,,,")
+    err = assert_rejected(tmp_path, text, "row 2, column role: the import does not give")
+    assert "(new)" in err and "an administrator gives it in the admin" in err
+    assert not Person.objects.filter(staff_id="X1").exists()
+
+
+@pytest.mark.django_db
+def test_someone_who_holds_a_privileged_role_may_be_listed_with_it(tmp_path):
+    admin = factories.PersonFactory(role=Person.Role.ADMIN)
+    text = csv_text(f"{admin.staff_id},New Name,{admin.email},admin,CAI,,,,,")
+    code, out, err = run_command(tmp_path, text)
+    assert (code, err) == (0, ""), err
+    assert Person.objects.get(pk=admin.pk).full_name == "New Name"

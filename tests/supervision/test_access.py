@@ -4,7 +4,7 @@ The `people` fixture names everyone around one NQSW's enrolment (tests/conftest.
 Outsiders get 404, not 403; people who may see the worker but not record get 403.
 """
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
@@ -15,6 +15,8 @@ from tests import factories
 from tests.supervision.conftest import CONTENT
 
 pytestmark = pytest.mark.django_db
+
+CONTENT_START = time(13)
 
 # Who sees the NQSW's supervision record (the same as their enrolment).
 SEES = {
@@ -246,6 +248,65 @@ def test_session_detail_is_visible_to_its_supervisor(client, people, enrolment, 
     enrolment.save()
     response = login(client, assessor).get(reverse("supervision:session_detail", args=[led.pk]))
     assert response.status_code == 200
+
+
+# An assessor's group session with the NQSW and one from another team (the same assessor):
+# who sees which name on its register (issue 15 item 7). The supervisor sees everyone.
+REGISTER_SHOWS = {
+    "nqsw": {"nqsw"},
+    "pm": {"nqsw"},
+    "gm": {"nqsw"},
+    "assessor": {"nqsw", "colleague"},
+    "chair": {"nqsw", "colleague"},
+    "admin": {"nqsw", "colleague"},
+    "other_pm": {"colleague"},
+    "other_gm": {"colleague"},
+    "other_nqsw": None,
+    "other_assessor": None,
+    "grade10": None,
+}
+
+
+@pytest.mark.parametrize("who, shows", REGISTER_SHOWS.items())
+def test_an_assessor_group_register_shows_only_whom_the_viewer_sees(
+    client, people, enrolment, who, shows
+):
+    other_group = people["other_nqsw"].enrolments.get().practice_group
+    colleague = factories.EnrolmentFactory(practice_group=other_group, assessor=people["assessor"])
+    led = record_assessor_session(
+        assessor=people["assessor"],
+        attendance=[(enrolment, True), (colleague, False)],
+        held_on=date(2026, 10, 1),
+        start_time=CONTENT_START,
+        today=date(2026, 10, 1),
+        **CONTENT,
+    )
+    names = {"nqsw": enrolment.person.full_name, "colleague": colleague.person.full_name}
+    response = login(client, people[who]).get(reverse("supervision:session_detail", args=[led.pk]))
+    if shows is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    for key, name in names.items():
+        assert (name in response.text) is (key in shows), key
+    assert ("1 more on the register" in response.text) is (len(shows) == 1)
+
+
+def test_a_superuser_sees_the_whole_register(client, people, enrolment):
+    colleague = factories.EnrolmentFactory(assessor=people["assessor"])
+    led = record_assessor_session(
+        assessor=people["assessor"],
+        attendance=[(enrolment, True), (colleague, True)],
+        held_on=date(2026, 10, 1),
+        start_time=CONTENT_START,
+        today=date(2026, 10, 1),
+        **CONTENT,
+    )
+    client.force_login(factories.UserFactory(username="root", is_superuser=True, is_staff=True))
+    response = client.get(reverse("supervision:session_detail", args=[led.pk]))
+    assert response.status_code == 200
+    assert enrolment.person.full_name in response.text
+    assert colleague.person.full_name in response.text
 
 
 # --- feed_settings and feed -------------------------------------------------------------------

@@ -77,3 +77,43 @@ def test_one_live_feed_per_person(people):
     services.regenerate_feed(person=people["pm"])
     with pytest.raises(IntegrityError), transaction.atomic():
         CalendarFeed.objects.create(person=people["pm"])
+
+
+def feed_status(client, feed):
+    return client.get(reverse("supervision:feed", args=[feed.token])).status_code
+
+
+def test_a_feed_stops_when_its_owner_is_deactivated(client, people):
+    # Issue 15 item 8: a leaver's feed went on serving names.
+    feed = services.regenerate_feed(person=people["pm"])
+    assert feed_status(client, feed) == 200
+    user = people["pm"].user
+    user.is_active = False
+    user.save()
+    assert feed_status(client, feed) == 404
+    user.is_active = True
+    user.save()
+    assert feed_status(client, feed) == 200
+
+
+def test_a_password_change_revokes_the_owners_feeds(client, people):
+    person = people["nqsw"]
+    feed = services.regenerate_feed(person=person)
+    assert feed_status(client, feed) == 200
+    person.user.set_password("a-new-horse-battery-staple")
+    person.user.save()
+    assert feed_status(client, feed) == 404
+    # The settings page no longer shows the dead URL; a new one works.
+    assert services.live_feed(person) is None
+    client.force_login(person.user)
+    assert feed.token not in client.get(reverse("supervision:feed_settings")).text
+    client.post(reverse("supervision:feed_settings"), {"action": "regenerate"})
+    new = services.live_feed(person)
+    assert new is not None and new.token != feed.token
+    assert feed_status(client, new) == 200
+    assert feed_status(client, feed) == 404
+
+
+def test_a_feed_made_without_its_owners_fingerprint_serves_nothing(client, people):
+    feed = CalendarFeed.objects.create(person=people["pm"])
+    assert feed_status(client, feed) == 404

@@ -276,3 +276,23 @@ def test_csv_cells_never_start_a_formula(client, people, enrolment):
     enrolment.person.save()
     text = login(client, people["pm"]).get(reverse("supervision:overview_csv")).text
     assert "'=HYPERLINK" in text
+
+
+@pytest.mark.parametrize("name", ["attended", "appreciative_inquiry"])
+def test_a_group_register_refuses_a_box_that_is_neither_yes_nor_no(client, people, enrolment, name):
+    # Issue 15 item 12: `attended_3=zzz` used to count as attended.
+    group = enrolment.practice_group
+    field = f"attended_{enrolment.pk}" if name == "attended" else name
+    response = login(client, people["pm"]).post(
+        reverse("supervision:record_group_session", args=[group.pk]),
+        {
+            "held_on": "2026-09-15",
+            "start_time": "14:00",
+            **CONTENT,
+            f"attended_{enrolment.pk}": "on",
+            field: "zzz",
+        },
+    )
+    assert response.status_code == 200
+    assert "is not a yes or no" in response.text
+    assert not Session.objects.exists()
