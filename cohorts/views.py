@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from academy import csvfiles
+from academy import csvfiles, invitations
 from academy.access import allowed, staff_member
 from cohorts import importing, services
 from cohorts.access import get_enrolment_for_user
@@ -88,7 +88,7 @@ def import_people(request):
             form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8.")
         else:
             try:
-                report = importing.import_people_csv(text)
+                report = importing.import_people_csv(text, base_url=invitations.site_url(request))
             except csvfiles.CSVRejected as rejected:
                 errors = rejected.errors
     return render(
