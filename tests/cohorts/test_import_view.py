@@ -1,6 +1,7 @@
 """The upload page for the starters CSV (/people/import/): administrators only."""
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -83,6 +84,27 @@ def test_administrator_imports_a_good_file(administrator_client):
     assert after["PracticeGroup"] == before["PracticeGroup"] + 1
     assert after["Enrolment"] == before["Enrolment"] + 1
     assert Enrolment.objects.get(person__staff_id="NQ1").assessor.staff_id == "AS1"
+
+
+def test_import_page_invites_each_new_person(
+    administrator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(administrator_client, GOOD)
+    assert "3 invitations to set a password" in response.content.decode()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "as1@example.org",
+        "nq1@example.org",
+        "pm1@example.org",
+    ]
+    # Links point at the host the administrator used.
+    assert all("http://testserver/accounts/password/set/" in m.body for m in mail.outbox)
+
+
+def test_a_bad_file_sends_no_invitation(administrator_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(administrator_client, BAD)
+    assert mail.outbox == []
 
 
 def test_administrator_sees_every_error_of_a_bad_file_and_nothing_is_saved(
