@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cohorts.models import Enrolment
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import DEMO_LOGINS, sign_in
 
 # The live server shares the test's connection: everything is rolled back after a test.
 pytestmark = [
@@ -117,3 +117,66 @@ def test_navigation_on_a_narrow_screen(page, assert_page_ok, demo_users):
         "aria-expanded", "true"
     )
     assert_page_ok()
+
+
+# --- 390 px wide (issue 10 item 14) ---------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+# Detail pages reached from the main ones: the first link of each kind a role can follow.
+DETAIL_LINKS = [
+    "a[href^='/enrolments/'][href$='/']:not([href='/enrolments/'])",
+    "a[href^='/caseloads/worker/']",
+    "a[href^='/assessment/portfolio/']",
+    "a[href^='/moderation/panels/'][href$='/']:not([href='/moderation/panels/'])",
+]
+
+
+def sideways_scroll(page):
+    """How many pixels the page is wider than the window (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def main_pages(page):
+    """Home, every menu item, and the first detail page of each kind linked from them."""
+    paths = ["/"] + [
+        href
+        for href in page.locator("#main-nav a.nav-link").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        if href and href.startswith("/")
+    ]
+    details = []
+    for path in list(paths):
+        page.goto(path)
+        for selector in DETAIL_LINKS:
+            link = page.locator(f"main {selector}").first
+            if link.count():
+                href = link.get_attribute("href")
+                if href not in paths and href not in details:
+                    details.append(href)
+    return list(dict.fromkeys(paths + details))
+
+
+@pytest.mark.parametrize("username", list(DEMO_LOGINS))
+def test_no_page_scrolls_sideways_on_a_phone(page, demo_users, username):
+    page.set_viewport_size(PHONE)
+    sign_in(page, username)
+    too_wide = {}
+    visited = main_pages(page)
+    assert len(visited) > 1, "the role's menu should offer pages"
+    for path in visited:
+        response = page.goto(path)
+        assert response.ok, f"{path}: HTTP {response.status}"
+        page.wait_for_load_state("load")
+        overflow = sideways_scroll(page)
+        if overflow > 0:
+            too_wide[path] = overflow
+    assert not too_wide, f"pages wider than {PHONE['width']} px (excess px): {too_wide}"
+
+
+def test_sign_in_and_reset_pages_fit_a_phone(page, assert_page_ok, demo_users):
+    page.set_viewport_size(PHONE)
+    for path in ("/accounts/login/", "/accounts/password/reset/"):
+        page.goto(path)
+        assert sideways_scroll(page) <= 0, path
+        assert_page_ok()
