@@ -198,3 +198,21 @@ def test_sign_in_and_reset_pages_fit_a_phone(page, assert_page_ok, demo_users):
         page.goto(path)
         assert sideways_scroll(page) <= 0, path
         assert_page_ok()
+
+
+@pytest.mark.parametrize(
+    ("path", "columns"),
+    [
+        ("/caseloads/", ["Name", "Breaches", "Headroom"]),
+        ("/supervision/", ["Name", "Status", "Next due"]),
+    ],
+)
+def test_deciding_columns_are_on_screen_on_a_phone(page, demo_users, path, columns):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "pm.demo")
+    page.goto(path)
+    table = page.locator("main table").first
+    for name in columns:
+        header = table.get_by_role("columnheader", name=name, exact=True)
+        box = header.bounding_box()
+        assert box and box["x"] + box["width"] <= PHONE["width"], f"{name} is off-screen"
