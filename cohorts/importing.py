@@ -46,6 +46,20 @@ COLUMNS = (
     "programme",
     "assessor_staff_id",
 )
+# The template offered for download: the header and one example row per kind of person.
+TEMPLATE_ROWS = (
+    "PM1,Priya Patel,priya.patel@example.org,practice_manager,CAI,Worthing,Worthing CA&I,,,",
+    "AS1,Asha Khan,asha.khan@example.org,assessor,CAI,,,,,",
+    "NQ1,Nina Shah,nina.shah@example.org,nqsw,CAI,Worthing,Worthing CA&I,2026-09-07,,AS1",
+    "TR1,Tom Reed,tom.reed@example.org,trainee,FSP,Bognor,Bognor FS&P,,OU_BA,",
+)
+
+
+def template_csv() -> str:
+    """A starters CSV to fill in: the header row, then example rows to overwrite."""
+    return "\r\n".join([",".join(COLUMNS), *TEMPLATE_ROWS]) + "\r\n"
+
+
 # People whose academy years are enrolments: they need a team, a service and an enrolment.
 ACADEMY_ROLES = frozenset({Person.Role.NQSW, Person.Role.TRAINEE})
 MANAGER_ROLES = frozenset({Person.Role.PRACTICE_MANAGER, Person.Role.GROUP_MANAGER})

@@ -22,6 +22,7 @@ ACCESS_TESTS = {
     "cohorts:enrolment_detail": "academy/test_access.py",
     "cohorts:record_extension": "academy/test_access.py",
     "cohorts:import_people": "cohorts/test_import_view.py",
+    "cohorts:import_template": "cohorts/test_import_view.py",
     # Assessment
     "assessment:portfolio_list": "assessment/test_access.py",
     "assessment:portfolio": "assessment/test_access.py",

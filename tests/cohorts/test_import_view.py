@@ -163,3 +163,54 @@ def test_anonymous_is_sent_to_log_in(client, db):
 
 def test_wrong_method(administrator_client):
     assert administrator_client.put(URL).status_code == 405
+
+
+# The CSV template and the dry run (issue 10 item 12) ----------------------------------------
+
+TEMPLATE_URL = reverse("cohorts:import_template")
+
+
+def test_administrator_downloads_the_template_and_it_checks_clean(
+    administrator_client, django_capture_on_commit_callbacks
+):
+    response = administrator_client.get(TEMPLATE_URL)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "starters-template.csv" in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.splitlines()[0] == HEADER
+    assert reverse("cohorts:import_template") in administrator_client.get(URL).text
+
+    # The template is itself a valid file: a dry run of it reports, saves and sends nothing.
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = administrator_client.post(
+            URL,
+            {"file": SimpleUploadedFile("t.csv", text.encode(), "text/csv"), "dry_run": "on"},
+        )
+    page = response.content.decode()
+    assert "Dry run: the file is valid, nothing was saved" in page
+    assert "4 people created" in page
+    assert counts() == before and mail.outbox == []
+
+
+def test_dry_run_of_a_bad_file_lists_the_problems(administrator_client):
+    response = administrator_client.post(
+        URL, {"file": SimpleUploadedFile("s.csv", BAD.encode(), "text/csv"), "dry_run": "on"}
+    )
+    assert "Checked, nothing saved: 2 problems" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Person.Role.NQSW, Person.Role.PRACTICE_MANAGER])
+def test_others_get_404_for_the_template(client, db, role):
+    client.force_login(factories.PersonFactory(role=role).user)
+    assert client.get(TEMPLATE_URL).status_code == 404
+
+
+def test_anonymous_is_sent_to_log_in_for_the_template(client, db):
+    response = client.get(TEMPLATE_URL)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_template_wrong_method(administrator_client):
+    assert administrator_client.post(TEMPLATE_URL).status_code == 405
