@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from academy import invitations
 from academy.forms import AdminSignInForm
 from academy.models import Office, Person, PracticeGroup, Service
 
@@ -34,4 +35,28 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "service"]
     search_fields = ["full_name", "staff_id", "email", "swe_registration"]
     autocomplete_fields = ["user", "practice_group"]
-    list_select_related = ["service"]
+    list_select_related = ["service", "user"]
+    actions = ["send_invitation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new person's first password comes through the invitation's one-time link.
+            invitations.invite_on_commit([obj], base_url=invitations.site_url(request))
+            self.message_user(
+                request, f"{obj.full_name} is sent an invitation to set a password ({obj.email})."
+            )
+
+    @admin.action(description="Send a new invitation (set-password link)")
+    def send_invitation(self, request, queryset):
+        people = list(queryset.select_related("user"))
+        sent = invitations.send_invitations(people, base_url=invitations.site_url(request))
+        level = messages.SUCCESS if sent == len(people) else messages.WARNING
+        self.message_user(
+            request,
+            f"{sent} of {len(people)} invitation{'s' if len(people) != 1 else ''} sent; "
+            "earlier links stay valid until used or expired."
+            if sent
+            else "No invitation was sent (inactive login, no email address, or mail failed).",
+            level,
+        )

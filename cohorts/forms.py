@@ -25,3 +25,7 @@ class PeopleImportForm(forms.Form):
             "asye_start, programme, assessor_staff_id. Nothing is saved unless every row is valid."
         ),
     )
+    dry_run = forms.BooleanField(
+        label="Check only (dry run): say what would change, save nothing, send no invitations",
+        required=False,
+    )

@@ -15,6 +15,9 @@ further down the file:
 3. save enrolments (they need the people, the groups and the new practice managers);
 4. re-check the groups whose practice manager changed (ASSESSOR-INDEPENDENT against
    enrolments that are in the database but not in the file).
+
+Each person the import creates gets an invitation email with a set-password link
+(academy/invitations.py) once the import commits; a dry run or a rejected file sends none.
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from academy import csvfiles
+from academy import csvfiles, invitations
 from academy.models import Office, Person, PracticeGroup, Service
 from cohorts.models import Cohort, Enrolment
 
@@ -43,6 +46,20 @@ COLUMNS = (
     "programme",
     "assessor_staff_id",
 )
+# The template offered for download: the header and one example row per kind of person.
+TEMPLATE_ROWS = (
+    "PM1,Priya Patel,priya.patel@example.org,practice_manager,CAI,Worthing,Worthing CA&I,,,",
+    "AS1,Asha Khan,asha.khan@example.org,assessor,CAI,,,,,",
+    "NQ1,Nina Shah,nina.shah@example.org,nqsw,CAI,Worthing,Worthing CA&I,2026-09-07,,AS1",
+    "TR1,Tom Reed,tom.reed@example.org,trainee,FSP,Bognor,Bognor FS&P,,OU_BA,",
+)
+
+
+def template_csv() -> str:
+    """A starters CSV to fill in: the header row, then example rows to overwrite."""
+    return "\r\n".join([",".join(COLUMNS), *TEMPLATE_ROWS]) + "\r\n"
+
+
 # People whose academy years are enrolments: they need a team, a service and an enrolment.
 ACADEMY_ROLES = frozenset({Person.Role.NQSW, Person.Role.TRAINEE})
 MANAGER_ROLES = frozenset({Person.Role.PRACTICE_MANAGER, Person.Role.GROUP_MANAGER})
@@ -210,12 +227,15 @@ class ImportReport:
     offices_created: int = 0
     enrolments_created: int = 0
     enrolments_updated: int = 0
+    created: list[Person] = field(default_factory=list, repr=False)
 
     def __str__(self):
         return (
             f"{self.people_created} people created, {self.people_updated} updated; "
             f"{self.groups_created} practice groups created; "
-            f"{self.enrolments_created} enrolments created, {self.enrolments_updated} updated"
+            f"{self.enrolments_created} enrolments created, {self.enrolments_updated} updated; "
+            f"{self.people_created} invitation{'s' if self.people_created != 1 else ''} "
+            "to set a password"
         )
 
 
@@ -265,11 +285,12 @@ class _Group:
     rows: list[_Row] = field(default_factory=list)
 
 
-def import_people_csv(text, *, today=None, dry_run=False) -> ImportReport:
+def import_people_csv(text, *, today=None, dry_run=False, base_url=None) -> ImportReport:
     """Import the starters CSV; raise csvfiles.CSVRejected with every problem, saving nothing.
 
     With dry_run the file is checked and saved as usual, then rolled back, so the report
-    says what a real import would do.
+    says what a real import would do. Each new person is emailed an invitation when the
+    import commits, its links pointing at base_url (default settings.ACADEMY_URL).
     """
     records, errors = csvfiles.read_table(text, COLUMNS)
     rows = [_Row(number=record.row, **record.values) for record in records]
@@ -279,6 +300,10 @@ def import_people_csv(text, *, today=None, dry_run=False) -> ImportReport:
         run.save_people_and_groups()
         run.save_enrolments()
         run.recheck_groups()
+        # Registered inside the transaction: a rollback (dry run, bad row) discards it.
+        invitations.invite_on_commit(
+            run.report.created, base_url=base_url or invitations.site_url()
+        )
     return run.report
 
 
@@ -617,6 +642,7 @@ class _PeopleImport:
         row.person = person
         if creating:
             self.report.people_created += 1
+            self.report.created.append(person)
         else:
             self.report.people_updated += 1
 

@@ -12,4 +12,5 @@ urlpatterns = [
         name="record_extension",
     ),
     path("people/import/", views.import_people, name="import_people"),
+    path("people/import/template.csv", views.import_template, name="import_template"),
 ]

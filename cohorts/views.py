@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from academy import csvfiles
+from academy import csvfiles, invitations
 from academy.access import allowed, staff_member
 from academy.navigation import enrolment_links
 from cohorts import importing, services
@@ -92,18 +92,33 @@ def import_people(request):
         raise Http404("No such page.")
     form = PeopleImportForm(request.POST or None, request.FILES or None)
     report = errors = None
+    dry_run = False
     if request.method == "POST" and form.is_valid():
+        dry_run = form.cleaned_data["dry_run"]
         try:
             text = csvfiles.decode(form.cleaned_data["file"].read())
         except csvfiles.NotUTF8:
             form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8.")
         else:
             try:
-                report = importing.import_people_csv(text)
+                report = importing.import_people_csv(
+                    text, dry_run=dry_run, base_url=invitations.site_url(request)
+                )
             except csvfiles.CSVRejected as rejected:
                 errors = rejected.errors
     return render(
         request,
         "cohorts/import_people.html",
-        {"form": form, "report": report, "errors": errors},
+        {"form": form, "report": report, "errors": errors, "dry_run": dry_run},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_template(request):
+    """The starters CSV to fill in, with example rows (issue 10 item 12)."""
+    if not allowed(request.user, "academy.import_people"):
+        raise Http404("No such page.")
+    response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="starters-template.csv"'
+    return response

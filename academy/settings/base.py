@@ -126,6 +126,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Invitation and reset links (academy/invitations.py) stop working after this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("DJANGO_PASSWORD_RESET_SECONDS", 7 * 24 * 60 * 60))
+# Where links in emails sent outside a request (the import_people command) point.
+ACADEMY_URL = os.environ.get("DJANGO_ACADEMY_URL", "http://localhost:8000")
 
 # Idle timeout: the session lives 30 minutes past the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", 30 * 60))

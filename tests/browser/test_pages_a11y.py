@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cohorts.models import Enrolment
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import DEMO_LOGINS, sign_in
 
 # The live server shares the test's connection: everything is rolled back after a test.
 pytestmark = [
@@ -158,3 +158,102 @@ def test_a_passed_nqsw_is_found_by_status_and_year(page, assert_page_ok, pm_enro
     records.get_by_role("link", name="ASYE portfolio").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
     assert_page_ok()
+
+
+# --- 390 px wide (issue 10 item 14) ---------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+# Detail pages reached from the main ones: the first link of each kind a role can follow.
+DETAIL_LINKS = [
+    "a[href^='/enrolments/'][href$='/']:not([href='/enrolments/'])",
+    "a[href^='/caseloads/worker/']",
+    "a[href^='/assessment/portfolio/']",
+    "a[href^='/moderation/panels/'][href$='/']:not([href='/moderation/panels/'])",
+]
+
+
+def sideways_scroll(page):
+    """How many pixels the page is wider than the window (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+# The outermost elements that stick out past the window's right edge.
+WIDE_ELEMENTS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    const parent = el.parentElement.getBoundingClientRect();
+    if (box.right > window.innerWidth + 1 && parent.right <= window.innerWidth + 1) {
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (el.className && typeof el.className === "string"
+           ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+      out.push(name + " right=" + Math.round(box.right));
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def main_pages(page):
+    """Home, every menu item, and the first detail page of each kind linked from them."""
+    paths = ["/"] + [
+        href
+        for href in page.locator("#main-nav a.nav-link").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        # Django's own admin is not styled by us.
+        if href and href.startswith("/") and not href.startswith("/admin/")
+    ]
+    details = []
+    for path in list(paths):
+        page.goto(path)
+        for selector in DETAIL_LINKS:
+            link = page.locator(f"main {selector}").first
+            if link.count():
+                href = link.get_attribute("href")
+                if href not in paths and href not in details:
+                    details.append(href)
+    return list(dict.fromkeys(paths + details))
+
+
+@pytest.mark.parametrize("username", list(DEMO_LOGINS))
+def test_no_page_scrolls_sideways_on_a_phone(page, demo_users, username):
+    page.set_viewport_size(PHONE)
+    sign_in(page, username)
+    too_wide = {}
+    visited = main_pages(page)
+    assert len(visited) > 1, "the role's menu should offer pages"
+    for path in visited:
+        response = page.goto(path)
+        assert response.ok, f"{path}: HTTP {response.status}"
+        page.wait_for_load_state("load")
+        overflow = sideways_scroll(page)
+        if overflow > 0:
+            too_wide[path] = (overflow, page.evaluate(WIDE_ELEMENTS))
+    assert not too_wide, f"pages wider than {PHONE['width']} px (excess px): {too_wide}"
+
+
+def test_sign_in_and_reset_pages_fit_a_phone(page, assert_page_ok, demo_users):
+    page.set_viewport_size(PHONE)
+    for path in ("/accounts/login/", "/accounts/password/reset/"):
+        page.goto(path)
+        assert sideways_scroll(page) <= 0, path
+        assert_page_ok()
+
+
+@pytest.mark.parametrize(
+    ("path", "columns"),
+    [
+        ("/caseloads/", ["Name", "Breaches", "Headroom"]),
+        ("/supervision/", ["Name", "Status", "Next due"]),
+    ],
+)
+def test_deciding_columns_are_on_screen_on_a_phone(page, demo_users, path, columns):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "pm.demo")
+    page.goto(path)
+    table = page.locator("main table").first
+    for name in columns:
+        header = table.get_by_role("columnheader", name=name, exact=True)
+        box = header.bounding_box()
+        assert box and box["x"] + box["width"] <= PHONE["width"], f"{name} is off-screen"

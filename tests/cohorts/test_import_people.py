@@ -1,11 +1,14 @@
 """`manage.py import_people FILE.csv`: people, groups and enrolments, all or nothing."""
 
 import io
+import re
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import Office, Person, PracticeGroup
@@ -30,6 +33,7 @@ GOOD = [
     "TR1,Tom Reed,tr1@example.org,trainee,FSP,Bognor,Bognor FS&P,2027-01-04,OU_BA,AS1",
     "TR2,Tara Bell,tr2@example.org,trainee,FSP,Bognor,Bognor FS&P,,CHI_MA,",
 ]
+PASSWORD = "a-new-long-passphrase"
 MODELS = [Person, get_user_model(), PracticeGroup, Office, Enrolment, Cohort]
 
 
@@ -290,8 +294,64 @@ def test_report_reads_as_a_sentence():
         enrolments_updated=0,
     )
     assert str(report) == (
-        "3 people created, 1 updated; 2 practice groups created; 2 enrolments created, 0 updated"
+        "3 people created, 1 updated; 2 practice groups created; 2 enrolments created, "
+        "0 updated; 3 invitations to set a password"
     )
+
+
+# Invitations (issue 10 item 11) ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_invites_each_new_person_once(tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        code, out, _ = run_command(tmp_path, csv_text(*GOOD))
+    assert code == 0 and "7 invitations to set a password" in out
+
+    emails = [row.split(",")[2] for row in GOOD]
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(emails)
+    for message in mail.outbox:
+        # Outside a request the links point at settings.ACADEMY_URL.
+        assert "http://localhost:8000/accounts/password/set/" in message.body
+    assert not any(user.has_usable_password() for user in get_user_model().objects.all())
+
+    # Importing the file again updates the same people: nobody is invited twice.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        code, out, _ = run_command(tmp_path, csv_text(*GOOD))
+    assert code == 0 and "0 people created, 7 updated" in out
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_import_invitation_link_sets_the_password(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_command(tmp_path, csv_text(*GOOD))
+    (message,) = [m for m in mail.outbox if m.to == ["nq1@example.org"]]
+    path = re.search(r"http://localhost:8000(/accounts/password/set/\S+/)", message.body)[1]
+    form_url = client.get(path).url
+    client.post(form_url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    response = client.post(reverse("login"), {"username": "nq1", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+@pytest.mark.django_db
+def test_dry_run_sends_no_invitation(tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        code, out, _ = run_command(tmp_path, csv_text(*GOOD), "--dry-run")
+    assert code == 0 and "7 invitations" in out
+    assert callbacks == [] and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_rejected_file_sends_no_invitation(tmp_path, django_capture_on_commit_callbacks):
+    bad = "NQ9,Nia Bad,nq9@example.org,nqws,CAI,Worthing,Worthing CA&I,2026-09-07,,"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        code, _, _ = run_command(tmp_path, csv_text(*GOOD, bad))
+    assert code == 2
+    assert callbacks == [] and mail.outbox == []
 
 
 # One test per kind of bad row ------------------------------------------------------------

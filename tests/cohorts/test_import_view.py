@@ -1,6 +1,7 @@
 """The upload page for the starters CSV (/people/import/): administrators only."""
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -85,6 +86,27 @@ def test_administrator_imports_a_good_file(administrator_client):
     assert Enrolment.objects.get(person__staff_id="NQ1").assessor.staff_id == "AS1"
 
 
+def test_import_page_invites_each_new_person(
+    administrator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(administrator_client, GOOD)
+    assert "3 invitations to set a password" in response.content.decode()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "as1@example.org",
+        "nq1@example.org",
+        "pm1@example.org",
+    ]
+    # Links point at the host the administrator used.
+    assert all("http://testserver/accounts/password/set/" in m.body for m in mail.outbox)
+
+
+def test_a_bad_file_sends_no_invitation(administrator_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(administrator_client, BAD)
+    assert mail.outbox == []
+
+
 def test_administrator_sees_every_error_of_a_bad_file_and_nothing_is_saved(
     administrator_client,
 ):
@@ -141,3 +163,54 @@ def test_anonymous_is_sent_to_log_in(client, db):
 
 def test_wrong_method(administrator_client):
     assert administrator_client.put(URL).status_code == 405
+
+
+# The CSV template and the dry run (issue 10 item 12) ----------------------------------------
+
+TEMPLATE_URL = reverse("cohorts:import_template")
+
+
+def test_administrator_downloads_the_template_and_it_checks_clean(
+    administrator_client, django_capture_on_commit_callbacks
+):
+    response = administrator_client.get(TEMPLATE_URL)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "starters-template.csv" in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.splitlines()[0] == HEADER
+    assert reverse("cohorts:import_template") in administrator_client.get(URL).text
+
+    # The template is itself a valid file: a dry run of it reports, saves and sends nothing.
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = administrator_client.post(
+            URL,
+            {"file": SimpleUploadedFile("t.csv", text.encode(), "text/csv"), "dry_run": "on"},
+        )
+    page = response.content.decode()
+    assert "Dry run: the file is valid, nothing was saved" in page
+    assert "4 people created" in page
+    assert counts() == before and mail.outbox == []
+
+
+def test_dry_run_of_a_bad_file_lists_the_problems(administrator_client):
+    response = administrator_client.post(
+        URL, {"file": SimpleUploadedFile("s.csv", BAD.encode(), "text/csv"), "dry_run": "on"}
+    )
+    assert "Checked, nothing saved: 2 problems" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Person.Role.NQSW, Person.Role.PRACTICE_MANAGER])
+def test_others_get_404_for_the_template(client, db, role):
+    client.force_login(factories.PersonFactory(role=role).user)
+    assert client.get(TEMPLATE_URL).status_code == 404
+
+
+def test_anonymous_is_sent_to_log_in_for_the_template(client, db):
+    response = client.get(TEMPLATE_URL)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_template_wrong_method(administrator_client):
+    assert administrator_client.post(TEMPLATE_URL).status_code == 405
