@@ -124,6 +124,7 @@ class Settings:
     cap_own_min_percent: int = 70
     cap_own_max_percent: int = 80
     ou_unqualified_months: int = 4
+    alloc_backdated_days: int = 14
 
     @classmethod
     def from_values(cls, values: Mapping[str, int]) -> "Settings":
