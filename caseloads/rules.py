@@ -21,6 +21,9 @@ decided here):
 |               |          | who is on a case, not who visits, and a signed-off colleague may |
 |               |          | do the visits, so holding the case without it is a prompt        |
 | MONTH-1       | warning  | an NQSW with no current enrolment: no ASYE month, caps unchecked |
+| ALLOC-START   | breach   | (inferred) no allocation starts before the worker's enrolment    |
+| ALLOC-BACKDATED | breach | (inferred) more than `alloc_backdated_days` (14) before the      |
+|               |          | request without a stated reason; with one, a note (backdated)    |
 
 Decisions where the rules are silent:
 
@@ -87,7 +90,9 @@ VISIT_CASE_TYPES = SOLE_CASE_TYPES = ("CP", "CLA")
 
 # Breaches that depend only on who the worker is and on the case, never on other
 # allocations: a request can be refused for them at once (the others wait for approval).
-CERTAIN_AT_REQUEST = frozenset({"S47-TRAINEE", "S47-EARLY", "G10-NO-OWN"})
+CERTAIN_AT_REQUEST = frozenset(
+    {"S47-TRAINEE", "S47-EARLY", "G10-NO-OWN", "ALLOC-START", "ALLOC-BACKDATED"}
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,8 @@ class Worker:
     asye_start: date | None = None
     placement_month: int | None = None  # trainees: calendar months from the cohort start
     visits_signed_off_on: date | None = None  # VISIT-SIGNOFF
+    # The first day of the current enrolment (the ASYE start, or a trainee's placement).
+    enrolment_start: date | None = None
 
     @property
     def who(self) -> str:
@@ -582,6 +589,56 @@ def evaluate_request(
     return evaluate(
         worker, on, caps, [*kept, proposed], settings=settings, proposed_ref=proposed.case_ref
     )
+
+
+def is_backdated(start: date, requested_on: date, settings: Settings = Settings()) -> bool:
+    """ALLOC-BACKDATED: more than `alloc_backdated_days` before the request."""
+    return (requested_on - start).days > settings.alloc_backdated_days
+
+
+def start_findings(
+    worker: Worker,
+    case_ref: str,
+    start: date,
+    requested_on: date,
+    *,
+    backdated_reason: str = "",
+    settings: Settings = Settings(),
+) -> list[Finding]:
+    """ALLOC-START and ALLOC-BACKDATED (both inferred) for an allocation starting `start`,
+    requested on `requested_on`: past monthly figures are not rewritten silently."""
+    findings = []
+    begun = worker.enrolment_start
+    if begun is not None and start < begun:
+        findings.append(
+            Finding(
+                "ALLOC-START",
+                BREACH,
+                f"ALLOC-START: {case_ref} cannot start for {worker.who} on "
+                f"{start:%d/%m/%Y}, before their enrolment began on {begun:%d/%m/%Y}.",
+                numbers={"start_date": start.isoformat(), "enrolment_start": begun.isoformat()},
+                case_ref=case_ref,
+            )
+        )
+    days = (requested_on - start).days
+    if is_backdated(start, requested_on, settings) and not backdated_reason.strip():
+        findings.append(
+            Finding(
+                "ALLOC-BACKDATED",
+                BREACH,
+                f"ALLOC-BACKDATED: {case_ref} for {worker.who} would start {start:%d/%m/%Y}, "
+                f"{days} days before it was requested ({requested_on:%d/%m/%Y}); more than "
+                f"{settings.alloc_backdated_days} days back needs a stated reason.",
+                numbers={
+                    "start_date": start.isoformat(),
+                    "requested_on": requested_on.isoformat(),
+                    "days": days,
+                    "allowed_days": settings.alloc_backdated_days,
+                },
+                case_ref=case_ref,
+            )
+        )
+    return findings
 
 
 def refusals(findings: Iterable[Finding], case_ref: str) -> list[Finding]:
