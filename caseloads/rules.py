@@ -609,7 +609,12 @@ def start_findings(
     requested on `requested_on`: past monthly figures are not rewritten silently."""
     findings = []
     begun = worker.enrolment_start
-    if begun is not None and start < begun:
+    # An OU trainee holds work before the ASYE cohort starts (CAP-UNQUALIFIED).
+    if (
+        begun is not None
+        and start < begun
+        and not in_ou_unqualified_period(worker, start, settings)
+    ):
         findings.append(
             Finding(
                 "ALLOC-START",

@@ -92,12 +92,12 @@ def worker_from(person: Person, enrolment: Enrolment | None, on: date) -> rules.
 
 
 def _enrolment_start(enrolment: Enrolment) -> date | None:
-    """ALLOC-START: the first day of a current enrolment (the ASYE, or the placement)."""
-    if enrolment.status not in Enrolment.CURRENT_STATUSES:
+    """ALLOC-START: the first day of a current ASYE enrolment, its cohort's start or an
+    earlier ASYE start. A trainee's placement has no recorded first day (their cohort is
+    the ASYE's that follows), so none is checked."""
+    if enrolment.status not in Enrolment.CURRENT_STATUSES or enrolment.kind != Enrolment.Kind.ASYE:
         return None
-    if enrolment.kind == Enrolment.Kind.ASYE:
-        return enrolment.asye_start
-    return enrolment.cohort.start_date
+    return min(d for d in (enrolment.cohort.start_date, enrolment.asye_start) if d)
 
 
 @dataclass
