@@ -23,7 +23,7 @@ from academy.access import (
 )
 from academy.models import Person, PracticeGroup
 from academy.navigation import MenuItem
-from caseloads.models import Allocation
+from caseloads.models import Allocation, Case
 from cohorts.access import leads_enrolment_group, visible_enrolments
 from cohorts.models import Enrolment
 
@@ -133,6 +133,15 @@ def get_allocation_for_user(user, pk):
     if allocation is None:
         raise Http404("No such allocation.")
     return allocation
+
+
+def get_case_for_user(user, pk):
+    """A case whose allocations `user` sees (any of them), or 404."""
+    visible = Allocation.objects.visible_to(user).filter(case_id=pk)
+    found = Case.objects.select_related("service").filter(pk=pk).first()
+    if found is None or not (sees_every_cohort(user) or visible.exists()):
+        raise Http404("No such case.")
+    return found
 
 
 def menu(user) -> list[MenuItem]:

@@ -597,16 +597,10 @@ def is_backdated(start: date, requested_on: date, settings: Settings = Settings(
 
 
 def start_findings(
-    worker: Worker,
-    case_ref: str,
-    start: date,
-    requested_on: date,
-    *,
-    backdated_reason: str = "",
-    settings: Settings = Settings(),
+    worker: Worker, case_ref: str, start: date, settings: Settings = Settings()
 ) -> list[Finding]:
-    """ALLOC-START and ALLOC-BACKDATED (both inferred) for an allocation starting `start`,
-    requested on `requested_on`: past monthly figures are not rewritten silently."""
+    """ALLOC-START (inferred): no allocation starts before the worker's enrolment, so past
+    monthly figures are not rewritten."""
     findings = []
     begun = worker.enrolment_start
     # An OU trainee holds work before the ASYE cohort starts (CAP-UNQUALIFIED).
@@ -625,13 +619,28 @@ def start_findings(
                 case_ref=case_ref,
             )
         )
+    return findings
+
+
+def backdated_findings(
+    who: str,
+    case_ref: str,
+    start: date,
+    requested_on: date,
+    *,
+    backdated_reason: str = "",
+    settings: Settings = Settings(),
+) -> list[Finding]:
+    """ALLOC-BACKDATED (inferred): a start more than `alloc_backdated_days` before the
+    request needs a stated reason (judged once, when the request is made)."""
+    findings = []
     days = (requested_on - start).days
     if is_backdated(start, requested_on, settings) and not backdated_reason.strip():
         findings.append(
             Finding(
                 "ALLOC-BACKDATED",
                 BREACH,
-                f"ALLOC-BACKDATED: {case_ref} for {worker.who} would start {start:%d/%m/%Y}, "
+                f"ALLOC-BACKDATED: {case_ref} for {who} would start {start:%d/%m/%Y}, "
                 f"{days} days before it was requested ({requested_on:%d/%m/%Y}); more than "
                 f"{settings.alloc_backdated_days} days back needs a stated reason.",
                 numbers={

@@ -119,9 +119,10 @@ def request_allocation(
     ALLOC-BACKDATED without a reason) on the start date; the caps and SOLE-CP-CLA are
     checked when the PM approves. `requested_at` (default now) is for recording history.
     """
+    requested_on = timezone.localdate(requested_at) if requested_at else timezone.localdate()
     requested_at = requested_at or timezone.now()
-    settings = RuleSetting.objects.in_force(timezone.localdate(requested_at))
-    backdated = rules.is_backdated(start_date, timezone.localdate(requested_at), settings)
+    settings = RuleSetting.objects.in_force(requested_on)
+    backdated = rules.is_backdated(start_date, requested_on, settings)
 
     def new(person: Person, person_role: str, note: str) -> Allocation:
         allocation = Allocation(
@@ -151,6 +152,14 @@ def request_allocation(
         refused += rules.certain_refusals(
             allocation_findings(partner, start_date, companion=allocation), case.reference
         )
+    refused += rules.backdated_findings(
+        worker.full_name,
+        case.reference,
+        start_date,
+        requested_on,
+        backdated_reason=backdated_reason,
+        settings=settings,
+    )
     if refused:
         raise CaseloadRefused(refused)
     _as_user(requested_by, allocation).save()

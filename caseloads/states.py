@@ -284,7 +284,6 @@ class _Snapshot:
     def findings_with(
         self, state: WorkerState, allocation: Allocation, companion: Allocation | None = None
     ) -> list[Finding]:
-        requested_on = timezone.localdate(allocation.requested_at)
         return rules.evaluate_request(
             state.worker,
             self.on,
@@ -293,12 +292,7 @@ class _Snapshot:
             self.holding(allocation, companion),
             settings=self.settings,
         ) + rules.start_findings(
-            state.worker,
-            allocation.case.reference,
-            allocation.start_date,
-            requested_on,
-            backdated_reason=allocation.backdated_reason,
-            settings=self.settings,
+            state.worker, allocation.case.reference, allocation.start_date, self.settings
         )
 
 
