@@ -53,6 +53,7 @@ ACCESS_TESTS = {
     "caseloads:decline": "caseloads/test_access.py",
     "caseloads:end_allocation": "caseloads/test_access.py",
     "caseloads:audit": "caseloads/test_access.py",
+    "caseloads:case": "caseloads/test_together.py",
     # Moderation
     "moderation:panel_list": "moderation/test_access.py",
     "moderation:panel_new": "moderation/test_access.py",
