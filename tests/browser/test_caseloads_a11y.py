@@ -65,7 +65,7 @@ def test_request_form_its_errors_and_a_request(page, assert_page_ok, demo_users)
 
     trainee = demo_users["trainee.demo"].person
     team = trainee.enrolments.current().get().practice_group.name
-    worker = page.get_by_role("combobox", name="Worker", exact=True)
+    worker = page.locator("#id_worker")
     worker.select_option(label=f"{trainee.full_name} (trainee, {team})")
     # Two radio groups offer "Co-worker" (the worker's and the experienced worker's role).
     page.locator("#id_role_1").check()
@@ -133,7 +133,7 @@ def test_pm_requests_a_cp_case_together_with_the_grade10_and_approves_it(
     grade10 = enrolment.practice_group.staff.get(role="grade10")
     sign_in(page, "pm.demo")
     page.goto("/caseloads/requests/new/")
-    page.get_by_role("combobox", name="Worker", exact=True).select_option(
+    page.locator("#id_worker").select_option(
         label=f"{nqsw.full_name} (NQSW, {enrolment.practice_group.name})"
     )
     page.locator("#id_role_0").check()
