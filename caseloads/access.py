@@ -11,6 +11,7 @@ reads a report the PM, GM or Professional Practice team exported.
 
 import rules
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 
 from academy.access import (
@@ -24,7 +25,7 @@ from academy.access import (
 )
 from academy.models import Person, PracticeGroup
 from academy.navigation import MenuItem, RecordLink
-from caseloads.models import Allocation
+from caseloads.models import Allocation, Case
 from cohorts.access import leads_enrolment_group, visible_enrolments
 from cohorts.models import Enrolment
 
@@ -133,6 +134,15 @@ def get_allocation_for_user(user, pk):
         ),
         "allocation",
     )
+
+
+def get_case_for_user(user, pk):
+    """A case whose allocations `user` sees (any of them), or 404."""
+    visible = Allocation.objects.visible_to(user).filter(case_id=pk)
+    found = Case.objects.select_related("service").filter(pk=pk).first()
+    if found is None or not (sees_every_cohort(user) or visible.exists()):
+        raise Http404("No such case.")
+    return found
 
 
 def menu(user) -> list[MenuItem]:

@@ -414,6 +414,8 @@ def _allocate(case, worker, role, planned: Planned, status: str) -> Allocation:
         role=role,
         start_date=planned.start,
         requested_by=planned.requested_by,
+        # The demo's history, requested as it happened (ALLOC-BACKDATED).
+        requested_at=_at(planned.start - timedelta(days=3), 10),
         # A declined request's note is the decider's reason, recorded with the decision.
         reason=planned.reason if worker == planned.worker and status != Status.DECLINED else "",
     )

@@ -2,11 +2,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from academy import csvfiles
+from academy.access import sees_every_cohort
 from academy.models import Person, Service
-from caseloads import audit, services
+from caseloads import audit, rules, services
 from caseloads.models import REFERENCE_MESSAGE, REFERENCE_PATTERN, Allocation, Case
 from cohorts.models import Enrolment
 
@@ -23,6 +25,33 @@ class WorkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, enrolment):
         kind = "NQSW" if enrolment.kind == Enrolment.Kind.ASYE else "trainee"
         return f"{enrolment.person.full_name} ({kind}, {enrolment.practice_group.name})"
+
+
+class ExperiencedWorkerField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.full_name} ({person.get_role_display()})"
+
+
+def experienced_workers(user):
+    """The workers who may stand as the experienced worker (services.COMPANION_ROLES) in
+    the services of the NQSWs and trainees `user` sees."""
+    found = Person.objects.filter(role__in=services.COMPANION_ROLES)
+    if not sees_every_cohort(user):
+        seen = Enrolment.objects.visible_to(user).current().values("practice_group__service")
+        found = found.filter(Q(practice_group__service__in=seen) | Q(service__in=seen))
+    return found.select_related("practice_group").order_by("full_name", "pk")
+
+
+def BACKDATED_REASON():  # noqa: N802 - one field definition shared by two forms
+    return forms.CharField(
+        label="Why it starts in the past (if backdated)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "ALLOC-BACKDATED: a start more than 14 days before today needs a reason; it is "
+            "then shown as backdated."
+        ),
+    )
 
 
 class CaseReferenceField(forms.CharField):
@@ -60,6 +89,23 @@ class AllocationRequestForm(forms.Form):
     )
     service = forms.ModelChoiceField(queryset=Service.objects.all(), empty_label=None)
     start_date = forms.DateField(widget=_date_input())
+    backdated_reason = BACKDATED_REASON()
+    companion = ExperiencedWorkerField(
+        label="Together with (experienced worker)",
+        required=False,
+        queryset=Person.objects.none(),
+        help_text=(
+            "SOLE-CP-CLA: in ASYE months 1-6 a CP or CLA case needs an experienced "
+            "registered social worker on it. Both are asked for together and decided as one."
+        ),
+    )
+    companion_role = forms.ChoiceField(
+        label="The experienced worker's role",
+        choices=Allocation.Role.choices,
+        initial=Allocation.Role.ALLOCATED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -69,12 +115,19 @@ class AllocationRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = (
+        today = timezone.localdate()
+        current = (
             Enrolment.objects.visible_to(user)
             .current()
             .select_related("person", "practice_group")
+            .prefetch_related("extensions")
             .order_by("person__full_name", "pk")
         )
+        # Only those still before or in their ASYE: a completed ASYE is an experienced
+        # worker's, asked for as the experienced worker, not as an NQSW.
+        in_asye = [e.pk for e in current if e.phase(today) != rules.AFTER]
+        self.fields["worker"].queryset = current.filter(pk__in=in_asye)
+        self.fields["companion"].queryset = experienced_workers(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -121,7 +174,37 @@ class AllocationRequestForm(forms.Form):
                 start_date=data["start_date"],
                 requested_by=requested_by,
                 reason=data["reason"],
+                backdated_reason=data["backdated_reason"],
+                companion=data["companion"],
+                companion_role=data["companion_role"] or Allocation.Role.COWORKER,
             )
+
+
+class AddExperiencedWorkerForm(forms.Form):
+    """SOLE-CP-CLA: an experienced worker asked for on a case already recorded."""
+
+    worker = ExperiencedWorkerField(
+        label="Experienced worker",
+        queryset=Person.objects.none(),
+        help_text="A Grade 10/11 SW, social worker or ASWP in the case's service.",
+    )
+    role = forms.ChoiceField(
+        choices=Allocation.Role.choices,
+        initial=Allocation.Role.COWORKER,
+        widget=forms.RadioSelect,
+    )
+    start_date = forms.DateField(widget=_date_input())
+    backdated_reason = BACKDATED_REASON()
+    reason = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, case, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = experienced_workers(user).filter(
+            Q(practice_group__service=case.service) | Q(service=case.service)
+        )
 
 
 class DecisionForm(forms.Form):
@@ -154,7 +237,8 @@ class DeclineForm(DecisionForm):
     reason = forms.CharField(
         label="Why the request is declined",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Added to the request's note; the requester and the worker see it.",
+        help_text="Kept with the decision, apart from the request's note; the requester "
+        "and the worker see it.",
     )
 
 

@@ -139,6 +139,15 @@ class Allocation(models.Model):
     decided_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="The requester's or the decider's note.")
+    # The other half of a request made together (an NQSW with its experienced allocated
+    # worker or co-worker, SOLE-CP-CLA): both rows point at each other and are approved or
+    # declined as one decision.
+    decided_with = models.OneToOneField(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # ALLOC-BACKDATED: why a start date more than the allowed days before the request.
+    backdated_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True, help_text="Why the request was declined.")
     ended_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
     end_reason = models.TextField(blank=True)
 
@@ -211,6 +220,11 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.worker.full_name} on {self.case.reference} ({self.get_status_display()})"
+
+    @property
+    def is_backdated(self) -> bool:
+        """ALLOC-BACKDATED: started long enough before the request that a reason was needed."""
+        return bool(self.backdated_reason)
 
 
 class CapRuleAppliesTo(models.TextChoices):
@@ -344,6 +358,10 @@ class RuleSettingName(models.TextChoices):
     OU_UNQUALIFIED_MONTHS = (
         "ou_unqualified_months",
         "CAP-UNQUALIFIED: months before the ASYE start that an OU trainee is unqualified",
+    )
+    ALLOC_BACKDATED_DAYS = (
+        "alloc_backdated_days",
+        "ALLOC-BACKDATED: days before the request a start may be without a stated reason",
     )
 
 

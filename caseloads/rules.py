@@ -24,6 +24,9 @@ decided here):
 | ON-LEAVE      | warning  | (inferred, issue 10) a request for a worker on recorded leave    |
 |               |          | (an EXT-1 absence) on the date judged: the PM decides, the       |
 |               |          | rules do not forbid it                                           |
+| ALLOC-START   | breach   | (inferred) no allocation starts before the worker's enrolment    |
+| ALLOC-BACKDATED | breach | (inferred) more than `alloc_backdated_days` (14) before the      |
+|               |          | request without a stated reason; with one, a note (backdated)    |
 
 Decisions where the rules are silent:
 
@@ -94,7 +97,9 @@ VISIT_CASE_TYPES = SOLE_CASE_TYPES = ("CP", "CLA")
 
 # Breaches that depend only on who the worker is and on the case, never on other
 # allocations: a request can be refused for them at once (the others wait for approval).
-CERTAIN_AT_REQUEST = frozenset({"S47-TRAINEE", "S47-EARLY", "G10-NO-OWN"})
+CERTAIN_AT_REQUEST = frozenset(
+    {"S47-TRAINEE", "S47-EARLY", "G10-NO-OWN", "ALLOC-START", "ALLOC-BACKDATED"}
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class Settings:
     cap_own_min_percent: int = 70
     cap_own_max_percent: int = 80
     ou_unqualified_months: int = 4
+    alloc_backdated_days: int = 14
 
     @classmethod
     def from_values(cls, values: Mapping[str, int]) -> "Settings":
@@ -161,6 +167,8 @@ class Worker:
     # ON-LEAVE: the recorded absence (EXT-1) covering the date judged, first and last day.
     on_leave_from: date | None = None
     on_leave_until: date | None = None
+    # The first day of the current enrolment (the ASYE start, or a trainee's placement).
+    enrolment_start: date | None = None
 
     @property
     def who(self) -> str:
@@ -614,6 +622,70 @@ def evaluate_request(
     return evaluate(
         worker, on, caps, [*kept, proposed], settings=settings, proposed_ref=proposed.case_ref
     )
+
+
+def is_backdated(start: date, requested_on: date, settings: Settings = Settings()) -> bool:
+    """ALLOC-BACKDATED: more than `alloc_backdated_days` before the request."""
+    return (requested_on - start).days > settings.alloc_backdated_days
+
+
+def start_findings(
+    worker: Worker, case_ref: str, start: date, settings: Settings = Settings()
+) -> list[Finding]:
+    """ALLOC-START (inferred): no allocation starts before the worker's enrolment, so past
+    monthly figures are not rewritten."""
+    findings = []
+    begun = worker.enrolment_start
+    # An OU trainee holds work before the ASYE cohort starts (CAP-UNQUALIFIED).
+    if (
+        begun is not None
+        and start < begun
+        and not in_ou_unqualified_period(worker, start, settings)
+    ):
+        findings.append(
+            Finding(
+                "ALLOC-START",
+                BREACH,
+                f"ALLOC-START: {case_ref} cannot start for {worker.who} on "
+                f"{start:%d/%m/%Y}, before their enrolment began on {begun:%d/%m/%Y}.",
+                numbers={"start_date": start.isoformat(), "enrolment_start": begun.isoformat()},
+                case_ref=case_ref,
+            )
+        )
+    return findings
+
+
+def backdated_findings(
+    who: str,
+    case_ref: str,
+    start: date,
+    requested_on: date,
+    *,
+    backdated_reason: str = "",
+    settings: Settings = Settings(),
+) -> list[Finding]:
+    """ALLOC-BACKDATED (inferred): a start more than `alloc_backdated_days` before the
+    request needs a stated reason (judged once, when the request is made)."""
+    findings = []
+    days = (requested_on - start).days
+    if is_backdated(start, requested_on, settings) and not backdated_reason.strip():
+        findings.append(
+            Finding(
+                "ALLOC-BACKDATED",
+                BREACH,
+                f"ALLOC-BACKDATED: {case_ref} for {who} would start {start:%d/%m/%Y}, "
+                f"{days} days before it was requested ({requested_on:%d/%m/%Y}); more than "
+                f"{settings.alloc_backdated_days} days back needs a stated reason.",
+                numbers={
+                    "start_date": start.isoformat(),
+                    "requested_on": requested_on.isoformat(),
+                    "days": days,
+                    "allowed_days": settings.alloc_backdated_days,
+                },
+                case_ref=case_ref,
+            )
+        )
+    return findings
 
 
 def refusals(findings: Iterable[Finding], case_ref: str) -> list[Finding]:

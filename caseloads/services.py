@@ -12,7 +12,7 @@ in `caseloads.states` (`allocation_findings`).
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ from academy.findings import Finding
 from academy.models import Person
 from caseloads import rules
 from caseloads.access import can_decide
-from caseloads.models import Allocation, Case, VisitSignOff
+from caseloads.models import Allocation, Case, RuleSetting, VisitSignOff
 from caseloads.states import allocation_findings
 from cohorts.models import Enrolment
 from cohorts.services import lock_current_enrolment_of, lock_enrolment
@@ -62,6 +62,38 @@ def _as_user(person: Person, instance):
 # --- Writes ------------------------------------------------------------------------------
 
 
+# Who may stand as the experienced worker on a case (SOLE-CP-CLA) when asked for together
+# with an NQSW: qualified practitioners who hold cases, not managers or assessors.
+COMPANION_ROLES = (
+    frozenset({Person.Role.GRADE10, Person.Role.SOCIAL_WORKER, Person.Role.ASWP})
+    & Person.QUALIFIED_ROLES
+)
+
+
+def service_of(person: Person):
+    """The service a member of staff works in: their academy team's, else their own."""
+    if person.practice_group_id:
+        return person.practice_group.service_id
+    return person.service_id
+
+
+def _check_companion(companion: Person, case: Case) -> None:
+    if companion.role not in COMPANION_ROLES:
+        raise ValidationError(
+            {
+                "companion": f"SOLE-CP-CLA: {companion.full_name} is not an experienced "
+                "allocated worker or co-worker (a Grade 10/11 SW, social worker or ASWP)."
+            }
+        )
+    if service_of(companion) != case.service_id:
+        raise ValidationError(
+            {
+                "companion": f"{companion.full_name} works in another service than case "
+                f"{case.reference} ({case.service})."
+            }
+        )
+
+
 @transaction.atomic
 def request_allocation(
     *,
@@ -71,26 +103,71 @@ def request_allocation(
     start_date: date,
     requested_by: Person,
     reason: str = "",
+    backdated_reason: str = "",
+    companion: Person | None = None,
+    companion_role: str = rules.ALLOCATED,
+    requested_at: datetime | None = None,
 ) -> Allocation:
     """Ask for `worker` to be put on `case` (ALLOC-APPROVE: it counts once approved).
 
-    Refused at once (CaseloadRefused) only for breaches that no other allocation can change
-    (rules.CERTAIN_AT_REQUEST: S47-TRAINEE, S47-EARLY, G10-NO-OWN) on the start date; the
-    caps and SOLE-CP-CLA are checked when the PM approves.
+    With `companion` (an experienced worker, SOLE-CP-CLA) both are asked for together in
+    `companion_role`: two requests pointing at each other (`decided_with`), approved or
+    declined as one decision; the rules judge each with the other on the case.
+
+    Refused at once (CaseloadRefused) for breaches that no other allocation can change
+    (rules.CERTAIN_AT_REQUEST: S47-TRAINEE, S47-EARLY, G10-NO-OWN, ALLOC-START, and
+    ALLOC-BACKDATED without a reason) on the start date; the caps and SOLE-CP-CLA are
+    checked when the PM approves. `requested_at` (default now) is for recording history.
     """
-    allocation = Allocation(
-        case=case,
-        worker=worker,
-        role=role,
-        start_date=start_date,
-        requested_by=requested_by,
-        reason=reason,
+    requested_on = timezone.localdate(requested_at) if requested_at else timezone.localdate()
+    requested_at = requested_at or timezone.now()
+    settings = RuleSetting.objects.in_force(requested_on)
+    backdated = rules.is_backdated(start_date, requested_on, settings)
+
+    def new(person: Person, person_role: str, note: str) -> Allocation:
+        allocation = Allocation(
+            case=case,
+            worker=person,
+            role=person_role,
+            start_date=start_date,
+            requested_by=requested_by,
+            requested_at=requested_at,
+            reason=note,
+            backdated_reason=backdated_reason.strip() if backdated else "",
+        )
+        allocation.full_clean()
+        return allocation
+
+    allocation = new(worker, role, reason)
+    partner = None
+    if companion is not None:
+        if companion.pk == worker.pk:
+            raise ValidationError({"companion": "The experienced worker is someone else."})
+        _check_companion(companion, case)
+        partner = new(companion, companion_role, reason)
+    refused = rules.certain_refusals(
+        allocation_findings(allocation, start_date, companion=partner), case.reference
     )
-    allocation.full_clean()
-    refused = rules.certain_refusals(allocation_findings(allocation, start_date), case.reference)
+    if partner is not None:
+        refused += rules.certain_refusals(
+            allocation_findings(partner, start_date, companion=allocation), case.reference
+        )
+    refused += rules.backdated_findings(
+        worker.full_name,
+        case.reference,
+        start_date,
+        requested_on,
+        backdated_reason=backdated_reason,
+        settings=settings,
+    )
     if refused:
         raise CaseloadRefused(refused)
     _as_user(requested_by, allocation).save()
+    if partner is not None:
+        partner.decided_with = allocation
+        _as_user(requested_by, partner).save()
+        allocation.decided_with = partner
+        _as_user(requested_by, allocation).save(update_fields=["decided_with"])
     return allocation
 
 
@@ -101,28 +178,35 @@ def _lock_worker(person_id: int) -> None:
         list(Person.objects.filter(pk=person_id).select_for_update().values_list("pk", flat=True))
 
 
-@transaction.atomic
-def approve_allocation(
-    *, allocation: Allocation, decided_by: Person, on: date | None = None, reason: str = ""
-) -> Allocation:
-    """The PM agrees a request (ALLOC-APPROVE), unless the caseload would breach a rule.
-
-    The caseload is checked on the later of `on` (default today) and the start date, and
-    again on each later date when one of the worker's approved allocations starts, so an
-    approval cannot push a future caseload over its cap either. Refused with
-    CaseloadRefused listing every breach (rule ID and numbers); the request stays as it was.
-    """
-    decider = _require_decider(decided_by, allocation, "approve")
-    _lock_worker(allocation.worker_id)
-    allocation = (
-        Allocation.objects.select_for_update(of=("self",))
+def _decision_rows(allocation: Allocation) -> list[Allocation]:
+    """The allocation, and its companion request when the two were asked for together,
+    locked for the decision (workers first, in a fixed order, so two deciders cannot
+    deadlock)."""
+    ids = [allocation.pk] + ([allocation.decided_with_id] if allocation.decided_with_id else [])
+    workers = sorted(set(Allocation.objects.filter(pk__in=ids).values_list("worker_id", flat=True)))
+    for worker_id in workers:
+        _lock_worker(worker_id)
+    rows = {
+        a.pk: a
+        for a in Allocation.objects.select_for_update(of=("self",))
         .select_related("case", "worker")
-        .get(pk=allocation.pk)
-    )
-    if allocation.status != Allocation.Status.REQUESTED:
-        raise ValidationError(
-            f"This allocation is already {allocation.get_status_display().lower()}."
-        )
+        .filter(pk__in=ids)
+    }
+    main = rows[allocation.pk]
+    for found in rows.values():
+        if found.status != Allocation.Status.REQUESTED:
+            raise ValidationError(
+                f"This allocation is already {found.get_status_display().lower()}."
+                if found.pk == main.pk
+                else f"The request made together with it ({found.worker.full_name}) is "
+                f"already {found.get_status_display().lower()}."
+            )
+    return [main] + [a for pk, a in rows.items() if pk != main.pk]
+
+
+def _approval_refusals(
+    allocation: Allocation, on: date | None, companion: Allocation | None
+) -> list[Finding]:
     first = max(on or timezone.localdate(), allocation.start_date)
     later_starts = (
         Allocation.objects.filter(
@@ -135,38 +219,100 @@ def approve_allocation(
         .distinct()
     )
     for day in sorted({first, *later_starts}):
-        refused = rules.refusals(allocation_findings(allocation, day), allocation.case.reference)
+        refused = rules.refusals(
+            allocation_findings(allocation, day, companion=companion), allocation.case.reference
+        )
         if refused:
-            raise CaseloadRefused(refused)
-    allocation.status = Allocation.Status.APPROVED
-    allocation.decided_by = decider
-    allocation.decided_at = timezone.now()
-    if reason:
-        allocation.reason = reason
-    allocation.full_clean()
-    _as_user(decider, allocation).save()
-    return allocation
+            return refused
+    return []
+
+
+@transaction.atomic
+def approve_allocation(
+    *, allocation: Allocation, decided_by: Person, on: date | None = None, reason: str = ""
+) -> Allocation:
+    """The PM agrees a request (ALLOC-APPROVE), unless the caseload would breach a rule.
+
+    The caseload is checked on the later of `on` (default today) and the start date, and
+    again on each later date when one of the worker's approved allocations starts, so an
+    approval cannot push a future caseload over its cap either. A request made together
+    with another (`decided_with`) is approved with it as one decision, each judged with the
+    other on the case. Refused with CaseloadRefused listing every breach (rule ID and
+    numbers); the requests stay as they were.
+    """
+    decider = _require_decider(decided_by, allocation, "approve")
+    rows = _decision_rows(allocation)
+    refused = []
+    for row in rows:
+        companion = next((other for other in rows if other.pk != row.pk), None)
+        refused += _approval_refusals(row, on, companion)
+    if refused:
+        raise CaseloadRefused(refused)
+    now = timezone.now()
+    for row in rows:
+        row.status = Allocation.Status.APPROVED
+        row.decided_by = decider
+        row.decided_at = now
+        if reason:
+            row.reason = reason
+        row.full_clean()
+        _as_user(decider, row).save()
+    return rows[0]
 
 
 @transaction.atomic
 def decline_allocation(
     *, allocation: Allocation, decided_by: Person, reason: str = ""
 ) -> Allocation:
-    """The PM refuses a request; it stays on record as declined."""
+    """The PM refuses a request (with a request made together with it); it stays on record
+    as declined, the reason kept apart from the request's note (`decline_reason`)."""
     decider = _require_decider(decided_by, allocation, "decline")
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    if allocation.status != Allocation.Status.REQUESTED:
-        raise ValidationError(
-            "Only a request can be declined; this one is "
-            f"{allocation.get_status_display().lower()}."
-        )
-    allocation.status = Allocation.Status.DECLINED
-    allocation.decided_by = decider
-    allocation.decided_at = timezone.now()
-    if reason:
-        allocation.reason = reason
-    allocation.full_clean()
-    _as_user(decider, allocation).save()
+    rows = _decision_rows(allocation)
+    now = timezone.now()
+    for row in rows:
+        row.status = Allocation.Status.DECLINED
+        row.decided_by = decider
+        row.decided_at = now
+        row.decline_reason = reason.strip()
+        row.full_clean()
+        _as_user(decider, row).save()
+    return rows[0]
+
+
+@transaction.atomic
+def add_experienced_worker(
+    *,
+    case: Case,
+    worker: Person,
+    role: str,
+    start_date: date,
+    requested_by: Person,
+    reason: str = "",
+    backdated_reason: str = "",
+) -> Allocation:
+    """SOLE-CP-CLA: ask for an experienced worker to join a case already recorded. When an
+    NQSW's request for the case is waiting alone, the two are then decided together."""
+    _check_companion(worker, case)
+    allocation = request_allocation(
+        case=case,
+        worker=worker,
+        role=role,
+        start_date=start_date,
+        requested_by=requested_by,
+        reason=reason,
+        backdated_reason=backdated_reason,
+    )
+    waiting = list(
+        Allocation.objects.filter(
+            case=case, status=Allocation.Status.REQUESTED, decided_with__isnull=True
+        ).exclude(pk=allocation.pk)
+    )
+    if len(waiting) == 1:
+        (other,) = waiting
+        other.decided_with = allocation
+        _as_user(requested_by, other).save(update_fields=["decided_with"])
+        allocation.decided_with = other
+        _as_user(requested_by, allocation).save(update_fields=["decided_with"])
     return allocation
 
 

@@ -90,7 +90,17 @@ def worker_from(person: Person, enrolment: Enrolment | None, on: date) -> rules.
         visits_signed_off_on=_signed_off_on(enrolment),
         on_leave_from=absence.first_day if absence else None,
         on_leave_until=absence.last_day if absence else None,
+        enrolment_start=_enrolment_start(enrolment),
     )
+
+
+def _enrolment_start(enrolment: Enrolment) -> date | None:
+    """ALLOC-START: the first day of a current ASYE enrolment, its cohort's start or an
+    earlier ASYE start. A trainee's placement has no recorded first day (their cohort is
+    the ASYE's that follows), so none is checked."""
+    if enrolment.status not in Enrolment.CURRENT_STATUSES or enrolment.kind != Enrolment.Kind.ASYE:
+        return None
+    return min(d for d in (enrolment.cohort.start_date, enrolment.asye_start) if d)
 
 
 @dataclass
@@ -164,6 +174,7 @@ class _Snapshot:
         enrolments: dict[int, Enrolment],
         on: date,
         extra_case_ids: Iterable[int] = (),
+        companions: Iterable[Allocation] = (),
     ):
         self.people, self.enrolments, self.on = people, enrolments, on
         ids = {person.pk for person in people}
@@ -179,6 +190,22 @@ class _Snapshot:
             .order_by("requested_at", "pk")
         ):
             self.waiting[allocation.worker_id].append(allocation)
+        # SOLE-CP-CLA: a request made together with another (decided_with) is judged with
+        # its companion on the case, as the one decision approves both.
+        companions = list(companions)
+        wanted = {
+            a.decided_with_id for found in self.waiting.values() for a in found if a.decided_with_id
+        } - {c.pk for c in companions}
+        if wanted:
+            companions += list(
+                Allocation.objects.filter(
+                    pk__in=wanted, status=Allocation.Status.REQUESTED
+                ).select_related("worker__service", "worker__practice_group__service")
+            )
+        self.companion_of = {}
+        for companion in companions:
+            if companion.decided_with_id:
+                self.companion_of[companion.decided_with_id] = companion
         case_ids = {
             a.case_id
             for group in (self.held, self.waiting)
@@ -195,7 +222,7 @@ class _Snapshot:
             else []
         )
         self.workers = {p.pk: worker_from(p, enrolments.get(p.pk), on) for p in people}
-        colleague_enrolments = enrolments_for({a.worker_id for a in on_cases} - ids)
+        colleague_enrolments = enrolments_for({a.worker_id for a in [*on_cases, *companions]} - ids)
         self.on_case = defaultdict(list)
         for allocation in on_cases:
             self.on_case[allocation.case_id].append(allocation)
@@ -203,11 +230,25 @@ class _Snapshot:
                 self.workers[allocation.worker_id] = worker_from(
                     allocation.worker, colleague_enrolments.get(allocation.worker_id), on
                 )
+        for companion in companions:
+            if companion.worker_id not in self.workers:
+                self.workers[companion.worker_id] = worker_from(
+                    companion.worker, colleague_enrolments.get(companion.worker_id), on
+                )
         self.caps = CapRule.objects.rows_in_force(on)
         self.settings = RuleSetting.objects.in_force(on)
 
-    def holding(self, allocation: Allocation) -> rules.Holding:
-        """The allocation's case as the rules see it from its worker's side."""
+    def holding(self, allocation: Allocation, companion: Allocation | None = None) -> rules.Holding:
+        """The allocation's case as the rules see it from its worker's side (with its
+        companion request, when one is given or was asked for together)."""
+        others = [
+            other
+            for other in self.on_case[allocation.case_id]
+            if other.worker_id != allocation.worker_id
+        ]
+        companion = companion or (self.companion_of.get(allocation.pk) if allocation.pk else None)
+        if companion is not None and companion.worker_id not in {o.worker_id for o in others}:
+            others.append(companion)
         return rules.Holding(
             case_ref=allocation.case.reference,
             case_type=allocation.case.case_type,
@@ -219,8 +260,7 @@ class _Snapshot:
                     experienced=rules.is_experienced(self.workers[other.worker_id]),
                     role=other.role,
                 )
-                for other in self.on_case[allocation.case_id]
-                if other.worker_id != allocation.worker_id
+                for other in others
             ),
         )
 
@@ -244,14 +284,18 @@ class _Snapshot:
             state.request_findings[request.pk] = self.findings_with(state, request)
         return state
 
-    def findings_with(self, state: WorkerState, allocation: Allocation) -> list[Finding]:
+    def findings_with(
+        self, state: WorkerState, allocation: Allocation, companion: Allocation | None = None
+    ) -> list[Finding]:
         return rules.evaluate_request(
             state.worker,
             self.on,
             self.caps,
             state.holdings,
-            self.holding(allocation),
+            self.holding(allocation, companion),
             settings=self.settings,
+        ) + rules.start_findings(
+            state.worker, allocation.case.reference, allocation.start_date, self.settings
         )
 
 
@@ -260,8 +304,11 @@ def _states(people: list[Person], enrolments: dict[int, Enrolment], on: date) ->
     return [snapshot.state(person) for person in people]
 
 
-def allocation_findings(allocation: Allocation, on: date | None = None) -> list[Finding]:
-    """What the worker's caseload would be on `on` with `allocation` on it ("would hold").
+def allocation_findings(
+    allocation: Allocation, on: date | None = None, *, companion: Allocation | None = None
+) -> list[Finding]:
+    """What the worker's caseload would be on `on` with `allocation` on it ("would hold"),
+    and with `companion` (the other half of a request made together) on the case too.
 
     `on` defaults to the later of today and the allocation's start. Works for an unsaved
     allocation too (the request form's preview).
@@ -269,6 +316,10 @@ def allocation_findings(allocation: Allocation, on: date | None = None) -> list[
     on = max(on or timezone.localdate(), allocation.start_date)
     worker = allocation.worker
     snapshot = _Snapshot(
-        [worker], enrolments_for([worker.pk]), on, extra_case_ids=[allocation.case_id]
+        [worker],
+        enrolments_for([worker.pk]),
+        on,
+        extra_case_ids=[allocation.case_id],
+        companions=[companion] if companion is not None else [],
     )
-    return snapshot.findings_with(snapshot.state(worker), allocation)
+    return snapshot.findings_with(snapshot.state(worker), allocation, companion)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("allocations/<int:pk>/approve/", views.approve, name="approve"),
     path("allocations/<int:pk>/decline/", views.decline, name="decline"),
     path("allocations/<int:pk>/end/", views.end_allocation, name="end_allocation"),
+    path("cases/<int:pk>/", views.case, name="case"),
     path("audit/", views.audit_upload, name="audit"),
 ]

@@ -20,9 +20,10 @@ from academy import csvfiles
 from academy.access import allowed, person_of, staff_member
 from academy.models import Person
 from caseloads import audit, charts, services
-from caseloads.access import can_decide, decides_for, get_allocation_for_user
+from caseloads.access import can_decide, decides_for, get_allocation_for_user, get_case_for_user
 from caseloads.board import BOARD_COLUMNS, board_row, board_rows, csv_row, proposal
 from caseloads.forms import (
+    AddExperiencedWorkerForm,
     AllocationRequestForm,
     ApproveForm,
     AuditForm,
@@ -247,11 +248,26 @@ def _allocation_page(request, allocation, *, approve_form=None, decline_form=Non
         on = max(today, allocation.start_date)
         preview = proposal(people_states([allocation.worker], on)[0], allocation)
     decides = allowed(request.user, "caseloads.decide_allocation", allocation)
+    companion = None
+    if allocation.decided_with_id:
+        companion = (
+            Allocation.objects.select_related("worker", "case").filter(
+                pk=allocation.decided_with_id
+            )
+        ).first()
+    # The approval's checks refuse for certain: offer no button, say why instead.
+    certain = list(preview.refusals) if preview else []
+    if companion is not None and companion.status == Status.REQUESTED:
+        on = max(today, companion.start_date)
+        certain += proposal(people_states([companion.worker], on)[0], companion).refusals
     return render(
         request,
         "caseloads/allocation.html",
         {
             "allocation": allocation,
+            "companion": companion,
+            "can_approve": not certain,
+            "certain_refusals": certain,
             "preview": preview,
             "refused": refused,
             "decides": decides,
@@ -314,7 +330,7 @@ def decline(request, pk):
     if form.is_valid():
         try:
             declined = services.decline_allocation(
-                allocation=found, decided_by=person, reason=form.note_for(found)
+                allocation=found, decided_by=person, reason=form.cleaned_data["reason"]
             )
         except ValidationError as e:
             form.add_error(None, e)
@@ -355,6 +371,53 @@ def end_allocation(request, pk):
             url = _worker_url(request.user, ended.worker)
             return redirect(url or reverse("caseloads:allocation", args=[ended.pk]))
     return render(request, "caseloads/end_form.html", {"allocation": found, "form": form})
+
+
+# --- One case and everyone on it -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case(request, pk):
+    """Everyone on a case (SOLE-CP-CLA), and a form to ask for an experienced worker."""
+    found = get_case_for_user(request.user, pk)
+    can_add = allowed(request.user, "caseloads.request_allocation")
+    form = None
+    if can_add:
+        form = AddExperiencedWorkerForm(request.POST or None, user=request.user, case=found)
+    elif request.method == "POST":
+        raise PermissionDenied("Only a practice manager, group manager or administrator asks.")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.add_experienced_worker(
+                case=found,
+                worker=data["worker"],
+                role=data["role"],
+                start_date=data["start_date"],
+                requested_by=staff_member(request.user),
+                reason=data["reason"],
+                backdated_reason=data["backdated_reason"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                f"Requested: {added.worker.full_name} on {found.reference}. It counts once "
+                "the practice manager approves it (ALLOC-APPROVE).",
+            )
+            return redirect("caseloads:case", pk=found.pk)
+    allocations = list(
+        found.allocations.select_related(
+            "worker", "requested_by", "decided_by", "ended_by"
+        ).order_by("-start_date", "pk")
+    )
+    return render(
+        request,
+        "caseloads/case.html",
+        {"case": found, "allocations": allocations, "form": form, "can_add": can_add},
+    )
 
 
 # --- The caseload audit ---------------------------------------------------------------------

@@ -65,6 +65,7 @@ ACCESS_TESTS = {
     "learning:mash_rota": "learning/test_access.py",
     "learning:mash_change_day": "learning/test_access.py",
     "learning:mash_publish": "learning/test_access.py",
+    "caseloads:case": "caseloads/test_together.py",
     # Moderation
     "moderation:panel_list": "moderation/test_access.py",
     "moderation:panel_new": "moderation/test_access.py",

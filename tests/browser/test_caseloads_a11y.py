@@ -65,9 +65,10 @@ def test_request_form_its_errors_and_a_request(page, assert_page_ok, demo_users)
 
     trainee = demo_users["trainee.demo"].person
     team = trainee.enrolments.current().get().practice_group.name
-    worker = page.get_by_role("combobox", name="Worker")
+    worker = page.locator("#id_worker")
     worker.select_option(label=f"{trainee.full_name} (trainee, {team})")
-    page.get_by_role("radio", name="Co-worker").check()
+    # Two radio groups offer "Co-worker" (the worker's and the experienced worker's role).
+    page.locator("#id_role_1").check()
     page.get_by_role("textbox", name="Case reference").fill("EH-55012")
     page.get_by_role("combobox", name="Case type").select_option("EH")
     page.get_by_role("spinbutton", name="Number of children").fill("1")
@@ -119,4 +120,46 @@ def test_nqsw_sees_their_own_caseload(page, assert_page_ok, demo_users):
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Caseload: {name}")
     # The worker sees the request waiting for their PM, but no decision or sign-off form.
     expect(page.get_by_role("button", name="Record the sign-off")).to_have_count(0)
+    assert_page_ok()
+
+
+def test_pm_requests_a_cp_case_together_with_the_grade10_and_approves_it(
+    page, assert_page_ok, demo_users
+):
+    """Issue 10 item 2 (SOLE-CP-CLA): one request for the NQSW and the team's Grade 10/11
+    SW, approved as one decision."""
+    nqsw = demo_users["nqsw.demo"].person
+    enrolment = nqsw.enrolments.current().get()
+    grade10 = enrolment.practice_group.staff.get(role="grade10")
+    sign_in(page, "pm.demo")
+    page.goto("/caseloads/requests/new/")
+    page.locator("#id_worker").select_option(
+        label=f"{nqsw.full_name} (NQSW, {enrolment.practice_group.name})"
+    )
+    page.locator("#id_role_0").check()
+    page.get_by_role("textbox", name="Case reference").fill("CP-55013")
+    page.get_by_role("combobox", name="Case type").select_option("CP")
+    page.get_by_role("spinbutton", name="Number of children").fill("1")
+    page.get_by_role("combobox", name="Together with (experienced worker)").select_option(
+        label=f"{grade10.full_name} ({grade10.get_role_display()})"
+    )
+    page.locator("#id_companion_role_1").check()
+    assert_page_ok()
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Allocation request: CP-55013 for {nqsw.full_name}"
+    )
+    expect(page.get_by_text(grade10.full_name).first).to_be_visible()
+    assert_page_ok()
+
+    page.get_by_role("button", name="Approve both allocations").click()
+    expect(page.get_by_role("status")).to_contain_text("Approved: CP-55013")
+    assert_page_ok()
+    rows = Allocation.objects.filter(case__reference="CP-55013")
+    assert sorted(rows.values_list("status", flat=True)) == ["approved", "approved"]
+    assert {a.worker for a in rows} == {nqsw, grade10}
+
+    page.goto(f"/caseloads/cases/{rows[0].case_id}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case CP-55013")
+    expect(page.get_by_role("link", name=grade10.full_name)).to_be_visible()
     assert_page_ok()

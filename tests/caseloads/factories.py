@@ -1,9 +1,10 @@
 """Factories and helpers for the caseload tests: state is built through caseloads.services."""
 
-from datetime import date
+from datetime import date, datetime, time
 from importlib import import_module
 
 import factory
+from django.utils import timezone
 
 from academy.models import Person
 from caseloads import rules, services
@@ -136,7 +137,15 @@ def request(
         role=role,
         start_date=start,
         requested_by=by or decider_for(worker),
+        # History is built as it happened: each request made on its start date
+        # (ALLOC-BACKDATED judges the start against the request's date).
+        requested_at=requested_on(start),
     )
+
+
+def requested_on(day: date):
+    """Ten in the morning of `day`, as an aware datetime (a request's `requested_at`)."""
+    return timezone.make_aware(datetime.combine(day, time(10)))
 
 
 def allocate(

@@ -133,7 +133,9 @@ def test_decline_needs_a_reason_and_stays_on_record(client, enrolment, people):
     client.post(url, {"decline-reason": "Needs an experienced worker."})
     waiting.refresh_from_db()
     assert waiting.status == "declined"
-    assert waiting.reason.endswith("Declined: Needs an experienced worker.")
+    # Item 4 (issue 10): the decline reason is kept apart from the request's note.
+    assert waiting.decline_reason == "Needs an experienced worker."
+    assert "Needs an experienced worker." not in waiting.reason
     page = text(client.get(reverse("caseloads:worker", args=[enrolment.pk])))
     past = page[page.index("Past allocations") :]
     assert waiting.case.reference in past and "Needs an experienced worker." in past
