@@ -77,3 +77,15 @@ def people(enrolment):
         "admin": factories.PersonFactory(role=Person.Role.ADMIN),
         "grade10": factories.PersonFactory(role=Person.Role.GRADE10, practice_group=group),
     }
+
+
+@pytest.fixture(params=["bare", "with_profile"])
+def superuser(request, db):
+    """A real Django superuser: bare (made by createsuperuser, no staff profile) and one
+    with an administrator's profile. academy/access.py treats both as administrators."""
+    user = factories.UserFactory(username=f"root-{request.param}", is_superuser=True)
+    user.is_staff = True
+    user.save()
+    if request.param == "with_profile":
+        factories.PersonFactory(user=user, role=Person.Role.ADMIN)
+    return user

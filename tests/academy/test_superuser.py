@@ -10,9 +10,6 @@ checked.
 import pytest
 from django.urls import reverse
 
-from academy.models import Person
-from tests import factories
-
 # The NQSW's own records and the assessor's judgements: nobody else writes them.
 NOT_FOR_ADMINISTRATORS = [
     "assessment:log_new",
@@ -21,16 +18,6 @@ NOT_FOR_ADMINISTRATORS = [
     "assessment:recommendation",
     "assessment:observation_new",
 ]
-
-
-@pytest.fixture(params=["bare", "with_profile"])
-def superuser(request, db):
-    user = factories.UserFactory(username=f"root-{request.param}", is_superuser=True)
-    user.is_staff = True
-    user.save()
-    if request.param == "with_profile":
-        factories.PersonFactory(user=user, role=Person.Role.ADMIN)
-    return user
 
 
 @pytest.mark.parametrize("name", NOT_FOR_ADMINISTRATORS)

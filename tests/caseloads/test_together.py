@@ -8,10 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import Person
 from caseloads import rules, services
 from caseloads.models import Allocation, Case
-from tests import factories as base
 from tests.caseloads import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +26,6 @@ def today(monkeypatch):
         lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
     )
     return TODAY
-
-
-@pytest.fixture(params=["bare", "with_profile"])
-def superuser(request, db):
-    user = base.UserFactory(username=f"root-{request.param}", is_superuser=True)
-    user.is_staff = True
-    user.save()
-    if request.param == "with_profile":
-        base.PersonFactory(user=user, role=Person.Role.ADMIN)
-    return user
 
 
 def cp_case(enrolment, reference="CP-40001"):

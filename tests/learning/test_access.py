@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from academy.models import Person
 from learning import services
 from learning.models import MashDay, MashRota
 from tests import factories
@@ -28,16 +27,6 @@ def rota(people, enrolment):
     return services.propose_rota(
         practice_group=enrolment.practice_group, starts_on=SEASON, weeks=2, by=people["pm"]
     )
-
-
-@pytest.fixture(params=["bare", "with_profile"])
-def superuser(request, db):
-    user = factories.UserFactory(username=f"root-{request.param}", is_superuser=True)
-    user.is_staff = True
-    user.save()
-    if request.param == "with_profile":
-        factories.PersonFactory(user=user, role=Person.Role.ADMIN)
-    return user
 
 
 def login(client, person):
