@@ -389,9 +389,36 @@ class Extension(models.Model):
     def shift(self) -> Shift:
         return Shift(starts=self.first_day, months=self.months)
 
+    def overlapping(self) -> "Extension | None":
+        """Another extension of the same enrolment whose absence shares a day with this one."""
+        if not (self.enrolment_id and self.first_day and self.last_day):
+            return None
+        return (
+            Extension.objects.filter(
+                enrolment_id=self.enrolment_id,
+                first_day__lte=self.last_day,
+                last_day__gte=self.first_day,
+            )
+            .exclude(pk=self.pk)
+            .order_by("first_day")
+            .first()
+        )
+
     def clean(self):
         if self.first_day and self.last_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": "The last day of absence is before the first."})
+        # EXT-1 extends for an absence once: a second extension over the same days (a double
+        # submission, or two managers at once) would move the end twice (issue 15 item 4).
+        # PostgreSQL could back this with an exclusion constraint, but that needs btree_gist;
+        # record_extension runs this check with the enrolment locked instead.
+        other = self.overlapping()
+        if other is not None:
+            raise ValidationError(
+                f"EXT-1: an extension is already recorded for {other.first_day:%d/%m/%Y}"
+                f"–{other.last_day:%d/%m/%Y}; this one ({self.first_day:%d/%m/%Y}–"
+                f"{self.last_day:%d/%m/%Y}) overlaps it. One absence extends the ASYE once.",
+                code="overlap",
+            )
         if self.reason and self.reason not in self.Reason.values:
             raise ValidationError(
                 {

@@ -65,8 +65,11 @@ def record_extension(
 ) -> Extension:
     """Record an approved extension (EXT-1); every later date moves with it (MONTH-2).
 
-    Raises ValidationError naming EXT-1 for any other reason or too short an absence.
+    Raises ValidationError naming EXT-1 for any other reason, too short an absence, or an
+    absence overlapping one already extended for.
     """
+    # The lock serialises two extensions of one enrolment, so full_clean()'s overlap check
+    # sees the other one (issue 15 item 4).
     lock_enrolment(enrolment)
     extension = Extension(
         enrolment=enrolment,

@@ -156,3 +156,29 @@ def test_changes_are_kept_in_history(enrolment):
     enrolment.save()
     assert [h.status for h in enrolment.history.all()] == ["deferred", "active"]
     assert enrolment.person.history.exists()
+
+
+def test_an_overlapping_extension_is_refused_naming_both_absences(enrolment):
+    # Issue 15 item 4: the same absence recorded twice moved the end of the ASYE twice.
+    extend(enrolment, "sickness", date(2026, 11, 2), date(2027, 1, 1))
+    with pytest.raises(ValidationError) as e:
+        extend(enrolment, "sickness", date(2026, 12, 1), date(2027, 2, 1))
+    message = str(e.value)
+    assert "EXT-1" in message
+    assert "02/11/2026–01/01/2027" in message and "01/12/2026–01/02/2027" in message
+    assert enrolment.extensions.count() == 1
+    enrolment.refresh_from_db()
+    assert enrolment.planned_end() == date(2027, 10, 31)
+
+
+def test_an_identical_extension_is_refused(enrolment):
+    extend(enrolment, "maternity", date(2027, 1, 4), date(2027, 6, 30))
+    with pytest.raises(ValidationError, match="EXT-1"):
+        extend(enrolment, "maternity", date(2027, 1, 4), date(2027, 6, 30))
+    assert enrolment.extensions.count() == 1
+
+
+def test_a_second_absence_straight_after_the_first_is_extended_for(enrolment):
+    extend(enrolment, "sickness", date(2026, 11, 2), date(2027, 1, 1))
+    extend(enrolment, "sickness", date(2027, 1, 2), date(2027, 3, 1))
+    assert enrolment.extensions.count() == 2
