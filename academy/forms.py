@@ -1,11 +1,16 @@
-"""Form pieces shared by every app: the sign-in forms, strict yes/no fields, and putting a
-service's ValidationError on a form."""
+"""Form pieces shared by every app: the sign-in forms, strict yes/no fields, putting a
+service's ValidationError on a form, and one-time form tokens against double submission."""
+
+import uuid
+from functools import wraps
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.shortcuts import redirect
 
 USERNAME_TOO_LONG = (
     "A username is at most %(limit_value)d characters (this one has %(show_value)d). "
@@ -104,3 +109,61 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- One-time form tokens (issue 15 item 4) --------------------------------------------------
+# Each rendered form carries a hidden `form_token`, a uuid remembered in the session. The
+# first POST that saves consumes it and remembers where the record is; the same POST sent
+# again (a double click, the back button, a refresh) is refused and sent to that record.
+
+FORM_TOKEN = "form_token"
+ALREADY_SAVED = "This was already saved: here it is. Nothing was recorded twice."
+ISSUED_KEY = "form_tokens_issued"
+USED_KEY = "form_tokens_used"
+# Enough for many open tabs; the oldest fall away so the session stays small.
+KEPT_TOKENS = 50
+
+
+def issue_form_token(request) -> str:
+    """A new token for a form about to be rendered, remembered in the session."""
+    token = str(uuid.uuid4())
+    issued = request.session.get(ISSUED_KEY, [])
+    request.session[ISSUED_KEY] = [*issued, token][-KEPT_TOKENS:]
+    return token
+
+
+def _posted_token(request) -> str | None:
+    token = request.POST.get(FORM_TOKEN, "")
+    try:
+        return str(uuid.UUID(token))
+    except ValueError:
+        return None
+
+
+def one_time_form(view):
+    """Make a create view idempotent against a double submit of one rendered form.
+
+    The view redirects once it has saved; that redirect's address is remembered against the
+    posted token, and a later POST of the same token goes there with ALREADY_SAVED instead
+    of reaching the view. A POST without a token (not sent by our forms) is handled as
+    before.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        token = _posted_token(request) if request.method == "POST" else None
+        if token is not None:
+            used = request.session.get(USED_KEY, {})
+            if token in used:
+                messages.info(request, ALREADY_SAVED)
+                return redirect(used[token])
+        response = view(request, *args, **kwargs)
+        issued = request.session.get(ISSUED_KEY, [])
+        if token in issued and response.status_code in (301, 302, 303) and "Location" in response:
+            used = request.session.get(USED_KEY, {})
+            used[token] = response["Location"]
+            request.session[USED_KEY] = dict(list(used.items())[-KEPT_TOKENS:])
+            request.session[ISSUED_KEY] = [t for t in issued if t != token]
+        return response
+
+    return wrapper

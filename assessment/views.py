@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from academy.access import allowed, person_of, require
-from academy.forms import add_errors
+from academy.forms import add_errors, one_time_form
 from academy.models import Person
 from assessment import checks, forms, services
 from assessment import portfolio as portfolios
@@ -163,6 +163,7 @@ def portfolio(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def observation_new(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
     require(
@@ -247,6 +248,7 @@ def observation_reflection(request, pk, record):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def log_new(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
     require(
@@ -330,6 +332,7 @@ def log_feedback(request, pk, record):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def feedback_new(request, pk, source):
     enrolment = get_portfolio_for_user(request.user, pk)
     if source not in PracticeFeedback.Source.values:
@@ -384,6 +387,7 @@ def feedback_edit(request, pk, record):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def written_work_new(request, pk):
     enrolment = get_portfolio_for_user(request.user, pk)
     require(request.user, "assessment.add_writtenwork", enrolment, "Only the NQSW adds it.")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from academy import csvfiles, invitations
 from academy.access import allowed, staff_member
+from academy.forms import one_time_form
 from academy.navigation import enrolment_links
 from cohorts import importing, services
 from cohorts.access import get_enrolment_for_user
@@ -57,6 +58,7 @@ def enrolment_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def record_extension(request, pk):
     enrolment = get_enrolment_for_user(request.user, pk)
     if not allowed(request.user, "cohorts.add_extension", enrolment):

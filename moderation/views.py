@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from academy.access import allowed, person_of, require, staff_member
-from academy.forms import add_errors
+from academy.forms import add_errors, one_time_form
 from assessment.access import get_portfolio_for_user
 from cohorts.models import Enrolment
 from moderation import forms, services
@@ -838,6 +838,7 @@ def external_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def external_new(request):
     require(
         request.user,

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from academy.access import allowed, get_practice_group_for_user, person_of, staff_member
+from academy.forms import one_time_form
 from academy.spreadsheets import csv_cell
 from cohorts.access import get_enrolment_for_user
 from cohorts.models import Enrolment
@@ -172,6 +173,7 @@ def record(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def record_session(request, pk):
     """A PM records a 1:1 (or a joint supervision of a co-worked case) for one worker."""
     enrolment = get_enrolment_for_user(request.user, pk)
@@ -223,6 +225,7 @@ def _group_form_page(request, *, form, title, intro, cancel_url, record):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def record_group_session(request, group_pk):
     """A PM records one group supervision for their whole practice group (SUP-GROUP)."""
     group = get_practice_group_for_user(request.user, group_pk)
@@ -257,6 +260,7 @@ def record_group_session(request, group_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def record_assessor_session(request):
     """An assessor records a group session for the NQSWs they assess (SUP-GROUP)."""
     if not allowed(request.user, "supervision.add_assessor_session"):
