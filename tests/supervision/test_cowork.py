@@ -1,10 +1,11 @@
 """COWORK-LEAD: a warning on the NQSW's record when a co-worked case has no joint
 supervision within the first interval after the co-working starts."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from academy.models import Person
 from caseloads import services as caseloads
@@ -14,6 +15,8 @@ from tests import factories
 from tests.supervision.conftest import one_to_one
 
 STARTS = date(2026, 10, 5)
+# The requests are recorded on the day they were made (ALLOC-BACKDATED judges the gap).
+ASKED = timezone.make_aware(datetime(2026, 10, 1, 9))
 
 
 def test_pure_warning_after_the_window_and_a_note_before():
@@ -54,7 +57,12 @@ def test_the_record_page_warns_until_a_joint_supervision_is_recorded(client, peo
     pm = people["pm"]
     for worker, role in [(experienced, "allocated"), (enrolment.person, "coworker")]:
         allocation = caseloads.request_allocation(
-            case=case, worker=worker, role=role, start_date=STARTS, requested_by=pm
+            case=case,
+            worker=worker,
+            role=role,
+            start_date=STARTS,
+            requested_by=pm,
+            requested_at=ASKED,
         )
         caseloads.approve_allocation(allocation=allocation, decided_by=pm, on=STARTS)
 
@@ -87,6 +95,7 @@ def test_an_own_case_with_no_coworker_needs_no_joint_supervision(people, enrolme
         role="allocated",
         start_date=STARTS,
         requested_by=people["pm"],
+        requested_at=ASKED,
     )
     caseloads.approve_allocation(allocation=allocation, decided_by=people["pm"], on=STARTS)
     assert warnings_for(enrolment, today=date(2026, 12, 1)) == []
