@@ -1,6 +1,7 @@
 """Caseload numbers in words (issue 10 item 13): headroom pluralised, none left highlighted,
 children and cases in cells of their own."""
 
+import base64
 import re
 from datetime import date
 
@@ -81,3 +82,17 @@ def test_the_board_has_children_and_cases_in_separate_cells(client, people, enro
     assert '<th scope="col">Children held</th> <th scope="col">Cases</th>' in header
     cells = board_row(text, people["nqsw"])
     assert cells[2:4] == ["5", "2"]
+
+
+def test_a_worker_at_the_cap_is_drawn_over_the_cap_line(client, people, enrolment):
+    with time_machine.travel(OCTOBER, tick=False):
+        allocate(people["nqsw"], start=OCTOBER, children=10)
+    text = page(client, people["pm"], reverse("caseloads:worker", args=[enrolment.pk]))
+    found = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', text)
+    svg = base64.b64decode(found.group(1)).decode()
+    # pygal draws the series in order: the caseload comes last, on top of both band lines.
+    legends = [t for t in re.findall(r"<text[^>]*>([^<]+)</text>", svg) if t in LEGENDS]
+    assert legends[-3:] == ["Cap (maximum)", "Band minimum", "Children held"]
+
+
+LEGENDS = {"Cap (maximum)", "Band minimum", "Children held"}
