@@ -84,6 +84,7 @@ def portfolio_html(enrolment, portfolio=None) -> str:
             "portfolio": portfolio,
             "enrolment": enrolment,
             "findings": portfolio.findings(None),
+            "requirement_rows": portfolio.requirement_rows(None),
             "print": True,
             "print_css": PRINT_CSS,
         },

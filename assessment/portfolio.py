@@ -322,6 +322,17 @@ class Requirement:
     met: bool
     due: date
 
+    def status(self, today: date | None) -> tuple[str, bool]:
+        """What the table says instead of a bare "No" (issue 10 item 13), and whether it is
+        overdue. Without a day (print) nothing is judged by date: "due by …"."""
+        if self.met:
+            return "Met", False
+        if today is None:
+            return f"Due by {checks.format_day(self.due)}", False
+        if today > self.due:
+            return "Overdue", True
+        return "Not yet due", False
+
 
 def requirements(facts: checks.PortfolioFacts) -> list[Requirement]:
     m, due = facts.minimums, facts.due
@@ -497,6 +508,10 @@ class Portfolio:
     @property
     def requirements(self) -> list[Requirement]:
         return requirements(self.facts)
+
+    def requirement_rows(self, today: date | None) -> list[tuple[Requirement, str, bool]]:
+        """Each requirement with its status on `today` (None: print, not judged by date)."""
+        return [(r, *r.status(today)) for r in self.requirements]
 
     def findings(self, today: date | None) -> list[Finding]:
         return checks.evaluate(self.facts, today)

@@ -147,6 +147,7 @@ def portfolio(request, pk):
             "enrolment": enrolment,
             "portfolio": p,
             "findings": p.findings(today),
+            "requirement_rows": p.requirement_rows(today),
             "today": today,
             "can": can,
             "print": False,

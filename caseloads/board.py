@@ -29,6 +29,15 @@ class CapView:
     def headroom(self) -> int:
         return self.row.maximum - self.count
 
+    @property
+    def headroom_words(self) -> str:
+        return rules.headroom_words(self.headroom, self.row.unit)
+
+    @property
+    def no_headroom(self) -> bool:
+        """At or over the cap: highlighted wherever headroom is shown (issue 10 item 13)."""
+        return self.headroom <= 0
+
 
 def cap_view(worker: rules.Worker, row: rules.CapRow | None, load: rules.Caseload):
     if row is None:

@@ -175,7 +175,8 @@ def chart_svg(history: CaseloadHistory, *, title: str) -> str:
     chart = pygal.Line(config)
     chart.add_xml_filter(_without_scripts)
     chart.x_labels = [point.label for point in history.points]
-    chart.add("Children held", [point.children for point in history.points])
+    # The band lines first and the caseload last, so a worker at the cap is drawn over the
+    # cap line, not hidden under it (issue 10 item 13).
     if history.has_cap:
         chart.add(
             "Cap (maximum)",
@@ -187,6 +188,7 @@ def chart_svg(history: CaseloadHistory, *, title: str) -> str:
             [point.minimum for point in history.points],
             stroke_style={"dasharray": "2, 4", "width": 2},
         )
+    chart.add("Children held", [point.children for point in history.points], dots_size=6)
     return chart.render(is_unicode=True)
 
 

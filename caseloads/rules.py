@@ -220,6 +220,22 @@ def caseload(holdings: Iterable[Holding]) -> Caseload:
 # --- Who the worker is on the date -----------------------------------------------------------
 
 
+def amount(count: int, unit: str) -> str:
+    """A count in a cap's unit, in words: "1 child", "2 children", "1 case"."""
+    if unit == CASES:
+        return f"{count} case{'' if count == 1 else 's'}"
+    return f"{count} {'child' if count == 1 else 'children'}"
+
+
+def headroom_words(headroom: int, unit: str) -> str:
+    """What is left under the cap: "1 child", "none: at the cap", "2 cases over the cap"."""
+    if headroom > 0:
+        return amount(headroom, unit)
+    if headroom == 0:
+        return "none: at the cap"
+    return f"none: {amount(-headroom, unit)} over the cap"
+
+
 def nqsw_month(worker: Worker) -> int | None:
     """The ASYE month the NQSW rules use, or None when they do not apply.
 

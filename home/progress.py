@@ -62,6 +62,16 @@ class CaseloadFacts:
     next_band: NextBand | None
     cap_row: str | None  # the row as a PM looks it up, e.g. "CAI in ASYE month 3"
 
+    @property
+    def headroom_words(self) -> str | None:
+        if self.headroom is None or self.unit is None:
+            return None
+        return rules.headroom_words(self.headroom, self.unit)
+
+    @property
+    def no_headroom(self) -> bool:
+        return self.headroom is not None and self.headroom <= 0
+
 
 @dataclass(frozen=True)
 class SupervisionFacts:

@@ -231,6 +231,7 @@ def snapshot(enrolment: Enrolment, on: date) -> tuple[str, dict]:
             # Print mode: no links back to the identified portfolio, nothing judged by date.
             "print": True,
             "findings": portfolio.findings(None),
+            "requirement_rows": portfolio.requirement_rows(None),
             "supervision": data["checklist"]["supervision"],
             "last_supervision": _day(data["checklist"]["supervision"].get("last_supervision")),
             "agreement": portfolio.agreement,

@@ -168,6 +168,12 @@ class Schedule:
     def is_on_leave(self) -> bool:
         return self.state == ON_LEAVE
 
+    @property
+    def missed_to_date(self) -> int:
+        """Scheduled dates passed without a supervision. The status looks only at the next
+        due date, so a worker whose supervision restarted is on track with dates missed."""
+        return max(0, self.required_to_date - self.qualifying_sessions)
+
 
 def policy_on(policies: Sequence[Policy], day: date) -> Policy:
     """The latest policy whose effective date is on or before `day` (defaults otherwise)."""

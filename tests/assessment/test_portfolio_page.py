@@ -1,11 +1,14 @@
 """The portfolio page: everything in order, the evidence map, what is missing; fixed queries."""
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from assessment.pdf import portfolio_html
 from tests.assessment import factories as af
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +144,33 @@ def test_the_form_pages_have_no_inline_style_or_script(client, people, enrolment
     ]:
         found = outline(client.get(reverse(f"assessment:{name}", args=args)).text)
         assert found.inline == [] and len(found.ids) == len(set(found.ids)), name
+
+
+def requirement_cells(text):
+    """{requirement: status} from the "what is still missing" table."""
+    table = text[text.index("National minimums: required against recorded") :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(
+        r'<th scope="row">(.*?)</th>.*?<td>(?:<strong>)?([^<]*)(?:</strong>)?</td>\s*</tr>',
+        table,
+        re.S,
+    )
+    return dict(rows)
+
+
+def test_requirements_say_not_yet_due_or_overdue_never_a_bare_no(client, people, enrolment):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        text = page(client, people["assessor"], enrolment)
+    status = requirement_cells(text)
+    assert '<th scope="col">Status</th>' in text
+    assert "<strong>No</strong>" not in text
+    assert status["Support and assessment agreement, in the first month"] == "Overdue"
+    assert status["Critical reflection at 12 months"] == "Not yet due"
+    assert "<strong>Overdue</strong>" in text  # only what is overdue stands out
+    assert "<strong>Not yet due</strong>" not in text
+
+
+def test_the_printed_portfolio_says_due_by_without_judging_the_day(enrolment):
+    status = requirement_cells(portfolio_html(enrolment))
+    assert status["Support and assessment agreement, in the first month"] == "Due by 30 Sep 2026"
+    assert "Overdue" not in status.values()

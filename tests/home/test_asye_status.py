@@ -228,7 +228,7 @@ def test_text_format(enrolment):
     allocate(enrolment.person, start=date(2026, 9, 14), children=4)
     text = status(enrolment.person.staff_id, "--as-of", "2026-11-20", "--format", "text")
     assert f"{enrolment.person.staff_id} on 2026-11-20: asye, ASYE month 3, during" in text
-    assert "Caseload: 4 children on 1 cases; CAP-MAX 0-10 children" in text
+    assert "Caseload: 4 children on 1 case; CAP-MAX 0-10 children" in text
     assert "headroom 6" in text
     assert "Next cap band: 0-10 from 2027-01-01" in text
     assert "Supervision: next due 2026-09-01, overdue (SUP-FORTNIGHTLY)" in text

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from academy.models import Person
+from caseloads import rules
 from home.progress import Progress, enrolment_for, nqsw_progress
 
 USAGE_ERROR = 2
@@ -58,11 +59,14 @@ def as_text(progress: Progress) -> str:
         f"{month}, {progress.phase} the ASYE",
     ]
     load = progress.caseload
+    held = (
+        f"{rules.amount(load.children, rules.CHILDREN)} on {rules.amount(load.cases, rules.CASES)}"
+    )
     if load.maximum is None:
-        lines.append(f"Caseload: {load.children} children on {load.cases} cases; no cap applies")
+        lines.append(f"Caseload: {held}; no cap applies")
     else:
         lines.append(
-            f"Caseload: {load.children} children on {load.cases} cases; {load.cap_rule} "
+            f"Caseload: {held}; {load.cap_rule} "
             f"{load.minimum}-{load.maximum} {load.unit} ({load.cap_row}), headroom {load.headroom}"
         )
         band = load.next_band
