@@ -20,6 +20,10 @@ PAGES = [
     ("supervision:overview", False),
     ("assessment:portfolio", True),
     ("home", False),
+    ("caseloads:worker", True),
+    ("caseloads:board_csv", False),
+    ("supervision:record", True),
+    ("supervision:overview_csv", False),
 ]
 
 
@@ -72,3 +76,12 @@ def test_pages_survive_a_stored_far_asye_start(client, people, enrolment, name, 
     client.force_login(people["pm"].user)
     url = reverse(name, args=[enrolment.pk] if with_pk else [])
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["nqsw", "assessor", "gm", "admin"])
+@time_machine.travel(date(2026, 12, 1))
+def test_home_survives_a_far_future_extension_for_every_role(client, people, far_extensions, who):
+    client.force_login(people[who].user)
+    assert client.get(reverse("home")).status_code == 200
+    mine = client.get(reverse("caseloads:my_caseload"), follow=True)
+    assert mine.status_code in (200, 403, 404)
