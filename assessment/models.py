@@ -24,6 +24,7 @@ from academy.validators import (
     CASE_REFERENCE_MESSAGE,
     CASE_REFERENCE_PATTERN,
     case_reference_validator,
+    validate_date_between,
 )
 from cohorts.models import Enrolment
 
@@ -366,6 +367,10 @@ class AssessorFeedback(models.Model):
 
     def __str__(self):
         return f"Feedback on {self.log} ({self.given_on:%d/%m/%Y})"
+
+    def clean(self):
+        if self.log_id:
+            _within_asye(self, self.given_on, "given_on", enrolment=self.log.enrolment)
 
 
 class PracticeFeedbackSource(models.TextChoices):
@@ -875,15 +880,21 @@ class PortfolioPdf(models.Model):
         return f"Portfolio PDF {self.content_hash[:12]} ({self.get_status_display()})"
 
 
-def _within_asye(record: models.Model, day: date | None, field: str) -> None:
+def _within_asye(
+    record: models.Model, day: date | None, field: str, enrolment: Enrolment | None = None
+) -> None:
     """Portfolio evidence is dated within the ASYE and not in the future."""
-    if not record.enrolment_id or day is None:
-        return
-    enrolment = record.enrolment
-    errors = []
-    if enrolment.asye_start and day < enrolment.asye_start:
-        errors.append(f"This is before the ASYE began on {enrolment.asye_start:%d/%m/%Y}.")
-    if day > timezone.localdate():
-        errors.append("This date is in the future.")
-    if errors:
-        raise ValidationError({field: errors})
+    if enrolment is None:
+        if not record.enrolment_id:
+            return
+        enrolment = record.enrolment
+    start = enrolment.asye_start
+    validate_date_between(
+        day,
+        field=field,
+        label=f"{record._meta.get_field(field).verbose_name} date".replace("date date", "date"),
+        earliest=start,
+        latest=timezone.localdate(),
+        why=(f"not before the ASYE start on {start:%d/%m/%Y} " if start else "")
+        + "and not in the future",
+    )

@@ -24,7 +24,7 @@ from caseloads import rules
 from caseloads.models import Allocation, CapRule, RuleSetting
 from caseloads.states import worker_from
 from cohorts.models import Enrolment
-from cohorts.months import add_months, first_day_of_month
+from cohorts.months import add_days, add_months, first_day_of_month
 
 COUNTING = (Allocation.Status.APPROVED, Allocation.Status.ENDED)
 
@@ -89,7 +89,7 @@ def _month_ends(enrolment: Enrolment, today: date, first_start: date | None):
                 (
                     str(month),
                     min(
-                        first_day_of_month(start, month + 1, shifts) - timedelta(1), today, last_day
+                        add_days(first_day_of_month(start, month + 1, shifts), -1), today, last_day
                     ),
                 )
             )

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person, PracticeGroup
+from academy.validators import validate_date_between, years_after
 from cohorts.months import (
     Shift,
     asye_last_day,
@@ -16,6 +17,11 @@ from cohorts.months import (
     inclusive_days,
     whole_months,
 )
+
+# The sane range of an ASYE start date, either way from today (issue 15: a stored 9999-12-31
+# took pages down), and of one absence (an extension's last day after its first).
+ASYE_START_RANGE_YEARS = 3
+ABSENCE_LIMIT_YEARS = 3
 
 
 def academic_year(day: date) -> int:
@@ -220,6 +226,10 @@ class Enrolment(models.Model):
 
     def clean(self):
         errors = {}
+        try:
+            self._check_asye_start()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if self.assessor_id and self.practice_group_id:
             pm_id = self.practice_group.practice_manager_id
             if pm_id is not None and pm_id == self.assessor_id:
@@ -234,6 +244,23 @@ class Enrolment(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _check_asye_start(self):
+        """A new or changed ASYE start is within ASYE_START_RANGE_YEARS of today either
+        way; an unchanged one is left alone, so an old enrolment can still be updated."""
+        if self.asye_start is None:
+            return
+        if self.pk and Enrolment.objects.filter(pk=self.pk, asye_start=self.asye_start).exists():
+            return
+        today = timezone.localdate()
+        validate_date_between(
+            self.asye_start,
+            field="asye_start",
+            label="ASYE start date",
+            earliest=years_after(today, -ASYE_START_RANGE_YEARS),
+            latest=years_after(today, ASYE_START_RANGE_YEARS),
+            why=f"within {ASYE_START_RANGE_YEARS} years of today",
+        )
 
     @property
     def service(self):
@@ -404,6 +431,30 @@ class Extension(models.Model):
             .first()
         )
 
+    def _check_within_asye(self):
+        """The absence falls in the ASYE: it begins between the ASYE start and the ASYE's
+        planned end, and lasts at most ABSENCE_LIMIT_YEARS (EXT-1, issue 15)."""
+        if self.first_day and self.enrolment_id and self.enrolment.asye_start:
+            enrolment = self.enrolment
+            others = [e.shift() for e in enrolment.extensions.exclude(pk=self.pk)]
+            validate_date_between(
+                self.first_day,
+                field="first_day",
+                label="first day of absence",
+                earliest=enrolment.asye_start,
+                latest=asye_last_day(enrolment.asye_start, others),
+                why="within the ASYE, from its start to its planned end",
+            )
+        if self.first_day and self.last_day:
+            validate_date_between(
+                self.last_day,
+                field="last_day",
+                label="last day of absence",
+                earliest=self.first_day,
+                latest=years_after(self.first_day, ABSENCE_LIMIT_YEARS) - timedelta(days=1),
+                why=f"an absence of at most {ABSENCE_LIMIT_YEARS} years",
+            )
+
     def clean(self):
         if self.first_day and self.last_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": "The last day of absence is before the first."})
@@ -419,6 +470,7 @@ class Extension(models.Model):
                 f"{self.last_day:%d/%m/%Y}) overlaps it. One absence extends the ASYE once.",
                 code="overlap",
             )
+        self._check_within_asye()
         if self.reason and self.reason not in self.Reason.values:
             raise ValidationError(
                 {

@@ -7,7 +7,7 @@ tests can share it without touching the database.
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 ASYE_LENGTH_MONTHS = 12
 
@@ -21,11 +21,29 @@ class Shift:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day of the month `months` later, clamped to the month's last day."""
+    """The same day of the month `months` later, clamped to the month's last day.
+
+    Never raises: past the ends of the calendar it gives date.max or date.min, so one
+    stored far-future date (an extension to 9999-12-31) cannot take a page down.
+    """
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` moved by `days` days, clamped to date.max / date.min instead of raising."""
+    ordinal = day.toordinal() + days
+    if ordinal > date.max.toordinal():
+        return date.max
+    if ordinal < date.min.toordinal():
+        return date.min
+    return day + timedelta(days=days)
 
 
 def calendar_months_between(earlier: date, later: date) -> int:

@@ -33,7 +33,7 @@ from caseloads import rules
 from caseloads.models import CapRule
 from caseloads.states import worker_from, worker_states
 from cohorts.models import Enrolment
-from cohorts.months import add_months, calendar_months_between
+from cohorts.months import add_days, add_months, calendar_months_between
 from moderation.models import Submission
 from supervision import schedule as sched
 from supervision.models import SupervisionPolicy, schedule_for
@@ -183,7 +183,7 @@ def _next_band(state, enrolment: Enrolment, on: date, table: list[rules.CapRow])
     if enrolment.end_date is not None and (end is None or enrolment.end_date < end):
         end = enrolment.end_date
     # Up to the first day after the ASYE (when no cap applies any more), or a horizon.
-    last = date.fromordinal(end.toordinal() + 1) if end else add_months(on, HORIZON_MONTHS)
+    last = add_days(end, 1) if end else add_months(on, HORIZON_MONTHS)
     months = calendar_months_between(on, last) + 1
     candidates = {add_months(on.replace(day=1), n) for n in range(1, months + 1)}
     candidates |= {row.effective_from for row in table}

@@ -22,9 +22,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person
+from academy.validators import validate_date_between
 from assessment.models import RecommendationOutcome
 from cohorts.access import knows_enrolment
-from cohorts.models import Enrolment
+from cohorts.models import Enrolment, academic_year
 
 # No 0/O, 1/I: a code is read aloud at the meeting and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -125,6 +126,9 @@ class PanelKind(models.TextChoices):
     FINAL = "final", "Final"
 
 
+PANEL_RANGE_ACADEMIC_YEARS = 2
+
+
 class Panel(models.Model):
     """One moderation meeting: after the 6-month reviews, or after completion (MOD-POINTS)."""
 
@@ -170,6 +174,25 @@ class Panel(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} moderation panel, {self.held_on:%d/%m/%Y}"
+
+    def clean(self):
+        """A new or moved meeting date lies within PANEL_RANGE_ACADEMIC_YEARS academic
+        years of this one, either way (issue 15: a panel on 0001-01-01 gave a 500); an
+        unchanged date is left alone, so an old panel can still be closed."""
+        if self.held_on is None:
+            return
+        if self.pk and Panel.objects.filter(pk=self.pk, held_on=self.held_on).exists():
+            return
+        this_year = academic_year(timezone.localdate())
+        years = PANEL_RANGE_ACADEMIC_YEARS
+        validate_date_between(
+            self.held_on,
+            field="held_on",
+            label="meeting date",
+            earliest=date(this_year - years, 9, 1),
+            latest=date(this_year + years + 1, 8, 31),
+            why=f"within {years} academic years of this one",
+        )
 
     @property
     def title(self) -> str:

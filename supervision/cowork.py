@@ -20,9 +20,10 @@ Decisions where the rules are silent:
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from academy.findings import NOTE, WARNING, Finding
+from cohorts.months import add_days
 from supervision import schedule as sched
 
 RULE = "COWORK-LEAD"  # its findings are a WARNING after the window, a NOTE before
@@ -57,7 +58,7 @@ def cowork_findings(
     findings = []
     for reference, coworking in sorted(first_by_case.items()):
         days = sched.policy_on(policies, coworking.starts).cowork_joint_days
-        due_by = coworking.starts + timedelta(days=days)
+        due_by = add_days(coworking.starts, days)
         about_case = [
             j.held_on
             for j in joint

@@ -1,6 +1,6 @@
 """Planned supervisions as RFC 5545 calendars (the private feeds and `supervision_plan`)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +8,7 @@ from icalendar import Calendar, Event
 
 from academy.models import Person
 from cohorts.models import Enrolment
+from cohorts.months import add_days
 from learning.models import MashDay
 from learning.rota import is_available
 from supervision.models import SupervisionPolicy, schedule_for, with_schedule_data
@@ -41,7 +42,7 @@ def add_planned(
         event.add("uid", f"supervision-{enrolment.pk}-{day:%Y%m%d}@asye-academy")
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        event.add("dtend", add_days(day, 1))
         event.add("summary", summary)
         event.add("transp", "TRANSPARENT")
         if day == plan.next_due:
@@ -87,7 +88,7 @@ def add_mash_days(calendar: Calendar, *, person: Person, stamp: datetime) -> Non
         event.add("uid", f"mash-{day.enrolment_id}-{day.date:%Y%m%d}@asye-academy")
         event.add("dtstamp", stamp)
         event.add("dtstart", day.date)
-        event.add("dtend", day.date + timedelta(days=1))
+        event.add("dtend", add_days(day.date, 1))
         event.add("summary", "MASH day")
         calendar.add_component(event)
 

@@ -14,7 +14,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person
-from academy.validators import CASE_REFERENCE, CASE_REFERENCE_PATTERN  # noqa: F401
+from academy.validators import (  # noqa: F401
+    CASE_REFERENCE,
+    CASE_REFERENCE_PATTERN,
+    validate_date_between,
+)
 from cohorts.models import Enrolment
 from supervision import schedule as sched
 
@@ -203,6 +207,18 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment.person.full_name}: {'attended' if self.attended else 'absent'}"
+
+    def clean(self):
+        """A supervision is not before the worker's enrolment began (issue 15)."""
+        enrolment = self.enrolment
+        start = enrolment.asye_start or enrolment.cohort.start_date
+        validate_date_between(
+            self.session.held_on,
+            field="held_on",
+            label="supervision date",
+            earliest=start,
+            why=f"{enrolment.person.full_name}'s enrolment began on {start:%d/%m/%Y}",
+        )
 
 
 class SupportRecord(models.Model):

@@ -70,9 +70,9 @@ An absence recorded for an extension (maternity leave, long sickness) pauses the
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from cohorts.months import Shift, asye_last_day, asye_month
+from cohorts.months import Shift, add_days, asye_last_day, asye_month
 
 ONE_TO_ONE = "one_to_one"
 PM_GROUP = "pm_group"
@@ -127,7 +127,7 @@ class Absence:
 
     @property
     def returns_on(self) -> date:
-        return self.last_day + timedelta(days=1)
+        return add_days(self.last_day, 1)
 
     def covers(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -204,7 +204,7 @@ def rule_on(
     """
     shifts = list(shifts)
     policy = policy_on(policies, day)
-    if day < start + timedelta(weeks=policy.weekly_weeks):
+    if day < add_days(start, 7 * policy.weekly_weeks):
         return policy.weekly_days, SUP_WEEKLY, False
     month = asye_month(start, day, shifts) or 0
     if month >= policy.three_weekly_from_month:
@@ -235,7 +235,7 @@ def build_schedule(
 
     def interval(day: date) -> tuple[int, str, bool]:
         policy = policy_on(policies, day)
-        if day < start + timedelta(days=policy.weekly_weeks * 7 - policy.weekly_days):
+        if day < add_days(start, policy.weekly_weeks * 7 - policy.weekly_days):
             return policy.weekly_days, SUP_WEEKLY, False
         month = asye_month(start, day, shifts) or 0
         if month >= policy.three_weekly_from_month:
@@ -253,12 +253,17 @@ def build_schedule(
         while day <= last_day:
             absence = away_on(day)
             if absence is not None:
+                if absence.last_day >= last_day:
+                    break  # away until the end: nothing more falls due
                 # Paused: the chain restarts from the return date.
                 back = absence.returns_on
-                day = back + timedelta(days=interval(back)[0])
+                day = add_days(back, interval(back)[0])
                 continue
             days.append(day)
-            day += timedelta(days=interval(day)[0])
+            following = add_days(day, interval(day)[0])
+            if following == day:
+                break  # at the end of the calendar (a stored far-future date)
+            day = following
         return days
 
     def qualifies(session: SessionRecord) -> bool:
@@ -269,7 +274,7 @@ def build_schedule(
         if session.kind == ONE_TO_ONE:
             return True
         weekly_weeks = policy_on(policies, session.held_on).weekly_weeks
-        in_first_weeks = session.held_on < start + timedelta(weeks=weekly_weeks)
+        in_first_weeks = session.held_on < add_days(start, 7 * weekly_weeks)
         return session.kind == PM_GROUP and in_first_weeks
 
     unsupervised = chain(start)
@@ -279,7 +284,7 @@ def build_schedule(
     anchor = max(held + returned) if held or returned else None
     if anchor is not None:
         days, rule, supported = interval(anchor)
-        following = chain(anchor + timedelta(days=days))
+        following = chain(add_days(anchor, days))
         planned = [day for day in unsupervised if day <= anchor] + following
     else:
         days, rule, supported = interval(start)
@@ -295,7 +300,7 @@ def build_schedule(
     elif away is not None:
         # Paused (EXT-1): the next due date is the first after the return.
         back = away.returns_on
-        resumed = chain(back + timedelta(days=interval(back)[0]))
+        resumed = chain(add_days(back, interval(back)[0]))
         days, rule, supported = interval(back)
         next_due = resumed[0] if resumed else None
         state, status = ON_LEAVE, f"on leave until {away.last_day:%d/%m/%Y}"

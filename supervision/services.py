@@ -15,9 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from academy.models import Person, PracticeGroup
+from academy.validators import validate_date_between
 from cohorts.models import Enrolment
 from supervision import schedule as sched
 from supervision.models import (
+    Attendance,
     CalendarFeed,
     ReminderLog,
     Session,
@@ -61,10 +63,18 @@ def record_session(
     """Record one supervision and its register (SUP-CONTENT, SUP-GROUP)."""
     today = today or timezone.localdate()
     errors = {}
-    if held_on and held_on > today:
-        errors["held_on"] = (
-            "A supervision is recorded once it has happened: the date is in the future."
+    # Checked here rather than in Session.clean(): `today` is the service's (the demo and
+    # the reminders run on a given day), not the clock's.
+    try:
+        validate_date_between(
+            held_on,
+            field="held_on",
+            label="supervision date",
+            latest=today,
+            why="a supervision is recorded once it has happened: not in the future",
         )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
     if not attendance:
         errors.setdefault(NON_FIELD_ERRORS, []).append("Nobody is on the register.")
     elif not any(attended for _, attended in attendance):
@@ -90,10 +100,25 @@ def record_session(
         actions=actions,
         case_references=normalise_case_references(case_references),
     )
-    session.full_clean()
+    register = [
+        Attendance(session=session, enrolment=enrolment, attended=attended)
+        for enrolment, attended in attendance
+    ]
+    for entry in register:
+        try:
+            entry.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    try:
+        session.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     session.save()
-    for enrolment, attended in attendance:
-        session.attendances.create(enrolment=enrolment, attended=attended)
+    for entry in register:
+        entry.session = session
+        entry.save()
     return session
 
 

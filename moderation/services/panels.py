@@ -2,12 +2,13 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from academy.models import Person, PracticeGroup
+from cohorts.months import add_days
 from moderation.models import (
     ModerationPolicy,
     Panel,
@@ -105,7 +106,7 @@ def set_up_panel(
 
 def due_on_for(held_on: date) -> date:
     """MOD-SUBMIT: portfolios are due the policy's number of days before the meeting."""
-    return held_on - timedelta(days=ModerationPolicy.in_force(held_on).submission_days)
+    return add_days(held_on, -ModerationPolicy.in_force(held_on).submission_days)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
 """Who is due for a panel (MOD-POINTS) and submitting their portfolio (MOD-SUBMIT, MOD-ANON)."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from academy.models import Person
+from academy.validators import years_after
 from assessment.models import Recommendation
 from cohorts.models import Enrolment
+from cohorts.months import add_days
 from moderation import anonymise, pdf, points
 from moderation.models import Decision, ModerationPolicy, Panel, PdfStatus, Submission
 from moderation.services._common import (
@@ -56,8 +58,8 @@ def due_for_panel(panel: Panel) -> list[tuple[Enrolment, date]]:
     """
     policy = ModerationPolicy.in_force(panel.held_on)
     months_in = 6 if panel.kind == Panel.Kind.SIX_MONTHS else 11
-    earliest = panel.held_on.replace(year=panel.held_on.year - 3)
-    latest = panel.held_on - timedelta(days=months_in * 28)
+    earliest = years_after(panel.held_on, -3)
+    latest = add_days(panel.held_on, -months_in * 28)
     candidates = (
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE, asye_start__gte=earliest, asye_start__lte=latest)
