@@ -48,6 +48,7 @@ def normalise_case_references(references: str | Iterable[str]) -> str:
 def record_session(
     *,
     kind: str,
+    refusals: Sequence[str] = (),
     held_on: date,
     start_time: time,
     supervisor: Person,
@@ -62,7 +63,7 @@ def record_session(
 ) -> Session:
     """Record one supervision and its register (SUP-CONTENT, SUP-GROUP)."""
     today = today or timezone.localdate()
-    errors = {}
+    errors = {NON_FIELD_ERRORS: list(refusals)} if refusals else {}
     # Checked here rather than in Session.clean(): `today` is the service's (the demo and
     # the reminders run on a given day), not the clock's.
     try:
@@ -85,9 +86,8 @@ def record_session(
         errors.setdefault(NON_FIELD_ERRORS, []).append(f"A {Kind(kind).label} is for one worker.")
     if any(enrolment.person_id == supervisor.pk for enrolment, _ in attendance):
         errors.setdefault(NON_FIELD_ERRORS, []).append("Nobody supervises themselves.")
-    if errors:
-        raise ValidationError(errors)
-
+    # Every independent problem is reported in one response (issue 10 item 13): the register
+    # and the record are checked too before anything is refused.
     session = Session(
         kind=kind,
         held_on=held_on,
@@ -150,13 +150,13 @@ def record_group_session(
 ) -> Session:
     """One PM group supervision for a practice group, with its register (SUP-GROUP)."""
     strangers = [e for e, _ in attendance if e.practice_group_id != group.pk]
-    if strangers:
-        raise ValidationError(
-            f"{', '.join(e.person.full_name for e in strangers)} "
-            f"{'is' if len(strangers) == 1 else 'are'} not in {group.name}."
-        )
+    refusals = [
+        f"{', '.join(e.person.full_name for e in strangers)} "
+        f"{'is' if len(strangers) == 1 else 'are'} not in {group.name}."
+    ]
     return record_session(
         kind=Kind.PM_GROUP,
+        refusals=refusals if strangers else (),
         supervisor=group.practice_manager or recorded_by,
         recorded_by=recorded_by,
         attendance=attendance,
@@ -169,13 +169,12 @@ def record_assessor_session(
 ) -> Session:
     """An assessor's group session on portfolio and evidence (SUP-GROUP)."""
     strangers = [e for e, _ in attendance if e.assessor_id != assessor.pk]
-    if strangers:
-        raise ValidationError(
-            f"{assessor.full_name} does not assess "
-            f"{', '.join(e.person.full_name for e in strangers)}."
-        )
+    refusals = [
+        f"{assessor.full_name} does not assess {', '.join(e.person.full_name for e in strangers)}."
+    ]
     return record_session(
         kind=Kind.ASSESSOR_GROUP,
+        refusals=refusals if strangers else (),
         supervisor=assessor,
         recorded_by=assessor,
         attendance=attendance,
