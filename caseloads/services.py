@@ -14,7 +14,7 @@ in `caseloads.states` (`allocation_findings`).
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -77,21 +77,22 @@ def service_of(person: Person):
     return person.service_id
 
 
-def _check_companion(companion: Person, case: Case) -> None:
+def _companion_problems(companion: Person, worker: Person | None, case: Case) -> list[str]:
+    """Every reason `companion` cannot stand as the experienced worker, not just the first."""
+    if worker is not None and companion.pk == worker.pk:
+        return ["The experienced worker is someone else."]
+    problems = []
     if companion.role not in COMPANION_ROLES:
-        raise ValidationError(
-            {
-                "companion": f"SOLE-CP-CLA: {companion.full_name} is not an experienced "
-                "allocated worker or co-worker (a Grade 10/11 SW, social worker or ASWP)."
-            }
+        problems.append(
+            f"SOLE-CP-CLA: {companion.full_name} is not an experienced "
+            "allocated worker or co-worker (a Grade 10/11 SW, social worker or ASWP)."
         )
     if service_of(companion) != case.service_id:
-        raise ValidationError(
-            {
-                "companion": f"{companion.full_name} works in another service than case "
-                f"{case.reference} ({case.service})."
-            }
+        problems.append(
+            f"{companion.full_name} works in another service than case "
+            f"{case.reference} ({case.service})."
         )
+    return problems
 
 
 @transaction.atomic
@@ -140,11 +141,11 @@ def request_allocation(
 
     allocation = new(worker, role, reason)
     partner = None
+    companion_problems = []
     if companion is not None:
-        if companion.pk == worker.pk:
-            raise ValidationError({"companion": "The experienced worker is someone else."})
-        _check_companion(companion, case)
-        partner = new(companion, companion_role, reason)
+        companion_problems = _companion_problems(companion, worker, case)
+        if not companion_problems:
+            partner = new(companion, companion_role, reason)
     refused = rules.certain_refusals(
         allocation_findings(allocation, start_date, companion=partner), case.reference
     )
@@ -160,6 +161,14 @@ def request_allocation(
         backdated_reason=backdated_reason,
         settings=settings,
     )
+    if companion_problems:
+        # Every problem in one response (issue 10 item 13): the companion's and the rules'.
+        raise ValidationError(
+            {
+                "companion": companion_problems,
+                **({NON_FIELD_ERRORS: CaseloadRefused(refused).error_list} if refused else {}),
+            }
+        )
     if refused:
         raise CaseloadRefused(refused)
     _as_user(requested_by, allocation).save()
@@ -292,7 +301,9 @@ def add_experienced_worker(
 ) -> Allocation:
     """SOLE-CP-CLA: ask for an experienced worker to join a case already recorded. When an
     NQSW's request for the case is waiting alone, the two are then decided together."""
-    _check_companion(worker, case)
+    problems = _companion_problems(worker, None, case)
+    if problems:
+        raise ValidationError({"companion": problems})
     allocation = request_allocation(
         case=case,
         worker=worker,

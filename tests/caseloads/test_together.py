@@ -270,3 +270,20 @@ def test_nqsw_may_not_add_to_the_case(client, people, enrolment):
     )
     assert response.status_code == 403
     assert Allocation.objects.count() == 1
+
+
+def test_every_problem_with_a_request_is_reported_at_once(people, enrolment):
+    """Issue 10 item 13: the companion's problem and the rules' breach in one response."""
+    with pytest.raises(ValidationError) as excinfo:
+        services.request_allocation(
+            case=cp_case(enrolment),
+            worker=people["nqsw"],
+            role="allocated",
+            start_date=TODAY - timedelta(days=15),
+            requested_by=people["pm"],
+            companion=people["gm"],
+        )
+    messages = " ".join(excinfo.value.messages)
+    assert "not an experienced" in messages
+    assert "ALLOC-BACKDATED" in messages
+    assert not Allocation.objects.exists()
