@@ -29,11 +29,13 @@ STAGE_CHOICES = [
 
 ANY_BREACH = "breach"
 OVER_CAP = "over_cap"
+AT_CAP = "at_cap"
 UNDER_MINIMUM = "under_minimum"
 WARNINGS = "warnings"
 ATTENTION_CHOICES = [
     (ANY_BREACH, "Any breach"),
     (OVER_CAP, "Over the cap (CAP-MAX)"),
+    (AT_CAP, "At the cap (no headroom)"),
     (UNDER_MINIMUM, "Under the band's minimum (CAP-MIN)"),
     (WARNINGS, "Any warning"),
 ]
@@ -60,6 +62,10 @@ def needs_attention(state, wanted: str) -> bool:
         return bool(state.breaches)
     if wanted == OVER_CAP:
         return "CAP-MAX" in rules_found
+    if wanted == AT_CAP:
+        # Exactly at the tightest cap: one more child (or case) would breach CAP-MAX.
+        cap = state.cap
+        return cap is not None and state.caseload.count(cap.unit) == cap.maximum
     if wanted == UNDER_MINIMUM:
         return "CAP-MIN" in rules_found
     if wanted == WARNINGS:

@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from academy.access import allowed, person_of, sees_every_cohort
 from academy.models import Person
-from caseloads.access import requests_waiting_for
 from cohorts.models import Cohort, Enrolment
 from home.progress import nqsw_progress
+from home.team_today import team_today
 from learning.access import upcoming_mash_days
 
 # The caption of a staff member's list of enrolments, by role.
@@ -59,6 +59,7 @@ def home(request):
     ctx["caption"] = STAFF_CAPTIONS.get(person.role)
     ctx["led_groups"] = list(person.led_groups.select_related("office", "service"))
     if ctx["led_groups"]:
-        # ALLOC-APPROVE: the academy PM's queue of allocation requests.
-        ctx["waiting_requests"] = requests_waiting_for(request.user).count()
+        # "Who needs me today?" (issue 11), with ALLOC-APPROVE's queue of requests.
+        ctx["team_today"] = team_today(request.user, today)
+        ctx["waiting_requests"] = ctx["team_today"].waiting_requests
     return render(request, "home/staff.html", ctx)

@@ -1,0 +1,52 @@
+"""The academy PM's "Who needs me today?" (issue 11): counts over the enrolments the PM
+can see, each read from the model that draws the list it links to, so a count and its list
+cannot disagree. A fixed number of queries however many NQSWs."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from caseloads import filters as board_filters
+from caseloads.access import requests_waiting_for
+from caseloads.states import worker_states
+from cohorts.models import Enrolment
+from supervision import schedule as sched
+from supervision.models import SupervisionPolicy, schedule_for, with_schedule_data
+
+
+@dataclass(frozen=True)
+class TeamToday:
+    waiting_requests: int  # ALLOC-APPROVE: the requests page
+    over_cap: int  # CAP-MAX breaches: the board's "over the cap"
+    at_cap: int  # no headroom left: the board's "at the cap"
+    under_minimum: int  # CAP-MIN: the board's "under the band's minimum"
+    with_warnings: int  # any caseload warning: the board's "any warning"
+    supervision_overdue: int  # the supervision overview's "overdue"
+    supervision_due_soon: int  # the supervision overview's "due this week"
+
+
+def team_today(user, today: date) -> TeamToday:
+    """What waits on `user` among the current enrolments they can see on `today`."""
+    enrolments = list(
+        with_schedule_data(Enrolment.objects.visible_to(user).current().for_listing())
+    )
+    states = worker_states(enrolments, today)
+
+    def board_count(wanted: str) -> int:
+        return sum(1 for state in states if board_filters.needs_attention(state, wanted))
+
+    policies = SupervisionPolicy.all_versions()
+    plans = [
+        schedule_for(enrolment, today=today, policies=policies)
+        for enrolment in enrolments
+        if enrolment.kind == Enrolment.Kind.ASYE
+    ]
+    supervision = [plan.state for plan in plans if plan is not None]
+    return TeamToday(
+        waiting_requests=requests_waiting_for(user).count(),
+        over_cap=board_count(board_filters.OVER_CAP),
+        at_cap=board_count(board_filters.AT_CAP),
+        under_minimum=board_count(board_filters.UNDER_MINIMUM),
+        with_warnings=board_count(board_filters.WARNINGS),
+        supervision_overdue=supervision.count(sched.OVERDUE),
+        supervision_due_soon=supervision.count(sched.DUE_SOON),
+    )
