@@ -5,6 +5,7 @@ a visit sign-off is neither changed nor deleted."""
 from datetime import date
 
 import pytest
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
 from caseloads import services
@@ -124,3 +125,10 @@ def test_a_visit_signoff_is_not_changed_in_the_admin(client, superuser, signoff)
     assert response.status_code == 403
     signoff.refresh_from_db()
     assert signoff.signed_on != date(2020, 1, 1)
+
+
+def test_the_database_refuses_to_update_a_visit_signoff(signoff):
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        VisitSignOff.objects.filter(pk=signoff.pk).update(signed_on=date(2020, 1, 1))
+    signoff.refresh_from_db()
+    assert signoff.signed_on == date(2026, 10, 5)
