@@ -124,6 +124,13 @@ class SignedOffAdmin(RecordAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # REVIEWS: the signed-off record is the evidence of the decision; it goes
+        # only when its retention period ends, not by hand.
+        if obj is not None and obj.is_signed_off:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(models.SupportAgreement)
 class SupportAgreementAdmin(SignedOffAdmin):

@@ -23,6 +23,15 @@ class CaseAdmin(SimpleHistoryAdmin):
     search_fields = ["reference"]
     inlines = [AllocationInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # CAP-COUNT: a case's children, type and service decide the caseloads of everyone
+        # on it (past dates included, for ended allocations); once anyone is on it, the
+        # caps were checked against these values, so they change only through a new case.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.allocations.exclude(status=Allocation.Status.DECLINED).exists():
+            fields += ["case_type", "children", "service"]
+        return fields
+
 
 @admin.register(Allocation)
 class AllocationAdmin(SimpleHistoryAdmin):
@@ -42,6 +51,14 @@ class AllocationAdmin(SimpleHistoryAdmin):
         "ended_by",
         "end_reason",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # ALLOC-APPROVE: a decided allocation was checked against the caps with this case,
+        # worker, role and dates; a change is an ending and a new request (the services).
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Allocation.Status.REQUESTED:
+            fields += ["case", "worker", "role", "start_date"]
+        return fields
 
     def has_delete_permission(self, request, obj=None):
         # An ending is recorded, never deleted.
@@ -84,3 +101,12 @@ class VisitSignOffAdmin(SimpleHistoryAdmin):
     search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
     autocomplete_fields = ["enrolment", "signed_by"]
     list_select_related = ["enrolment__person", "signed_by"]
+
+    def has_change_permission(self, request, obj=None):
+        # VISIT-SIGNOFF: a dated decision by a PM, kept as it was made.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

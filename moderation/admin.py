@@ -79,6 +79,12 @@ class AllocationAdmin(ReadOnlyAdmin):
 class ModerationFormAdmin(ReadOnlyAdmin):
     list_display = ["allocation", "concerns", "completed_at"]
 
+    def has_delete_permission(self, request, obj=None):
+        # MOD-FORM: a completed form is part of the NQSW's portfolio and the panel's record.
+        if obj is not None and obj.is_complete:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
