@@ -4,11 +4,10 @@ import sys
 
 
 def main():
-    # Production is the default, as for WSGI: a command run from cron or by hand on the
-    # server must never fall back to DEBUG, a fixed key and the console mailer. It refuses
-    # to start without DJANGO_SECRET_KEY; development sets academy.settings.development
-    # (scripts/demo does), the tests academy.settings.test.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.production")
+    # A workstation's default. Every command on a server names the production settings
+    # itself (README: the cron line, migrate, db_worker), so it can never fall back to
+    # DEBUG, a fixed key and the console mailer; a test runs the cron line as written.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.development")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
