@@ -16,7 +16,7 @@ from academy.access import (
     person_of,
     practice_group_filter,
 )
-from academy.models import PracticeGroup
+from academy.models import Person, PracticeGroup
 from academy.navigation import MenuItem
 from learning.models import MashDay, MashRota
 from learning.rota import is_available
@@ -77,7 +77,10 @@ def upcoming_mash_days(person, today, limit=5) -> list[MashDay]:
 def menu(user) -> list[MenuItem]:
     person = person_of(user)
     if person is not None and person.is_early_career:
-        return [MenuItem("My MASH days", "learning:my_mash", "learning")]
+        # MASH-ROTA is for NQSWs in their ASYE: a trainee is never on the rota.
+        if person.role == Person.Role.NQSW:
+            return [MenuItem("My MASH days", "learning:my_mash", "learning")]
+        return []
     if is_administrator(user) or (person is not None and person.led_groups.exists()):
         return [MenuItem("MASH rota", "learning:mash_overview", "learning")]
     return []

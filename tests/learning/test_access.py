@@ -172,3 +172,12 @@ def test_a_superuser_sees_everything_and_writes_only_with_a_staff_profile(
     else:
         # Every record names a member of staff (academy.access.staff_member).
         assert response.status_code == 403 and rota.published_at is None
+
+
+def test_the_menu_offers_mash_days_to_nqsws_but_not_to_trainees(people, enrolment):
+    from learning.access import menu
+    from tests import factories as base
+
+    assert [item.label for item in menu(people["nqsw"].user)] == ["My MASH days"]
+    trainee = base.TraineeEnrolmentFactory(practice_group=enrolment.practice_group).person
+    assert menu(trainee.user) == []
