@@ -10,6 +10,7 @@ from supervision.models import (
     CASE_REFERENCE_PATTERN,
     Session,
     SupportRecord,
+    validate_supervision_date,
 )
 from supervision.services import normalise_case_references
 
@@ -81,6 +82,20 @@ class OneToOneForm(SessionContentForm):
     )
 
     field_order = ["kind"]
+
+    def __init__(self, *args, enrolment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+
+    def clean_held_on(self):
+        # Checked with the field, so a bad date is reported in the same response as every
+        # other error rather than only once the rest is right (issue 10 item 13).
+        held_on = self.cleaned_data["held_on"]
+        try:
+            validate_supervision_date(held_on, enrolment=self.enrolment, today=timezone.localdate())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["held_on"]) from error
+        return held_on
 
     def clean(self):
         cleaned = super().clean()

@@ -209,16 +209,7 @@ class Attendance(models.Model):
         return f"{self.enrolment.person.full_name}: {'attended' if self.attended else 'absent'}"
 
     def clean(self):
-        """A supervision is not before the worker's enrolment began (issue 15)."""
-        enrolment = self.enrolment
-        start = enrolment.asye_start or enrolment.cohort.start_date
-        validate_date_between(
-            self.session.held_on,
-            field="held_on",
-            label="supervision date",
-            earliest=start,
-            why=f"{enrolment.person.full_name}'s enrolment began on {start:%d/%m/%Y}",
-        )
+        validate_supervision_date(self.session.held_on, enrolment=self.enrolment)
 
 
 class SupportRecord(models.Model):
@@ -256,6 +247,33 @@ class SupportRecord(models.Model):
 
     def as_period(self) -> sched.SupportPeriod:
         return sched.SupportPeriod(starts=self.from_date, ends=self.until)
+
+
+def validate_supervision_date(
+    held_on: date | None, *, enrolment: Enrolment | None = None, today: date | None = None
+) -> None:
+    """A supervision is not before the worker's enrolment began (issue 15) and, given
+    `today`, not in the future: recorded once it has happened. The register, the service
+    and the 1:1 form all check the date here, so the form can report a bad date together
+    with every other error (issue 10 item 13) and the message is the same everywhere."""
+    # Two checks, each naming its own reason, rather than one "between" message.
+    if enrolment is not None:
+        start = enrolment.asye_start or enrolment.cohort.start_date
+        validate_date_between(
+            held_on,
+            field="held_on",
+            label="supervision date",
+            earliest=start,
+            why=f"{enrolment.person.full_name}'s enrolment began on {start:%d/%m/%Y}",
+        )
+    if today is not None:
+        validate_date_between(
+            held_on,
+            field="held_on",
+            label="supervision date",
+            latest=today,
+            why="a supervision is recorded once it has happened: not in the future",
+        )
 
 
 def new_feed_token() -> str:

@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from academy.models import Person, PracticeGroup
-from academy.validators import validate_date_between
 from cohorts.models import Enrolment
 from supervision import schedule as sched
 from supervision.models import (
@@ -26,6 +25,7 @@ from supervision.models import (
     SupervisionPolicy,
     SupportRecord,
     schedule_for,
+    validate_supervision_date,
     with_schedule_data,
 )
 
@@ -67,13 +67,7 @@ def record_session(
     # Checked here rather than in Session.clean(): `today` is the service's (the demo and
     # the reminders run on a given day), not the clock's.
     try:
-        validate_date_between(
-            held_on,
-            field="held_on",
-            label="supervision date",
-            latest=today,
-            why="a supervision is recorded once it has happened: not in the future",
-        )
+        validate_supervision_date(held_on, today=today)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if not attendance:

@@ -181,7 +181,7 @@ def record_session(request, pk):
         # They may see the enrolment, so it is no secret: say no plainly.
         raise PermissionDenied("Only the worker's practice manager or an administrator.")
     recorded_by = staff_member(request.user)
-    form = OneToOneForm(request.POST or None)
+    form = OneToOneForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.record_one_to_one(

@@ -33,3 +33,21 @@ def test_the_service_reports_strangers_with_the_other_problems(enrolment, people
     assert "is not in" in messages
     assert "Nobody attended" in messages
     assert not Session.objects.exists()
+
+
+@time_machine.travel("2026-12-01 12:00")
+@pytest.mark.parametrize(
+    "held_on, says", [("2026-08-20", "on or after 01/09/2026"), ("2026-12-02", "not in the future")]
+)
+def test_the_one_to_one_form_shows_a_bad_date_with_the_field_errors(
+    client, people, enrolment, held_on, says
+):
+    """The date used to be checked by the service only, so it was reported once every field
+    was right: a second submit for one more error."""
+    client.force_login(people["pm"].user)
+    url = reverse("supervision:record_session", args=[enrolment.pk])
+    response = client.post(url, session_post(held_on=held_on, reflection=""))
+    assert response.status_code == 200
+    assert says in response.text
+    assert "This field is required." in response.text
+    assert not Session.objects.exists()
