@@ -255,9 +255,16 @@ class DirectObservation(PortfolioRecord):
         return f"Observation on {self.observed_on:%d/%m/%Y} ({self.case_reference})"
 
     def clean(self):
+        # Both problems in one response (issue 10 item 13), not one per submit.
+        errors = {}
         if self.enrolment_id and self.observer_id == self.enrolment.person_id:
-            raise ValidationError({"observer": "OBS-THREE: an NQSW cannot observe themselves."})
-        _within_asye(self, self.observed_on, "observed_on")
+            errors["observer"] = ["OBS-THREE: an NQSW cannot observe themselves."]
+        try:
+            _within_asye(self, self.observed_on, "observed_on")
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReflectionLogPeriod(models.TextChoices):

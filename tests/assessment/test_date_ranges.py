@@ -34,3 +34,15 @@ def test_the_assessors_feedback_is_dated_within_the_asye(enrolment, day):
     assert "between 01/09/2026 and 01/12/2026" in error.value.message_dict["given_on"][0]
     assert not log.assessor_feedback.exists()
     af.give_feedback(log)
+
+
+@time_machine.travel(TODAY)
+def test_an_observation_reports_the_observer_and_the_date_at_once(enrolment):
+    """Issue 10 item 13: clean() used to stop at the first problem, so a second submit
+    revealed the second."""
+    with pytest.raises(ValidationError) as error:
+        af.ObservationFactory(
+            enrolment=enrolment, observer=enrolment.person, observed_on=date(2026, 12, 2)
+        )
+    assert set(error.value.message_dict) == {"observer", "observed_on"}
+    assert "OBS-THREE" in error.value.message_dict["observer"][0]
