@@ -12,6 +12,7 @@ in `caseloads.states` (`allocation_findings`).
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -227,13 +228,21 @@ def _approval_refusals(
         .values_list("start_date", flat=True)
         .distinct()
     )
+    # Every date's breaches, not only the first failing date's (issue 10 item 13): a PM
+    # who frees room for the start date should not then learn of a later date's breach.
+    refused: list[Finding] = []
+    seen = set()
     for day in sorted({first, *later_starts}):
-        refused = rules.refusals(
+        for finding in rules.refusals(
             allocation_findings(allocation, day, companion=companion), allocation.case.reference
-        )
-        if refused:
-            return refused
-    return []
+        ):
+            if (finding.rule, finding.case_ref, finding.message) in seen:
+                continue
+            seen.add((finding.rule, finding.case_ref, finding.message))
+            if day != first:
+                finding = replace(finding, message=f"From {day:%d/%m/%Y}: {finding.message}")
+            refused.append(finding)
+    return refused
 
 
 @transaction.atomic

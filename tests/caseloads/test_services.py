@@ -243,6 +243,18 @@ def test_approval_checks_the_later_dates_when_other_allocations_start():
         f.allocate(worker, start=date(2026, 10, 10), children=1)
 
 
+def test_approval_names_every_later_dates_breach_not_only_the_first():
+    """Issue 10 item 13: the refusal listed the first failing date's breaches only."""
+    worker = f.nqsw("CLA").person
+    f.allocate(worker, start=date(2026, 11, 1), children=6)
+    f.allocate(worker, start=date(2026, 12, 1), children=2)
+    with pytest.raises(ValidationError) as excinfo:
+        f.allocate(worker, start=date(2026, 10, 10), children=3)
+    message = refusal(excinfo)
+    assert "would hold 9 children" in message
+    assert "From 01/12/2026: " in message and "would hold 11 children" in message
+
+
 # --- Trainees, OU, ASWP ------------------------------------------------------------------------
 
 
