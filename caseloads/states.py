@@ -20,7 +20,7 @@ from academy.models import Person
 from caseloads import rules
 from caseloads.models import Allocation, CapRule, RuleSetting, VisitSignOff
 from cohorts.models import Enrolment
-from cohorts.months import calendar_months_between
+from cohorts.months import add_days, add_months, calendar_months_between
 
 # --- Building the rules' plain values ----------------------------------------------------
 
@@ -323,3 +323,63 @@ def allocation_findings(
         companions=[companion] if companion is not None else [],
     )
     return snapshot.findings_with(snapshot.state(worker), allocation, companion)
+
+
+# --- The next change of cap band --------------------------------------------------------------
+
+# How far ahead `next_band` looks when the enrolment gives no end (a trainee's placement).
+HORIZON_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class NextBand:
+    starts: date
+    minimum: int
+    maximum: int
+    unit: str = rules.CHILDREN
+
+
+def cap_table_all_versions() -> list[rules.CapRow]:
+    """Every cap row, past and future effective dates included: a later row's date is a
+    date on which the band can change."""
+    return [row.as_row() for row in CapRule.objects.select_related("service")]
+
+
+def _row_key(row: rules.CapRow | None):
+    if row is None:
+        return None
+    return (row.applies_to, row.service, row.month_from, row.effective_from)
+
+
+def next_band(state: WorkerState, table: list[rules.CapRow]) -> NextBand | None:
+    """The first later date on which the cap row that applies changes, for the caseload
+    held on `state.on` (one caseload page, the NQSW's home and `asye_status` all read it).
+
+    Rows change only on the first of a month (ASYE and placement months, MONTH-1/2), on
+    the ASYE start, or on a cap row's effective date, so those are the dates tried. A
+    change to another row with the same numbers counts (CA&I months 1-4 and 5-6 are both
+    0-10). None when the next change is the end of the ASYE (no cap applies after it,
+    MONTH-3) or nothing changes within HORIZON_MONTHS.
+    """
+    enrolment, on = state.enrolment, state.on
+    if enrolment is None or state.worker.phase == rules.AFTER:
+        return None
+    end = enrolment.planned_end()
+    if enrolment.end_date is not None and (end is None or enrolment.end_date < end):
+        end = enrolment.end_date
+    # Up to the first day after the ASYE (when no cap applies any more), or a horizon.
+    last = add_days(end, 1) if end else add_months(on, HORIZON_MONTHS)
+    months = calendar_months_between(on, last) + 1
+    candidates = {add_months(on.replace(day=1), n) for n in range(1, months + 1)}
+    candidates |= {row.effective_from for row in table}
+    if enrolment.asye_start is not None:
+        candidates.add(enrolment.asye_start)
+    current = _row_key(state.cap)
+    for day in sorted(d for d in candidates if on < d <= last):
+        worker = worker_from(state.person, enrolment, day)
+        row = rules.binding_cap(worker, day, table, state.holdings, state.settings)
+        if _row_key(row) != current:
+            if row is None:
+                return None
+            return NextBand(starts=day, minimum=row.minimum, maximum=row.maximum, unit=row.unit)
+    return None

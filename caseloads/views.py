@@ -32,7 +32,7 @@ from caseloads.forms import (
     VisitSignOffForm,
 )
 from caseloads.models import Allocation, VisitSignOff
-from caseloads.states import people_states, worker_states
+from caseloads.states import cap_table_all_versions, next_band, people_states, worker_states
 from cohorts.access import get_enrolment_for_user, person_filter
 from cohorts.models import Enrolment
 
@@ -124,6 +124,7 @@ def worker(request, pk):
             "enrolment": enrolment,
             "state": state,
             "row": board_row(state),
+            "next_band": next_band(state, cap_table_all_versions()),
             "today": today,
             "current": [a for a in allocations if a.pk in counting],
             "upcoming": [

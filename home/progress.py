@@ -30,24 +30,13 @@ from academy.findings import BREACH
 from assessment import checks
 from assessment import portfolio as portfolios
 from caseloads import rules
-from caseloads.models import CapRule
-from caseloads.states import worker_from, worker_states
+from caseloads.states import NextBand, cap_table_all_versions, next_band, worker_states
 from cohorts.models import Enrolment
-from cohorts.months import add_days, add_months, calendar_months_between
 from moderation.models import Submission
 from supervision import schedule as sched
 from supervision.models import SupervisionPolicy, schedule_for
 
-# How far ahead `next_band` looks when the enrolment gives no end (a trainee's placement).
-HORIZON_MONTHS = 24
 MOD_SUBMIT = "MOD-SUBMIT"
-
-
-@dataclass(frozen=True)
-class NextBand:
-    starts: date
-    minimum: int
-    maximum: int
 
 
 @dataclass(frozen=True)
@@ -169,37 +158,6 @@ def enrolment_for(person) -> Enrolment | None:
     )
 
 
-def _row_key(row: rules.CapRow | None):
-    if row is None:
-        return None
-    return (row.applies_to, row.service, row.month_from, row.effective_from)
-
-
-def _next_band(state, enrolment: Enrolment, on: date, table: list[rules.CapRow]):
-    """The first later date on which the applicable cap row changes (see the docstring)."""
-    if state.worker.phase == rules.AFTER:
-        return None
-    end = enrolment.planned_end()
-    if enrolment.end_date is not None and (end is None or enrolment.end_date < end):
-        end = enrolment.end_date
-    # Up to the first day after the ASYE (when no cap applies any more), or a horizon.
-    last = add_days(end, 1) if end else add_months(on, HORIZON_MONTHS)
-    months = calendar_months_between(on, last) + 1
-    candidates = {add_months(on.replace(day=1), n) for n in range(1, months + 1)}
-    candidates |= {row.effective_from for row in table}
-    if enrolment.asye_start is not None:
-        candidates.add(enrolment.asye_start)
-    current = _row_key(state.cap)
-    for day in sorted(d for d in candidates if on < d <= last):
-        worker = worker_from(state.person, enrolment, day)
-        row = rules.binding_cap(worker, day, table, state.holdings, state.settings)
-        if _row_key(row) != current:
-            if row is None:
-                return None
-            return NextBand(starts=day, minimum=row.minimum, maximum=row.maximum)
-    return None
-
-
 def _caseload(state, enrolment: Enrolment, on: date, table) -> CaseloadFacts:
     load, cap = state.caseload, state.cap
     if cap is None:
@@ -212,7 +170,7 @@ def _caseload(state, enrolment: Enrolment, on: date, table) -> CaseloadFacts:
         unit=cap.unit,
         cap_rule=cap.rule_id or "CAP-MAX",
         headroom=cap.maximum - load.count(cap.unit),
-        next_band=_next_band(state, enrolment, on, table),
+        next_band=next_band(state, table),
         cap_row=rules.describe_cap(cap, state.worker),
     )
 
@@ -244,7 +202,7 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
     A fixed number of queries; pass an enrolment from `Enrolment.objects.for_listing()`.
     """
     state = worker_states([enrolment], on)[0]
-    table = [row.as_row() for row in CapRule.objects.select_related("service")]
+    table = cap_table_all_versions()
     deadlines: list[checks.Deadline] = []
     findings = list(state.findings)
     if enrolment.kind == Enrolment.Kind.ASYE and enrolment.asye_start is not None:

@@ -580,3 +580,11 @@ def test_the_worker_page_costs_the_same_with_ten_times_the_allocations(
     assert count_queries(client, url) == few
     with django_assert_max_num_queries(30):
         client.get(url)
+
+
+def test_the_worker_page_shows_the_next_change_of_cap_band(client, people, enrolment):
+    """Issue 10 item 13: no view of the cap band for coming months. The caseload page reads
+    the same `next_band` as the NQSW's home and `asye_status`."""
+    page = text(login(client, people["pm"]).get(reverse("caseloads:worker", args=[enrolment.pk])))
+    shown = page[page.index("Next change of cap band") :]
+    assert shown.index("0–10 children from 1 January 2027") < shown.index("Headroom")
