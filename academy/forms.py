@@ -2,6 +2,7 @@
 service's ValidationError on a form, and one-time form tokens against double submission."""
 
 import uuid
+from datetime import timedelta
 from functools import wraps
 
 from django import forms
@@ -10,7 +11,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.shortcuts import redirect
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from academy.models import FormSubmission
 
 USERNAME_TOO_LONG = (
     "A username is at most %(limit_value)d characters (this one has %(show_value)d). "
@@ -119,7 +124,7 @@ def add_errors(form, error: ValidationError) -> None:
 FORM_TOKEN = "form_token"
 ALREADY_SAVED = "This was already saved: here it is. Nothing was recorded twice."
 ISSUED_KEY = "form_tokens_issued"
-USED_KEY = "form_tokens_used"
+CLAIMS_KEPT_FOR = timedelta(days=7)
 # Enough for many open tabs; the oldest fall away so the session stays small.
 KEPT_TOKENS = 50
 
@@ -143,27 +148,55 @@ def _posted_token(request) -> str | None:
 def one_time_form(view):
     """Make a create view idempotent against a double submit of one rendered form.
 
-    The view redirects once it has saved; that redirect's address is remembered against the
-    posted token, and a later POST of the same token goes there with ALREADY_SAVED instead
-    of reaching the view. A POST without a token (not sent by our forms) is handled as
+    The first POST of a token issued to this session claims it (FormSubmission, a unique
+    row committed before the view runs); once the view redirects, the redirect's address
+    is stored against it, and a later POST of the same token goes there with ALREADY_SAVED
+    instead of reaching the view. A POST that arrives while the first is still being
+    handled is answered "being saved" (409) without reaching the view. When the view does
+    not redirect (the form had errors) the claim is released, so the corrected form can be
+    sent with the same token. A POST without a token (not sent by our forms) is handled as
     before.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         token = _posted_token(request) if request.method == "POST" else None
-        if token is not None:
-            used = request.session.get(USED_KEY, {})
-            if token in used:
+        if token is None or token not in request.session.get(ISSUED_KEY, []):
+            if token is not None:
+                # Issued to this session earlier and already used here or elsewhere.
+                found = FormSubmission.objects.filter(token=token).first()
+                if found is not None and found.location:
+                    messages.info(request, ALREADY_SAVED)
+                    return redirect(found.location)
+            return view(request, *args, **kwargs)
+        try:
+            with transaction.atomic():
+                claim = FormSubmission.objects.create(token=token)
+        except IntegrityError:
+            found = FormSubmission.objects.filter(token=token).first()
+            if found is not None and found.location:
                 messages.info(request, ALREADY_SAVED)
-                return redirect(used[token])
-        response = view(request, *args, **kwargs)
-        issued = request.session.get(ISSUED_KEY, [])
-        if token in issued and response.status_code in (301, 302, 303) and "Location" in response:
-            used = request.session.get(USED_KEY, {})
-            used[token] = response["Location"]
-            request.session[USED_KEY] = dict(list(used.items())[-KEPT_TOKENS:])
-            request.session[ISSUED_KEY] = [t for t in issued if t != token]
+                return redirect(found.location)
+            return render(request, "being_saved.html", status=409)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            claim.delete()
+            raise
+        if response.status_code in (301, 302, 303) and "Location" in response:
+            claim.location = response["Location"][:500]
+            claim.save(update_fields=["location"])
+            request.session[ISSUED_KEY] = [
+                t for t in request.session.get(ISSUED_KEY, []) if t != token
+            ]
+            _forget_old_claims()
+        else:
+            claim.delete()
         return response
 
     return wrapper
+
+
+def _forget_old_claims() -> None:
+    """A double submit comes within seconds, a back button within days: a week is kept."""
+    FormSubmission.objects.filter(claimed_at__lt=timezone.now() - CLAIMS_KEPT_FOR).delete()

@@ -197,3 +197,21 @@ class PracticeGroup(models.Model):
                         )
                     }
                 )
+
+
+class FormSubmission(models.Model):
+    """A one-time form token claimed by the POST that saves it (issue 15 item 4).
+
+    Claimed in the database rather than in the session: two simultaneous POSTs of one form
+    (a double click that reaches two workers) each load the session before either saves
+    it, so a session check lets both through; the unique token lets only one.
+    """
+
+    token = models.UUIDField(unique=True)
+    # Where the saved record is, once the view has redirected to it; empty while the first
+    # POST is still being handled.
+    location = models.CharField(max_length=500, blank=True)
+    claimed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return str(self.token)
