@@ -48,9 +48,18 @@ class PersonRole(models.TextChoices):
     PRACTICE_MANAGER = "practice_manager", "Practice manager"
     GROUP_MANAGER = "group_manager", "Group manager"
     ASSESSOR = "assessor", "ASYE assessor"
-    SERVICE_DEVELOPMENT_LEAD = "service_development_lead", "Service Development Lead"
+    SERVICE_DEVELOPMENT_LEAD = (
+        "service_development_lead",
+        "Service Development Lead – Professional Practice",
+    )
+    # MOD-PANEL: an ordinary panel member from adult services, not of the Professional
+    # Practice team (issue 15 item 2): they see only the portfolios allocated to them.
+    ADULT_SERVICES_LEAD = "adult_services_lead", "Service Development Lead – Adult Services"
     PRINCIPAL_SOCIAL_WORKER = "principal_social_worker", "Principal Social Worker"
     LD_OFFICER = "ld_officer", "Learning and Development Officer"
+    # MOD-PANEL's service-user and university members: they sign in to read the anonymised
+    # portfolios allocated to them, and work for no service of the council.
+    EXTERNAL_PANEL_MEMBER = "external_panel_member", "External moderation panel member"
     ADMIN = "admin", "Administrator"
 
 
@@ -74,7 +83,8 @@ class Person(models.Model):
             Role.LD_OFFICER,
         }
     )
-    # The Professional Practice team: runs moderation and sees every cohort.
+    # The Professional Practice team: runs moderation and sees every cohort. Not the
+    # adult-services lead nor the external members, who sit on the panel as moderators.
     PROFESSIONAL_PRACTICE_ROLES = frozenset(
         {Role.PRINCIPAL_SOCIAL_WORKER, Role.SERVICE_DEVELOPMENT_LEAD, Role.LD_OFFICER}
     )
@@ -127,6 +137,16 @@ class Person(models.Model):
                 condition=~Q(role=PersonRole.TRAINEE) | Q(swe_registration=""),
                 name="%(app_label)s_%(class)s_trainee_unregistered",
                 violation_error_message="A trainee is not yet registered with Social Work England.",
+            ),
+            # MOD-PANEL: the service-user and university members are not staff of a service,
+            # so no service or team can widen what they see.
+            models.CheckConstraint(
+                condition=~Q(role=PersonRole.EXTERNAL_PANEL_MEMBER)
+                | Q(service__isnull=True, practice_group__isnull=True),
+                name="%(app_label)s_%(class)s_external_member_no_service",
+                violation_error_message=(
+                    "MOD-PANEL: an external panel member works for no service or academy team."
+                ),
             ),
         ]
 

@@ -292,7 +292,9 @@ def person_for(
     practice_group: PracticeGroup | None = None,
     superuser: bool = False,
 ) -> Person:
-    qualified = role not in (Role.TRAINEE, Role.ADMIN)
+    # Trainees are not yet registered; an administrator or an external panel member (a
+    # service user, a university lecturer) is not registered as a social worker here.
+    qualified = role not in (Role.TRAINEE, Role.ADMIN, Role.EXTERNAL_PANEL_MEMBER)
     return _put(
         Person,
         {"staff_id": member.staff_id},

@@ -72,6 +72,9 @@ PRIVILEGED_ROLES = frozenset(
         *MANAGER_ROLES,
         Person.Role.ASSESSOR,
         Person.Role.SERVICE_DEVELOPMENT_LEAD,
+        # Panel members read portfolios (MOD-PANEL): an administrator gives the seat's role.
+        Person.Role.ADULT_SERVICES_LEAD,
+        Person.Role.EXTERNAL_PANEL_MEMBER,
         Person.Role.PRINCIPAL_SOCIAL_WORKER,
         Person.Role.LD_OFFICER,
         Person.Role.ADMIN,

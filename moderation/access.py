@@ -1,6 +1,8 @@
 """Who runs moderation panels, reads anonymised portfolios and signs decisions off.
 
-The Professional Practice team (and administrators, who see every cohort) run moderation:
+The Professional Practice team (and administrators, who see every cohort) run moderation
+(issue 15 item 2: the Service Development Lead – Adult Services and the external members
+are not of the team; they sit as ordinary moderators):
 they set panels up, enter NQSWs, allocate portfolios and can resolve a portfolio code to
 the NQSW. A panel's chair and deputy chair manage that panel the same way. A moderator (a
 panel member) reads only the anonymised portfolios allocated to them, by code, and only
@@ -181,9 +183,18 @@ def register():
     rules.add_perm("moderation.export_sample", runs_moderation)
 
 
-# Who has moderation work: the team runs the panels, group managers read portfolios as
-# panel members, NQSWs and their assessors submit.
-MODERATION_ROLES = frozenset({Person.Role.GROUP_MANAGER, Person.Role.ASSESSOR, Person.Role.NQSW})
+# Who has moderation work: the team runs the panels; group managers, the adult-services
+# lead and the external members read portfolios as panel members (MOD-PANEL); NQSWs and
+# their assessors submit.
+MODERATION_ROLES = frozenset(
+    {
+        Person.Role.GROUP_MANAGER,
+        Person.Role.ADULT_SERVICES_LEAD,
+        Person.Role.EXTERNAL_PANEL_MEMBER,
+        Person.Role.ASSESSOR,
+        Person.Role.NQSW,
+    }
+)
 
 
 def menu(user) -> list[MenuItem]:

@@ -63,9 +63,11 @@ REDECIDED = "D0074"  # 6-month decision deferred, then replaced by a new signed 
 NOT_VERIFIED = "D0072"  # the 6-month panel did not agree the NQSW was on track
 LATE_ACCEPTED = "D0076"  # submitted late to the final panel, accepted by the chair
 
-SDL_ADULTS = Member("D0081", "Jonathan Reeve")
-SERVICE_USER = ("Maureen Tate", "Parents' and Carers' Forum")
-UNIVERSITY = ("Dr Alan Corbett", "University of Chichester")
+# The panel's other members (MOD-PANEL), each with a demo sign-in of their own (issue 15
+# item 2): they see only the anonymised portfolios allocated to them, while the panel is open.
+SDL_ADULTS = Member("D0081", "Jonathan Reeve", "adults.demo")
+SERVICE_USER = (Member("D0082", "Maureen Tate", "serviceuser.demo"), "Parents' and Carers' Forum")
+UNIVERSITY = (Member("D0083", "Dr Alan Corbett", "university.demo"), "University of Chichester")
 
 
 def _weekday_on_or_after(day: date) -> date:
@@ -162,7 +164,9 @@ def _portfolio(enrolment: Enrolment, on: date) -> None:
 
 
 def panel_seats(people: dict[str, Person]) -> list[Seat]:
-    sdl_adults = person_for(SDL_ADULTS, Role.SERVICE_DEVELOPMENT_LEAD)
+    sdl_adults = person_for(SDL_ADULTS, Role.ADULT_SERVICES_LEAD)
+    service_user = person_for(SERVICE_USER[0], Role.EXTERNAL_PANEL_MEMBER)
+    university = person_for(UNIVERSITY[0], Role.EXTERNAL_PANEL_MEMBER)
     return [
         Seat(PanelMember.Role.CHAIR, people["chair"]),
         Seat(PanelMember.Role.DEPUTY_CHAIR, people["deputy_chair"]),
@@ -171,8 +175,8 @@ def panel_seats(people: dict[str, Person]) -> list[Seat]:
         Seat(PanelMember.Role.GROUP_MANAGER, people["gm_cai"]),
         Seat(PanelMember.Role.GROUP_MANAGER, people["gm_cla"]),
         Seat(PanelMember.Role.GROUP_MANAGER, people["gm_fsp"]),
-        Seat(PanelMember.Role.SERVICE_USER, name=SERVICE_USER[0], organisation=SERVICE_USER[1]),
-        Seat(PanelMember.Role.UNIVERSITY, name=UNIVERSITY[0], organisation=UNIVERSITY[1]),
+        Seat(PanelMember.Role.SERVICE_USER, service_user, organisation=SERVICE_USER[1]),
+        Seat(PanelMember.Role.UNIVERSITY, university, organisation=UNIVERSITY[1]),
     ]
 
 
@@ -360,6 +364,30 @@ def six_month_panel(today: date, people, enrolments: dict[str, Enrolment]) -> Pa
     return services.close_panel(panel=panel, by=chair, at=_at(held_on + timedelta(days=8)))
 
 
+def _second_readers(panel: Panel, entries: dict[str, Submission], people) -> None:
+    """The adult-services lead and the external members each read one submitted portfolio
+    as a second moderator (MOD-ALLOCATE), so that each of their demo sign-ins has exactly
+    the panel member's view with something in it (issue 15 item 2). Not the portfolios on a
+    fail pathway or with concerns, whose forms the demo writes."""
+    readable = [
+        submission
+        for staff_id, submission in entries.items()
+        if submission.is_submitted and staff_id not in (FAILING, CONCERNS)
+    ]
+    Role = PanelMember.Role
+    seats = (Role.SDL_ADULTS, Role.SERVICE_USER, Role.UNIVERSITY)
+    members = panel.members.filter(role__in=seats, person__isnull=False).order_by("role", "pk")
+    for n, member in enumerate(members):
+        if (
+            not readable
+            or Allocation.objects.filter(moderator=member, submission__in=readable).exists()
+        ):
+            continue
+        submission = readable[n % len(readable)]
+        if not submission.allocations.filter(moderator=member).exists():
+            services.allocate_to(submission=submission, moderator=member, by=people["ld_officer"])
+
+
 def final_panel(today: date, people, enrolments: dict[str, Enrolment]) -> Panel:
     held_on = _weekday_on_or_after(today + timedelta(days=10))
     panel = _panel(Panel.Kind.FINAL, held_on, people)
@@ -389,6 +417,7 @@ def final_panel(today: date, people, enrolments: dict[str, Enrolment]) -> Panel:
         _portfolio(enrolment, day)
         _submit(submission, enrolment, day, by_assessor=staff_id == FAILING)
     entries = _enter(panel, list(enrolments.values()), people)  # as submitted now
+    _second_readers(panel, entries, people)
     for staff_id, submission in entries.items():
         if not submission.is_submitted:
             continue

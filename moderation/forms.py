@@ -47,7 +47,7 @@ class PanelForm(forms.Form):
     )
     sdl_adults = PeopleChoice(
         label="Service Development Lead – Adult Services",
-        queryset=_people(Person.Role.SERVICE_DEVELOPMENT_LEAD),
+        queryset=_people(Person.Role.ADULT_SERVICES_LEAD),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -57,13 +57,27 @@ class PanelForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # MOD-PANEL's external members: chosen from those with a sign-in (who then read their
+    # allocated portfolios in the app), or named (who read the PDFs they are sent).
+    service_user_person = PersonChoice(
+        label="Service user member (with a sign-in)",
+        queryset=_people(Person.Role.EXTERNAL_PANEL_MEMBER),
+        required=False,
+    )
     service_user = forms.CharField(
-        label="Service user member (name)", max_length=150, required=False
+        label="Service user member (name, if they have no sign-in)", max_length=150, required=False
     )
     service_user_organisation = forms.CharField(
         label="Service user member (organisation)", max_length=150, required=False
     )
-    university = forms.CharField(label="University member (name)", max_length=150, required=False)
+    university_person = PersonChoice(
+        label="University member (with a sign-in)",
+        queryset=_people(Person.Role.EXTERNAL_PANEL_MEMBER),
+        required=False,
+    )
+    university = forms.CharField(
+        label="University member (name, if they have no sign-in)", max_length=150, required=False
+    )
     university_organisation = forms.CharField(
         label="University member (organisation)", max_length=150, required=False
     )
@@ -91,10 +105,14 @@ class PanelForm(forms.Form):
 
         def named(role):
             found = [m for m in members if m.role == role]
-            return (found[0].name, found[0].organisation) if found else ("", "")
+            if not found:
+                return None, "", ""
+            return found[0].person, found[0].name, found[0].organisation
 
-        service_user, service_user_organisation = named(PanelMember.Role.SERVICE_USER)
-        university, university_organisation = named(PanelMember.Role.UNIVERSITY)
+        service_user_person, service_user, service_user_organisation = named(
+            PanelMember.Role.SERVICE_USER
+        )
+        university_person, university, university_organisation = named(PanelMember.Role.UNIVERSITY)
         return {
             "kind": panel.kind,
             "held_on": panel.held_on,
@@ -104,11 +122,24 @@ class PanelForm(forms.Form):
             "ld_officers": people(PanelMember.Role.LD_OFFICER),
             "sdl_adults": people(PanelMember.Role.SDL_ADULTS),
             "group_managers": people(PanelMember.Role.GROUP_MANAGER),
+            "service_user_person": service_user_person,
             "service_user": service_user,
             "service_user_organisation": service_user_organisation,
+            "university_person": university_person,
             "university": university,
             "university_organisation": university_organisation,
         }
+
+    def clean(self):
+        data = super().clean()
+        for field, who in [("service_user", "service user"), ("university", "university")]:
+            if data.get(f"{field}_person") and (data.get(field) or "").strip():
+                self.add_error(
+                    field,
+                    f"MOD-PANEL: the {who} member sits either with their sign-in or by name; "
+                    "leave the name empty when you choose them above.",
+                )
+        return data
 
     def seats(self) -> list[Seat]:
         data = self.cleaned_data
@@ -126,7 +157,15 @@ class PanelForm(forms.Form):
             ("service_user", PanelMember.Role.SERVICE_USER),
             ("university", PanelMember.Role.UNIVERSITY),
         ]:
-            if data[field].strip():
+            if data[f"{field}_person"]:
+                seats.append(
+                    Seat(
+                        role,
+                        data[f"{field}_person"],
+                        organisation=data[f"{field}_organisation"],
+                    )
+                )
+            elif data[field].strip():
                 seats.append(
                     Seat(role, name=data[field], organisation=data[f"{field}_organisation"])
                 )

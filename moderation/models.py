@@ -282,8 +282,10 @@ class PanelMember(models.Model):
     """A seat on a panel in its MOD-PANEL role.
 
     Staff sit as themselves (a Person, who signs in). The service user and the university
-    sit by name: the academy has no login for them, so they read the anonymised PDFs the
-    Professional Practice team sends and are not allocated portfolios in the app.
+    member sit either as themselves, with a sign-in of their own (a Person with the
+    external panel member role and no service), and are then allocated portfolios to read
+    in the app like any moderator (MOD-ANON); or by name only, reading the anonymised PDFs
+    the Professional Practice team sends them.
     """
 
     Role = PanelMemberRole
@@ -293,13 +295,25 @@ class PanelMember(models.Model):
         Role.CHAIR: {Person.Role.PRINCIPAL_SOCIAL_WORKER, Person.Role.SERVICE_DEVELOPMENT_LEAD},
         Role.DEPUTY_CHAIR: {Person.Role.SERVICE_DEVELOPMENT_LEAD},
         Role.LD_OFFICER: {Person.Role.LD_OFFICER},
-        Role.SDL_ADULTS: {Person.Role.SERVICE_DEVELOPMENT_LEAD},
+        # Issue 15 item 2: the adult-services lead has a role of their own, outside the
+        # Professional Practice team.
+        Role.SDL_ADULTS: {Person.Role.ADULT_SERVICES_LEAD},
         Role.GROUP_MANAGER: {Person.Role.GROUP_MANAGER},
+        Role.SERVICE_USER: {Person.Role.EXTERNAL_PANEL_MEMBER},
+        Role.UNIVERSITY: {Person.Role.EXTERNAL_PANEL_MEMBER},
     }
     EXTERNAL_ROLES = frozenset(EXTERNAL_PANEL_ROLES)
     # Members who read and moderate portfolios; the chair chairs and sees every form.
+    # External members moderate when they sit with a sign-in (`moderates` needs a person).
     MODERATOR_ROLES = frozenset(
-        {Role.DEPUTY_CHAIR, Role.LD_OFFICER, Role.SDL_ADULTS, Role.GROUP_MANAGER}
+        {
+            Role.DEPUTY_CHAIR,
+            Role.LD_OFFICER,
+            Role.SDL_ADULTS,
+            Role.GROUP_MANAGER,
+            Role.SERVICE_USER,
+            Role.UNIVERSITY,
+        }
     )
 
     panel = models.ForeignKey(Panel, models.CASCADE, related_name="members")
@@ -323,12 +337,13 @@ class PanelMember(models.Model):
                 violation_error_message="MOD-PANEL: unknown panel role.",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=EXTERNAL_PANEL_ROLES, person__isnull=True) & ~Q(name="")
+                condition=Q(role__in=EXTERNAL_PANEL_ROLES)
+                & (Q(person__isnull=False, name="") | Q(person__isnull=True) & ~Q(name=""))
                 | ~Q(role__in=EXTERNAL_PANEL_ROLES) & Q(person__isnull=False),
                 name="%(app_label)s_%(class)s_staff_or_named",
                 violation_error_message=(
                     "MOD-PANEL: staff members sit as themselves; the service user and the "
-                    "university sit by name."
+                    "university sit as themselves (with a sign-in) or by name, not both."
                 ),
             ),
             models.UniqueConstraint(
@@ -365,11 +380,12 @@ class PanelMember(models.Model):
         wanted = self.JOB_ROLES.get(self.role)
         if wanted and self.person_id and self.person.role not in wanted:
             roles = " or ".join(sorted(Person.Role(r).label.lower() for r in wanted))
+            article = "an" if roles[0] in "aeiou" else "a"
             raise ValidationError(
                 {
                     "person": (
-                        f"MOD-PANEL: the {self.get_role_display().split(' (')[0].lower()} is a "
-                        f"{roles}; {self.person.full_name} is a "
+                        f"MOD-PANEL: the {self.get_role_display().split(' (')[0].lower()} is "
+                        f"{article} {roles}; {self.person.full_name} is a "
                         f"{self.person.get_role_display().lower()}."
                     )
                 }

@@ -86,7 +86,7 @@ def crew(people):
         **people,
         "deputy": factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD),
         "ld": factories.PersonFactory(role=Person.Role.LD_OFFICER),
-        "sdl_adults": factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD),
+        "sdl_adults": factories.PersonFactory(role=Person.Role.ADULT_SERVICES_LEAD),
     }
 
 

@@ -104,8 +104,39 @@ def test_group_managers_come_from_services_with_an_academy_team(crew):
 
 
 def test_staff_sit_as_themselves_and_externals_by_name(crew):
-    odd = [*seats(crew), Seat(PanelMember.Role.UNIVERSITY, crew["grade10"])]
+    odd = [*seats(crew), Seat(PanelMember.Role.GROUP_MANAGER, name="Someone Named")]
     with pytest.raises(ValidationError, match="MOD-PANEL: staff members sit as themselves"):
+        make_panel(crew, seats=odd)
+
+
+def test_an_external_seat_is_not_for_staff(crew):
+    """Issue 15 item 2: the external seats take an external member's sign-in, not staff."""
+    odd = [*seats(crew), Seat(PanelMember.Role.UNIVERSITY, crew["grade10"])]
+    with pytest.raises(ValidationError, match="the university is an external moderation panel"):
+        make_panel(crew, seats=odd)
+
+
+def test_an_external_member_sits_with_a_sign_in_or_by_name_not_both(crew):
+    external = factories.PersonFactory(role=Person.Role.EXTERNAL_PANEL_MEMBER, service=None)
+    both = [
+        *seats(crew)[:-1],
+        Seat(PanelMember.Role.UNIVERSITY, external, name="Dr Sam Example"),
+    ]
+    with pytest.raises(ValidationError, match="with a sign-in\\) or by name, not both"):
+        make_panel(crew, seats=both)
+    signed_in = [*seats(crew)[:-1], Seat(PanelMember.Role.UNIVERSITY, external)]
+    seat = make_panel(crew, seats=signed_in).members.get(role=PanelMember.Role.UNIVERSITY)
+    assert seat.person == external and seat.moderates and not seat.reads_only_the_pdfs
+
+
+def test_the_adult_services_seat_is_not_the_professional_practice_lead(crew):
+    """Issue 15 item 2: the adult-services seat takes the adult-services lead's own role."""
+    odd = [*seats(crew)]
+    odd[3] = Seat(
+        PanelMember.Role.SDL_ADULTS,
+        factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD),
+    )
+    with pytest.raises(ValidationError, match="service development lead – adult services"):
         make_panel(crew, seats=odd)
 
 

@@ -9,6 +9,7 @@ first. The steps run in INSTALLED_APPS order; a new app plugs in by naming its s
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Min
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             )
         out.write(f"\nDemo logins (password {demo.DEMO_PASSWORD}):")
         for username, description in self.logins(people):
-            out.write(f"  {username:<14} {description}")
+            out.write(f"  {username:<17} {description}")
 
     def logins(self, people):
         pm, nqsw, trainee = people["pm"], people["nqsw"], people["trainee"]
@@ -112,4 +113,23 @@ class Command(BaseCommand):
                 "every cohort",
             ),
             ("admin.demo", f"{people['admin'].full_name}, administrator: everything, /admin/"),
+            *[
+                (user.username, f"{user.person.full_name}, {description}")
+                for user, description in self.panel_logins()
+            ],
         ]
+
+    def panel_logins(self):
+        """The panel members with sign-ins of their own (MOD-PANEL), if moderation's demo
+        step made them: they see only the anonymised portfolios allocated to them."""
+        descriptions = {
+            "adults.demo": "Service Development Lead – Adult Services, panel member",
+            "serviceuser.demo": "the panel's service-user member",
+            "university.demo": "the panel's university member",
+        }
+        users = (
+            get_user_model()
+            .objects.filter(username__in=descriptions, person__isnull=False)
+            .select_related("person")
+        )
+        return [(user, descriptions[user.username]) for user in users.order_by("username")]
