@@ -67,6 +67,10 @@ class StepForm(forms.ModelForm):
         fields = ["kind", "held_on", "seen", "notes"]
         widgets = {"held_on": DATE, "notes": forms.Textarea(attrs={"rows": 4})}
 
+    def _post_clean(self):
+        # The service validates the step against its application (not on the form).
+        pass
+
 
 class DecisionForm(forms.ModelForm):
     class Meta:

@@ -42,7 +42,15 @@ def aswp_cap(on: date) -> int:
 
 
 def build(today: date) -> dict:
-    policy = AswpPolicy.in_force(today)
+    # A handful of dated rows, read once: each assessment runs on the row of its start.
+    policies = list(AswpPolicy.objects.all())
+
+    def policy_on(day: date) -> AswpPolicy:
+        return next(
+            (p for p in policies if p.effective_from <= day), AswpPolicy(effective_from=day)
+        )
+
+    policy = policy_on(today)
     held = services.aswps_in_post().count()
     rounds = list(
         Round.objects.annotate(
@@ -59,11 +67,8 @@ def build(today: date) -> dict:
     in_assessment = 0
     for application in applications:
         stage = application.stage
-        deadline = application.deadline(
-            AswpPolicy.in_force(application.assessment_starts_on)
-            if application.assessment_starts_on
-            else policy
-        )
+        own_policy = policy_on(application.assessment_starts_on or today)
+        deadline = application.deadline(own_policy)
         live = stage == Stage.IN_ASSESSMENT
         in_assessment += live
         by_stage.setdefault(stage, []).append(
@@ -72,7 +77,9 @@ def build(today: date) -> dict:
                 stage=stage,
                 deadline=deadline,
                 days_left=(deadline - today).days if deadline and live else None,
-                findings=services.assessment_findings(application, today) if live else [],
+                findings=(
+                    services.assessment_findings(application, today, own_policy) if live else []
+                ),
             )
         )
     stages = [(Stage(s).label, by_stage[s]) for s in Stage.values if s in by_stage]

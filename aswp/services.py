@@ -209,11 +209,13 @@ def record_step(
     return step
 
 
-def assessment_findings(application: Application, on: date) -> list:
+def assessment_findings(
+    application: Application, on: date, policy: AswpPolicy | None = None
+) -> list:
     """What the page and the overview show: missing steps and a late assessment."""
     if application.assessment_starts_on is None or application.decision_or_none is not None:
         return []
-    policy = AswpPolicy.in_force(application.assessment_starts_on)
+    policy = policy or AswpPolicy.in_force(application.assessment_starts_on)
     kinds = [step.kind for step in application.steps.all()]
     findings = [
         rules.decision_finding(kinds, min_colleagues=policy.min_colleague_interviews),
