@@ -198,6 +198,8 @@ class PracticeGroup(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        if self.practice_manager_id and self.practice_manager.role == PersonRole.ASWP:
+            raise ValidationError({"practice_manager": "ASWP-ROLE: an ASWP never manages staff."})
         if self.practice_manager_id and self.pk:
             # ASSESSOR-INDEPENDENT also holds when a group gets a new PM.
             # Only current enrolments: having assessed someone who has since finished

@@ -45,5 +45,6 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("moderation/", include("moderation.urls")),
     path("learning/", include("learning.urls")),
+    path("aswp/", include("aswp.urls")),
     path("admin/", admin.site.urls),
 ]

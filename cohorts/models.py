@@ -232,7 +232,9 @@ class Enrolment(models.Model):
             errors = error.update_error_dict(errors)
         if self.assessor_id and self.practice_group_id:
             pm_id = self.practice_group.practice_manager_id
-            if pm_id is not None and pm_id == self.assessor_id:
+            if self.assessor.role == Person.Role.ASWP:
+                errors["assessor"] = "ASWP-ROLE: an ASWP never assesses or supervises staff."
+            elif pm_id is not None and pm_id == self.assessor_id:
                 errors["assessor"] = (
                     f"ASSESSOR-INDEPENDENT: {self.assessor.full_name} is the practice manager "
                     f"of {self.practice_group}, so cannot assess {self.person.full_name}."

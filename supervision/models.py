@@ -7,6 +7,7 @@ pure function `supervision.schedule.build_schedule`, fed by `schedule_for` below
 import secrets
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -184,6 +185,10 @@ class Session(models.Model):
     @property
     def case_reference_list(self) -> list[str]:
         return self.case_references.split()
+
+    def clean(self):
+        if self.supervisor_id and self.supervisor.role == Person.Role.ASWP:
+            raise ValidationError({"supervisor": "ASWP-ROLE: an ASWP never supervises staff."})
 
 
 class Attendance(models.Model):

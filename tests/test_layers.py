@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUND, SPINE, TOP = "academy", "cohorts", "home"
-FEATURES = ["caseloads", "supervision", "assessment", "moderation", "learning"]
+FEATURES = ["caseloads", "supervision", "assessment", "moderation", "learning", "aswp"]
 APPS = [GROUND, SPINE, *FEATURES, TOP]
 
 

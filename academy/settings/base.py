@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "assessment",
     "moderation",
     "learning",
+    "aswp",
     # The top layer: home pages, navigation and seed_demo. It may import every app; no app
     # imports it.
     "home",
