@@ -1,6 +1,6 @@
 from django import forms
 
-from learning.models import MashDay, MashRota
+from learning.models import EvidenceKind, MashDay, MashRota
 
 
 class ProposeRotaForm(forms.ModelForm):
@@ -31,3 +31,24 @@ class MoveDayForm(forms.ModelForm):
         fields = ["date"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
         labels = {"date": "New MASH day"}
+
+
+class OpportunityDoneForm(forms.Form):
+    """LEARNING-OPPS: done, with a date and evidence of one kind."""
+
+    done_on = forms.DateField(label="Done on", widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.ChoiceField(label="Evidence", choices=EvidenceKind.choices)
+    case_reference = forms.CharField(
+        label="Case reference (for an allocation)", required=False, max_length=30
+    )
+    observation = forms.ModelChoiceField(label="Direct observation", queryset=None, required=False)
+    reflection_log = forms.ModelChoiceField(
+        label="Critical reflection log", queryset=None, required=False
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The NQSW's own records only, through the enrolment (this app imports no assessment).
+        self.fields["observation"].queryset = enrolment.observations.all()
+        self.fields["reflection_log"].queryset = enrolment.reflection_logs.all()

@@ -147,3 +147,134 @@ class MashDay(models.Model):
 
     def __str__(self):
         return f"{self.enrolment.person.full_name} at the MASH on {self.date:%d/%m/%Y}"
+
+
+# --- LEARNING-OPPS: the learning opportunities every NQSW is offered ---------------------
+
+
+class LearningOpportunity(models.Model):
+    """One of the opportunities every NQSW is to be offered (LEARNING-OPPS). The guidance's
+    twelve are seeded by a data migration; an academy adds its own in the admin."""
+
+    name = models.CharField(max_length=150, unique=True)
+    position = models.PositiveSmallIntegerField(default=100)
+    # "Spend time at MASH" is done once the NQSW has had a day on a published MASH rota.
+    from_mash_rota = models.BooleanField(
+        "done from MASH rota days",
+        default=False,
+        help_text="Marked done from the NQSW's first day on a published MASH rota (MASH-ROTA).",
+    )
+    active = models.BooleanField(default=True, help_text="Offered to NQSWs from now on.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "learning opportunities"
+
+    def __str__(self):
+        return self.name
+
+
+class OpportunityPolicy(models.Model):
+    """By which ASYE month every opportunity should have been offered (LEARNING-OPPS, the
+    month inferred), with an effective-from date."""
+
+    effective_from = models.DateField(unique=True)
+    offer_by_month = models.PositiveSmallIntegerField(
+        default=9, help_text="ASYE month by which every opportunity should have been offered."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "opportunity policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offer_by_month__gte=1, offer_by_month__lte=12),
+                name="%(app_label)s_%(class)s_month_in_asye",
+                violation_error_message="LEARNING-OPPS: an ASYE month is 1 to 12.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Opportunities offered by month {self.offer_by_month} from {self.effective_from}"
+
+    @classmethod
+    def offer_by_month_on(cls, on: date) -> int:
+        policy = cls.objects.filter(effective_from__lte=on).first()
+        return policy.offer_by_month if policy else 9
+
+
+class EvidenceKind(models.TextChoices):
+    ALLOCATION = "allocation", "An allocation (by case reference)"
+    OBSERVATION = "observation", "A direct observation"
+    LOG = "log", "A critical reflection log"
+    NOTE = "note", "A note"
+
+
+class OpportunityRecord(models.Model):
+    """One NQSW's progress on one opportunity: offered (by the PM), then done (recorded by
+    the NQSW or the PM) with a date and evidence. No row: not offered yet."""
+
+    Evidence = EvidenceKind
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="opportunities")
+    opportunity = models.ForeignKey(LearningOpportunity, models.PROTECT, related_name="records")
+    offered_on = models.DateField()
+    offered_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    done_on = models.DateField(null=True, blank=True)
+    done_recorded_by = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence = models.CharField(max_length=12, choices=EvidenceKind.choices, blank=True)
+    # Evidence in the other apps is referred to by model name, not imported: the portfolio
+    # (assessment) reads this app, so this app never imports assessment.
+    allocation = models.ForeignKey(
+        "caseloads.Allocation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    observation = models.ForeignKey(
+        "assessment.DirectObservation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reflection_log = models.ForeignKey(
+        "assessment.ReflectionLog", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opportunity__position", "opportunity__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "opportunity"],
+                name="%(app_label)s_%(class)s_once_per_nqsw",
+                violation_error_message="LEARNING-OPPS: this opportunity is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_on__gte=models.F("offered_on")),
+                name="%(app_label)s_%(class)s_done_after_offered",
+                violation_error_message="LEARNING-OPPS: done on or after the day it was offered.",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True, done_recorded_by__isnull=True, evidence="")
+                | Q(done_on__isnull=False, done_recorded_by__isnull=False) & ~Q(evidence=""),
+                name="%(app_label)s_%(class)s_done_with_evidence",
+                violation_error_message="LEARNING-OPPS: done has a date and evidence.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(evidence="")
+                    | Q(evidence="allocation", allocation__isnull=False)
+                    | Q(evidence="observation", observation__isnull=False)
+                    | Q(evidence="log", reflection_log__isnull=False)
+                    | Q(evidence="note") & ~Q(note="")
+                ),
+                name="%(app_label)s_%(class)s_evidence_given",
+                violation_error_message="LEARNING-OPPS: name the evidence of the kind chosen.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity} for {self.enrolment}"

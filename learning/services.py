@@ -9,7 +9,16 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from academy.models import Person, PracticeGroup
-from learning.models import MashDay, MashRota, MashSlotSetting
+from caseloads.models import Allocation
+from cohorts.models import Enrolment
+from learning.models import (
+    EvidenceKind,
+    LearningOpportunity,
+    MashDay,
+    MashRota,
+    MashSlotSetting,
+    OpportunityRecord,
+)
 from learning.periods import proposal
 from learning.rota import is_available
 
@@ -106,3 +115,91 @@ def publish_rota(*, rota: MashRota, by: Person) -> MashRota:
         rota.published_by = by
         rota.save(update_fields=["published_at", "published_by"])
     return rota
+
+
+# --- LEARNING-OPPS ---------------------------------------------------------------------
+
+
+def offer_opportunity(
+    *, enrolment: Enrolment, opportunity: LearningOpportunity, on: date, by: Person
+) -> OpportunityRecord:
+    """The PM offers an NQSW an opportunity (LEARNING-OPPS)."""
+    if enrolment.kind != Enrolment.Kind.ASYE:
+        raise ValidationError("LEARNING-OPPS: learning opportunities are for NQSWs in the ASYE.")
+    with transaction.atomic():
+        record, created = OpportunityRecord.objects.select_for_update().get_or_create(
+            enrolment=enrolment,
+            opportunity=opportunity,
+            defaults={"offered_on": on, "offered_by": by},
+        )
+        if not created:
+            raise ValidationError(
+                f"LEARNING-OPPS: {opportunity} was already offered on {record.offered_on:%d/%m/%Y}."
+            )
+    return record
+
+
+def record_opportunity_done(
+    *,
+    enrolment: Enrolment,
+    opportunity: LearningOpportunity,
+    on: date,
+    evidence: str,
+    case_reference: str = "",
+    observation=None,
+    reflection_log=None,
+    note: str = "",
+    by: Person,
+) -> OpportunityRecord:
+    """The NQSW or the PM records an opportunity done, with its date and evidence
+    (LEARNING-OPPS). Done without an earlier offer counts as offered that day."""
+    allocation = None
+    if evidence == EvidenceKind.ALLOCATION:
+        allocation = (
+            Allocation.objects.filter(
+                worker=enrolment.person, case__reference=case_reference.strip()
+            )
+            .exclude(status=Allocation.Status.DECLINED)
+            .order_by("-start_date")
+            .first()
+        )
+        if allocation is None:
+            raise ValidationError(
+                {
+                    "case_reference": f"LEARNING-OPPS: {enrolment.person.full_name} has no "
+                    f"allocation of case {case_reference or '(none given)'}."
+                }
+            )
+    if evidence == EvidenceKind.OBSERVATION and (
+        observation is None or observation.enrolment_id != enrolment.pk
+    ):
+        raise ValidationError({"observation": "Choose one of this NQSW's direct observations."})
+    if evidence == EvidenceKind.LOG and (
+        reflection_log is None or reflection_log.enrolment_id != enrolment.pk
+    ):
+        raise ValidationError({"reflection_log": "Choose one of this NQSW's reflection logs."})
+    if evidence == EvidenceKind.NOTE and not note.strip():
+        raise ValidationError({"note": "Say what was done."})
+    with transaction.atomic():
+        record, _ = OpportunityRecord.objects.select_for_update().get_or_create(
+            enrolment=enrolment,
+            opportunity=opportunity,
+            defaults={"offered_on": on, "offered_by": by},
+        )
+        if on < record.offered_on:
+            raise ValidationError(
+                {
+                    "done_on": f"LEARNING-OPPS: it was offered on {record.offered_on:%d/%m/%Y}; "
+                    "it cannot be done before."
+                }
+            )
+        record.done_on = on
+        record.done_recorded_by = by
+        record.evidence = evidence
+        record.allocation = allocation
+        record.observation = observation if evidence == EvidenceKind.OBSERVATION else None
+        record.reflection_log = reflection_log if evidence == EvidenceKind.LOG else None
+        record.note = note.strip()
+        record.full_clean()
+        record.save()
+    return record

@@ -11,3 +11,17 @@ urlpatterns = [
     path("mash/rotas/<int:pk>/days/<int:day_pk>/", views.mash_change_day, name="mash_change_day"),
     path("mash/rotas/<int:pk>/publish/", views.mash_publish, name="mash_publish"),
 ]
+urlpatterns += [
+    path("mine/", views.mine, name="mine"),
+    path("enrolments/<int:pk>/", views.record, name="record"),
+    path(
+        "enrolments/<int:pk>/opportunities/<int:opportunity_pk>/offer/",
+        views.offer_opportunity,
+        name="offer_opportunity",
+    ),
+    path(
+        "enrolments/<int:pk>/opportunities/<int:opportunity_pk>/done/",
+        views.opportunity_done,
+        name="opportunity_done",
+    ),
+]

@@ -4,17 +4,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from academy.access import allowed, get_practice_group_for_user, person_of, staff_member
+from academy.access import (
+    allowed,
+    get_practice_group_for_user,
+    person_of,
+    require,
+    staff_member,
+)
+from academy.forms import add_errors
 from academy.models import PracticeGroup
 from learning import services
-from learning.access import get_day_for_user, get_rota_for_user
-from learning.forms import MoveDayForm, ProposeRotaForm
+from learning.access import (
+    get_day_for_user,
+    get_learning_enrolment_for_user,
+    get_opportunity_for_user,
+    get_rota_for_user,
+)
+from learning.forms import MoveDayForm, OpportunityDoneForm, ProposeRotaForm
 from learning.models import MashDay, MashRota
 from learning.periods import proposal
+from learning.record import enrolment_of, learning_record
 from learning.rota import is_available, mash_season_start, weeks_of
 
 DEFAULT_WEEKS = 12
@@ -169,3 +184,102 @@ def my_mash(request):
     days = [day for day in days if is_available(day.enrolment, day.date)]
     today = timezone.localdate()
     return render(request, "learning/my_mash.html", {"days": days, "today": today})
+
+
+# --- The learning record of one enrolment (LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, ----------
+# --- PROTECTED-TIME) ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    """The signed-in NQSW's or trainee's own learning record."""
+    person = person_of(request.user)
+    enrolment = enrolment_of(person) if person else None
+    if enrolment is None:
+        raise Http404("You have no enrolment.")
+    return redirect("learning:record", enrolment.pk)
+
+
+@login_required
+@require_GET
+def record(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    today = timezone.localdate()
+    learning = learning_record(enrolment, today)
+    return render(
+        request,
+        "learning/record.html",
+        {
+            "enrolment": enrolment,
+            "learning": learning,
+            "today": today,
+            "can_manage": allowed(request.user, "learning.manage_learning", enrolment),
+            "can_record": allowed(request.user, "learning.record_own_learning", enrolment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def offer_opportunity(request, pk, opportunity_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.manage_learning",
+        enrolment,
+        "LEARNING-OPPS: the NQSW's practice manager offers learning opportunities.",
+    )
+    opportunity = get_opportunity_for_user(request.user, enrolment, opportunity_pk)
+    try:
+        services.offer_opportunity(
+            enrolment=enrolment,
+            opportunity=opportunity,
+            on=timezone.localdate(),
+            by=staff_member(request.user),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{opportunity} offered to {enrolment.person.full_name}.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#opportunities")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_done(request, pk, opportunity_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_own_learning",
+        enrolment,
+        "LEARNING-OPPS: the NQSW or their practice manager records an opportunity done.",
+    )
+    opportunity = get_opportunity_for_user(request.user, enrolment, opportunity_pk)
+    form = OpportunityDoneForm(
+        request.POST or None, enrolment=enrolment, initial={"done_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_opportunity_done(
+                enrolment=enrolment,
+                opportunity=opportunity,
+                on=data["done_on"],
+                evidence=data["evidence"],
+                case_reference=data["case_reference"],
+                observation=data["observation"],
+                reflection_log=data["reflection_log"],
+                note=data["note"],
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{opportunity}: recorded as done.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#opportunities")
+    return render(
+        request,
+        "learning/opportunity_done.html",
+        {"enrolment": enrolment, "opportunity": opportunity, "form": form},
+    )
