@@ -26,7 +26,7 @@ from cohorts.access import (
     leads_enrolment_group,
 )
 from cohorts.models import Enrolment
-from learning.models import LearningOpportunity, MashDay, MashRota
+from learning.models import LearningOpportunity, MashDay, MashRota, StudyDayRequest
 from learning.rota import is_available
 
 
@@ -117,6 +117,13 @@ def menu(user) -> list[MenuItem]:
     if is_administrator(user) or (person is not None and person.led_groups.exists()):
         return [MenuItem("MASH rota", "learning:mash_overview", "learning")]
     return []
+
+
+def get_study_request_for_user(user, enrolment, pk) -> StudyDayRequest:
+    found = enrolment.study_requests.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such study day request.")
+    return found
 
 
 def enrolment_links(user, enrolment) -> list[RecordLink]:

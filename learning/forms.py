@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from learning.models import EvidenceKind, MashDay, MashRota
@@ -52,3 +54,44 @@ class OpportunityDoneForm(forms.Form):
         # The NQSW's own records only, through the enrolment (this app imports no assessment).
         self.fields["observation"].queryset = enrolment.observations.all()
         self.fields["reflection_log"].queryset = enrolment.reflection_logs.all()
+
+
+class StudyRequestForm(forms.Form):
+    """STUDY-DAYS: the NQSW's (or trainee's) request, in whole or half days."""
+
+    first_day = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.DecimalField(
+        label="Days",
+        min_value=Decimal("0.5"),
+        max_value=60,
+        decimal_places=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    reason = forms.CharField(
+        label="What the study is for", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if (days * 2) % 1:
+            raise forms.ValidationError("Ask for whole or half days (STUDY-DAYS).", code="half")
+        return days
+
+
+class StudyDecisionForm(forms.Form):
+    decision_note = forms.CharField(label="Note (optional)", required=False, max_length=2000)
+
+
+class StudyAllowanceForm(forms.Form):
+    """STUDY-DAYS: a trainee's university figures for an academic year."""
+
+    academic_year = forms.IntegerField(
+        label="Academic year starting in", min_value=2000, max_value=2100
+    )
+    modules = forms.IntegerField(label="Modules (Open University)", min_value=0, max_value=10)
+    study_weeks = forms.IntegerField(
+        label="Weeks of study leave (OU) or university study weeks (Chichester)",
+        min_value=0,
+        max_value=52,
+    )

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -278,3 +279,138 @@ class OpportunityRecord(models.Model):
 
     def __str__(self):
         return f"{self.opportunity} for {self.enrolment}"
+
+
+# --- STUDY-DAYS: entitlement per kind of learner, requests agreed by the PM ---------------
+
+
+class Learner(models.TextChoices):
+    NQSW = "nqsw", "NQSW in the ASYE"
+    OU_TRAINEE = "OU_BA", "Open University trainee"
+    CHICHESTER_TRAINEE = "CHI_MA", "University of Chichester trainee"
+
+
+class StudyEntitlement(models.Model):
+    """How many study days a kind of learner is entitled to (STUDY-DAYS), as data:
+    `days` plus `days_per_module_week` for each module and week of study leave, plus the
+    university's study weeks (5 working days each) where `adds_university_weeks`; over the
+    whole ASYE, or for each academic year where `per_academic_year`."""
+
+    learner = models.CharField(max_length=10, choices=Learner.choices)
+    effective_from = models.DateField()
+    days = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    days_per_module_week = models.DecimalField(max_digits=3, decimal_places=1, default=0)
+    adds_university_weeks = models.BooleanField(default=False)
+    per_academic_year = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["learner", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "effective_from"],
+                name="%(app_label)s_%(class)s_one_per_date",
+                violation_error_message="STUDY-DAYS: one entitlement per learner and date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(learner__in=Learner.values),
+                name="%(app_label)s_%(class)s_learner_valid",
+                violation_error_message="Unknown kind of learner.",
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=0, days_per_module_week__gte=0),
+                name="%(app_label)s_%(class)s_not_negative",
+                violation_error_message="STUDY-DAYS: an entitlement is never negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_learner_display()} from {self.effective_from:%d/%m/%Y}"
+
+
+class StudyAllowance(models.Model):
+    """A trainee's university figures for one academic year (STUDY-DAYS): the modules and
+    weeks of study leave (Open University) or the university's study weeks (Chichester)."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="study_allowances")
+    academic_year = models.PositiveSmallIntegerField(
+        help_text="The year the academic year starts (1 September)."
+    )
+    modules = models.PositiveSmallIntegerField(default=0)
+    study_weeks = models.PositiveSmallIntegerField(
+        default=0, help_text="Weeks of study leave (OU) or the university's study weeks."
+    )
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["academic_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "academic_year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message="STUDY-DAYS: one set of figures per academic year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Study leave figures {self.academic_year} for {self.enrolment}"
+
+
+class StudyRequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Awaiting the PM"
+    AGREED = "agreed", "Agreed"
+    REFUSED = "refused", "Refused"
+
+
+class StudyDayRequest(models.Model):
+    """Study days asked for by the NQSW (or trainee) and agreed or refused by their PM
+    (STUDY-DAYS). Kept in half days, so ½ day per module per week adds up exactly."""
+
+    Status = StudyRequestStatus
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="study_requests")
+    first_day = models.DateField()
+    half_days = models.PositiveSmallIntegerField()
+    reason = models.TextField("what the study is for")
+    status = models.CharField(
+        max_length=10, choices=StudyRequestStatus.choices, default=StudyRequestStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(half_days__gte=1),
+                name="%(app_label)s_%(class)s_at_least_half_a_day",
+                violation_error_message="STUDY-DAYS: a request is at least half a day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=StudyRequestStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_by__isnull=True, decided_at__isnull=True)
+                | Q(status__in=["agreed", "refused"], decided_by__isnull=False)
+                & Q(decided_at__isnull=False),
+                name="%(app_label)s_%(class)s_decided_by_someone",
+                violation_error_message="STUDY-DAYS: an agreed or refused request names who.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.days} study day(s) from {self.first_day:%d/%m/%Y} for {self.enrolment}"
+
+    @property
+    def days(self) -> Decimal:
+        return Decimal(self.half_days) / 2

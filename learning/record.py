@@ -7,7 +7,8 @@ from datetime import date
 
 from academy.findings import Finding
 from cohorts.models import Enrolment
-from learning import opportunities
+from learning import opportunities, studydays
+from learning.models import StudyDayRequest
 
 
 @dataclass
@@ -16,6 +17,8 @@ class LearningRecord:
     on: date
     opportunities: list = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    study: studydays.StudyBalance | None = None
+    study_requests: list[StudyDayRequest] = field(default_factory=list)
 
     def opportunity_counts(self) -> dict[str, int]:
         counts = {opportunities.NOT_OFFERED: 0, opportunities.OFFERED: 0, opportunities.DONE: 0}
@@ -37,11 +40,14 @@ def enrolment_of(person) -> Enrolment | None:
 
 def learning_record(enrolment: Enrolment, on: date) -> LearningRecord:
     states = opportunities.opportunities_for(enrolment, on)
+    requests = list(enrolment.study_requests.select_related("decided_by"))
     return LearningRecord(
         enrolment=enrolment,
         on=on,
         opportunities=states,
         findings=opportunities.findings(enrolment, states, on),
+        study=studydays.balance(enrolment, on, requests),
+        study_requests=requests,
     )
 
 

@@ -2,6 +2,7 @@
 atomic, with the acting person."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from academy.models import Person, PracticeGroup
 from caseloads.models import Allocation
 from cohorts.models import Enrolment
+from learning import studydays
 from learning.models import (
     EvidenceKind,
     LearningOpportunity,
@@ -18,6 +20,8 @@ from learning.models import (
     MashRota,
     MashSlotSetting,
     OpportunityRecord,
+    StudyAllowance,
+    StudyDayRequest,
 )
 from learning.periods import proposal
 from learning.rota import is_available
@@ -203,3 +207,71 @@ def record_opportunity_done(
         record.full_clean()
         record.save()
     return record
+
+
+# --- STUDY-DAYS ------------------------------------------------------------------------
+
+
+def _lock(enrolment: Enrolment) -> Enrolment:
+    """Serialise the writes that must fit in one entitlement (PostgreSQL row lock)."""
+    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+def request_study_days(
+    *, enrolment: Enrolment, first_day: date, days: Decimal, reason: str, by: Person
+) -> StudyDayRequest:
+    """The NQSW (or trainee) asks for study days; refused with the numbers when it does not
+    fit in the entitlement left (STUDY-DAYS)."""
+    if days <= 0 or (days * 2) % 1:
+        raise ValidationError({"days": "STUDY-DAYS: ask for whole or half days."})
+    with transaction.atomic():
+        _lock(enrolment)
+        why = studydays.balance(enrolment, first_day).refusal(days)
+        if why:
+            raise ValidationError({"days": why})
+        return StudyDayRequest.objects.create(
+            enrolment=enrolment,
+            first_day=first_day,
+            half_days=int(days * 2),
+            reason=reason,
+            requested_by=by,
+        )
+
+
+def decide_study_days(
+    *, request: StudyDayRequest, agree: bool, note: str = "", by: Person
+) -> StudyDayRequest:
+    """The PM agrees or refuses (STUDY-DAYS). Agreeing checks the entitlement again."""
+    with transaction.atomic():
+        _lock(request.enrolment)
+        request = StudyDayRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != StudyDayRequest.Status.REQUESTED:
+            raise ValidationError(
+                f"STUDY-DAYS: this request is already {request.get_status_display().lower()}."
+            )
+        if agree:
+            current = studydays.balance(request.enrolment, request.first_day, exclude=request)
+            why = current.refusal(request.days)
+            if why:
+                raise ValidationError(why)
+        request.status = StudyDayRequest.Status.AGREED if agree else StudyDayRequest.Status.REFUSED
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.decision_note = note
+        request.save()
+    return request
+
+
+def record_study_allowance(
+    *, enrolment: Enrolment, academic_year: int, modules: int, study_weeks: int, by: Person
+) -> StudyAllowance:
+    """The PM records a trainee's university figures for a year (STUDY-DAYS)."""
+    if enrolment.kind != Enrolment.Kind.TRAINEE:
+        raise ValidationError("STUDY-DAYS: an NQSW's 3 study days need no university figures.")
+    with transaction.atomic():
+        allowance, _ = StudyAllowance.objects.update_or_create(
+            enrolment=enrolment,
+            academic_year=academic_year,
+            defaults={"modules": modules, "study_weeks": study_weeks, "recorded_by": by},
+        )
+    return allowance

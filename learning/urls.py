@@ -25,3 +25,12 @@ urlpatterns += [
         name="opportunity_done",
     ),
 ]
+urlpatterns += [
+    path("enrolments/<int:pk>/study-days/", views.request_study_days, name="request_study_days"),
+    path(
+        "enrolments/<int:pk>/study-days/<int:request_pk>/decide/",
+        views.decide_study_days,
+        name="decide_study_days",
+    ),
+    path("enrolments/<int:pk>/study-days/figures/", views.study_allowance, name="study_allowance"),
+]

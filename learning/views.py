@@ -19,14 +19,23 @@ from academy.access import (
 )
 from academy.forms import add_errors
 from academy.models import PracticeGroup
+from cohorts.models import academic_year
 from learning import services
 from learning.access import (
     get_day_for_user,
     get_learning_enrolment_for_user,
     get_opportunity_for_user,
     get_rota_for_user,
+    get_study_request_for_user,
 )
-from learning.forms import MoveDayForm, OpportunityDoneForm, ProposeRotaForm
+from learning.forms import (
+    MoveDayForm,
+    OpportunityDoneForm,
+    ProposeRotaForm,
+    StudyAllowanceForm,
+    StudyDecisionForm,
+    StudyRequestForm,
+)
 from learning.models import MashDay, MashRota
 from learning.periods import proposal
 from learning.record import enrolment_of, learning_record
@@ -201,23 +210,28 @@ def mine(request):
     return redirect("learning:record", enrolment.pk)
 
 
+def render_record(request, enrolment, status=200, **forms):
+    """The learning record page, with any bound form that failed in place of a fresh one."""
+    today = timezone.localdate()
+    context = {
+        "enrolment": enrolment,
+        "learning": learning_record(enrolment, today),
+        "today": today,
+        "can_manage": allowed(request.user, "learning.manage_learning", enrolment),
+        "can_record": allowed(request.user, "learning.record_own_learning", enrolment),
+        "can_request": allowed(request.user, "learning.request_study_days", enrolment),
+        "study_form": StudyRequestForm(initial={"first_day": today}),
+        "allowance_form": StudyAllowanceForm(initial={"academic_year": academic_year(today)}),
+        **forms,
+    }
+    return render(request, "learning/record.html", context, status=status)
+
+
 @login_required
 @require_GET
 def record(request, pk):
     enrolment = get_learning_enrolment_for_user(request.user, pk)
-    today = timezone.localdate()
-    learning = learning_record(enrolment, today)
-    return render(
-        request,
-        "learning/record.html",
-        {
-            "enrolment": enrolment,
-            "learning": learning,
-            "today": today,
-            "can_manage": allowed(request.user, "learning.manage_learning", enrolment),
-            "can_record": allowed(request.user, "learning.record_own_learning", enrolment),
-        },
-    )
+    return render_record(request, enrolment)
 
 
 @login_required
@@ -283,3 +297,83 @@ def opportunity_done(request, pk, opportunity_pk):
         "learning/opportunity_done.html",
         {"enrolment": enrolment, "opportunity": opportunity, "form": form},
     )
+
+
+@login_required
+@require_POST
+def request_study_days(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.request_study_days",
+        enrolment,
+        "STUDY-DAYS: the NQSW or trainee asks for their own study days.",
+    )
+    form = StudyRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_study_days(
+                enrolment=enrolment,
+                first_day=form.cleaned_data["first_day"],
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Study days asked for: your practice manager decides.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
+    return render_record(request, enrolment, status=400, study_form=form)
+
+
+@login_required
+@require_POST
+def decide_study_days(request, pk, request_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.manage_learning",
+        enrolment,
+        "STUDY-DAYS: study days are agreed by the NQSW's practice manager.",
+    )
+    study_request = get_study_request_for_user(request.user, enrolment, request_pk)
+    form = StudyDecisionForm(request.POST)
+    agree = "agree" in request.POST
+    if form.is_valid():
+        try:
+            services.decide_study_days(
+                request=study_request,
+                agree=agree,
+                note=form.cleaned_data["decision_note"],
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Study days agreed." if agree else "Study days refused.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
+
+
+@login_required
+@require_POST
+def study_allowance(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.manage_learning",
+        enrolment,
+        "STUDY-DAYS: the trainee's practice manager records the university's figures.",
+    )
+    form = StudyAllowanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_study_allowance(
+                enrolment=enrolment, by=staff_member(request.user), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Study leave figures saved.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
+    return render_record(request, enrolment, status=400, allowance_form=form)
