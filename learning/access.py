@@ -26,7 +26,13 @@ from cohorts.access import (
     leads_enrolment_group,
 )
 from cohorts.models import Enrolment
-from learning.models import LearningOpportunity, MashDay, MashRota, StudyDayRequest
+from learning.models import (
+    LearningOpportunity,
+    MashDay,
+    MashRota,
+    StudyDayRequest,
+    Workshop,
+)
 from learning.rota import is_available
 
 
@@ -51,6 +57,19 @@ can_manage_learning = is_administrator | leads_enrolment_group
 can_record_own_learning = can_manage_learning | is_the_enrolled_worker
 
 
+@rules.predicate
+def is_learning_and_development_officer(user) -> bool:
+    """The L&D officer runs the workshops with the university (WORKSHOPS)."""
+    person = person_of(user)
+    return person is not None and person.role == Person.Role.LD_OFFICER
+
+
+# WORKSHOPS: attendance and the credits awarded are recorded by the NQSW's PM, the L&D
+# officer or an administrator; the NQSW may say they submitted the assignment.
+can_record_workshops = can_manage_learning | is_learning_and_development_officer
+can_record_credits_submitted = can_record_own_learning | is_learning_and_development_officer
+
+
 def register():
     rules.add_perm("learning.plan_mash", can_plan_mash)
     rules.add_perm("learning.view_learning", can_view_enrolment)
@@ -58,6 +77,8 @@ def register():
     rules.add_perm("learning.record_own_learning", can_record_own_learning)
     # Only the NQSW asks for their own study days (STUDY-DAYS): never a superuser.
     rules.add_perm("learning.request_study_days", is_the_enrolled_worker)
+    rules.add_perm("learning.record_workshops", can_record_workshops)
+    rules.add_perm("learning.record_credits_submitted", can_record_credits_submitted)
 
 
 def get_learning_enrolment_for_user(user, pk) -> Enrolment:
@@ -123,6 +144,14 @@ def get_study_request_for_user(user, enrolment, pk) -> StudyDayRequest:
     found = enrolment.study_requests.filter(pk=pk).first()
     if found is None:
         raise Http404("No such study day request.")
+    return found
+
+
+def get_workshop_for_user(user, enrolment, pk) -> Workshop:
+    """A workshop of the enrolment's cohort, or 404."""
+    found = Workshop.objects.filter(pk=pk, cohort_id=enrolment.cohort_id).first()
+    if found is None:
+        raise Http404("No such workshop.")
     return found
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from learning.models import EvidenceKind, MashDay, MashRota
+from learning.models import CreditsState, EvidenceKind, MashDay, MashRota
 
 
 class ProposeRotaForm(forms.ModelForm):
@@ -94,4 +94,15 @@ class StudyAllowanceForm(forms.Form):
         label="Weeks of study leave (OU) or university study weeks (Chichester)",
         min_value=0,
         max_value=52,
+    )
+
+
+class CreditsForm(forms.Form):
+    """WORKSHOPS: the optional 10 Masters-level credits."""
+
+    state = forms.ChoiceField(label="Credits", choices=CreditsState.choices)
+    on = forms.DateField(
+        label="Date (submitted or awarded)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )

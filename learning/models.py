@@ -414,3 +414,111 @@ class StudyDayRequest(models.Model):
     @property
     def days(self) -> Decimal:
         return Decimal(self.half_days) / 2
+
+
+# --- WORKSHOPS: the university's three resilience days and the optional credits ----------
+
+
+class WorkshopTheme(models.Model):
+    """One of the university's three one-day resilience workshops (WORKSHOPS), as data."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=150)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Day {self.number}: {self.title}"
+
+
+class Workshop(models.Model):
+    """A workshop day for a cohort: mandatory for its NQSWs (WORKSHOPS)."""
+
+    theme = models.ForeignKey(WorkshopTheme, models.PROTECT, related_name="workshops")
+    cohort = models.ForeignKey("cohorts.Cohort", models.PROTECT, related_name="workshops")
+    held_on = models.DateField()
+    place = models.CharField(max_length=200, default="University of Chichester")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "theme__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "theme"],
+                name="%(app_label)s_%(class)s_once_per_cohort",
+                violation_error_message="WORKSHOPS: each day is held once for a cohort.",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__iso_week_day__lte=5),
+                name="%(app_label)s_%(class)s_weekday",
+                violation_error_message="WORKSHOPS: a workshop is on a weekday.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.theme} ({self.cohort}, {self.held_on:%d/%m/%Y})"
+
+
+class WorkshopAttendance(models.Model):
+    workshop = models.ForeignKey(Workshop, models.PROTECT, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="workshop_attendances")
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workshop__held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "enrolment"],
+                name="%(app_label)s_%(class)s_once",
+                violation_error_message="WORKSHOPS: attendance is recorded once per NQSW.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} {'at' if self.attended else 'absent from'} {self.workshop}"
+
+
+class CreditsState(models.TextChoices):
+    NOT_TAKEN = "not_taken", "Not taken"
+    SUBMITTED = "submitted", "Assignment submitted"
+    AWARDED = "awarded", "Credits awarded"
+
+
+class WorkshopCredits(models.Model):
+    """The optional 10 Masters-level credits for an assignment on the workshops
+    (WORKSHOPS). No row: not taken."""
+
+    State = CreditsState
+
+    enrolment = models.OneToOneField(Enrolment, models.CASCADE, related_name="workshop_credits")
+    state = models.CharField(max_length=10, choices=CreditsState.choices)
+    submitted_on = models.DateField(null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "workshop credits"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="not_taken", submitted_on__isnull=True, awarded_on__isnull=True)
+                | Q(state="submitted", submitted_on__isnull=False, awarded_on__isnull=True)
+                | Q(state="awarded", submitted_on__isnull=False, awarded_on__isnull=False)
+                & Q(awarded_on__gte=models.F("submitted_on")),
+                name="%(app_label)s_%(class)s_dates_match_state",
+                violation_error_message=(
+                    "WORKSHOPS: credits are awarded on or after the assignment is submitted."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()} for {self.enrolment}"

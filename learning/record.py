@@ -7,7 +7,7 @@ from datetime import date
 
 from academy.findings import Finding
 from cohorts.models import Enrolment
-from learning import opportunities, studydays
+from learning import opportunities, studydays, workshops
 from learning.models import StudyDayRequest
 
 
@@ -19,6 +19,8 @@ class LearningRecord:
     findings: list[Finding] = field(default_factory=list)
     study: studydays.StudyBalance | None = None
     study_requests: list[StudyDayRequest] = field(default_factory=list)
+    workshops: list = field(default_factory=list)  # workshops.WorkshopDay
+    credits: str = ""
 
     def opportunity_counts(self) -> dict[str, int]:
         counts = {opportunities.NOT_OFFERED: 0, opportunities.OFFERED: 0, opportunities.DONE: 0}
@@ -48,6 +50,10 @@ def learning_record(enrolment: Enrolment, on: date) -> LearningRecord:
         findings=opportunities.findings(enrolment, states, on),
         study=studydays.balance(enrolment, on, requests),
         study_requests=requests,
+        workshops=workshops.workshop_days(enrolment, on),
+        credits=workshops.credits_label(workshops.credits_of(enrolment))
+        if enrolment.kind == Enrolment.Kind.ASYE
+        else "",
     )
 
 

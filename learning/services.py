@@ -14,6 +14,7 @@ from caseloads.models import Allocation
 from cohorts.models import Enrolment
 from learning import studydays
 from learning.models import (
+    CreditsState,
     EvidenceKind,
     LearningOpportunity,
     MashDay,
@@ -22,6 +23,9 @@ from learning.models import (
     OpportunityRecord,
     StudyAllowance,
     StudyDayRequest,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopCredits,
 )
 from learning.periods import proposal
 from learning.rota import is_available
@@ -275,3 +279,62 @@ def record_study_allowance(
             defaults={"modules": modules, "study_weeks": study_weeks, "recorded_by": by},
         )
     return allowance
+
+
+# --- WORKSHOPS -------------------------------------------------------------------------
+
+
+def record_workshop_attendance(
+    *, enrolment: Enrolment, workshop: Workshop, attended: bool, by: Person
+) -> WorkshopAttendance:
+    """Attended or absent, for an NQSW of the workshop's cohort, once the day has come."""
+    if enrolment.kind != Enrolment.Kind.ASYE or enrolment.cohort_id != workshop.cohort_id:
+        raise ValidationError("WORKSHOPS: the workshop is for the NQSWs of its cohort.")
+    if workshop.held_on > timezone.localdate():
+        raise ValidationError(
+            f"WORKSHOPS: attendance is recorded on or after the day ({workshop.held_on:%d/%m/%Y})."
+        )
+    with transaction.atomic():
+        attendance, _ = WorkshopAttendance.objects.update_or_create(
+            workshop=workshop,
+            enrolment=enrolment,
+            defaults={"attended": attended, "recorded_by": by},
+        )
+    return attendance
+
+
+def record_workshop_credits(
+    *, enrolment: Enrolment, state: str, on: date, by: Person
+) -> WorkshopCredits:
+    """The optional credits: not taken, assignment submitted (on `on`), credits awarded
+    (on `on`, after the submission)."""
+    if enrolment.kind != Enrolment.Kind.ASYE:
+        raise ValidationError("WORKSHOPS: the credits are for NQSWs in the ASYE.")
+    with transaction.atomic():
+        credits = WorkshopCredits.objects.select_for_update().filter(
+            enrolment=enrolment
+        ).first() or WorkshopCredits(enrolment=enrolment)
+        if state == CreditsState.NOT_TAKEN:
+            credits.submitted_on = credits.awarded_on = None
+        elif state == CreditsState.SUBMITTED:
+            credits.submitted_on, credits.awarded_on = on, None
+        elif state == CreditsState.AWARDED:
+            if credits.submitted_on is None:
+                raise ValidationError(
+                    {"state": "WORKSHOPS: credits are awarded once the assignment is submitted."}
+                )
+            if on < credits.submitted_on:
+                raise ValidationError(
+                    {
+                        "on": "WORKSHOPS: credits are awarded on or after the submission "
+                        f"({credits.submitted_on:%d/%m/%Y})."
+                    }
+                )
+            credits.awarded_on = on
+        else:
+            raise ValidationError({"state": "Unknown state of the credits."})
+        credits.state = state
+        credits.recorded_by = by
+        credits.full_clean()
+        credits.save()
+    return credits

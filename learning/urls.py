@@ -34,3 +34,11 @@ urlpatterns += [
     ),
     path("enrolments/<int:pk>/study-days/figures/", views.study_allowance, name="study_allowance"),
 ]
+urlpatterns += [
+    path(
+        "enrolments/<int:pk>/workshops/<int:workshop_pk>/",
+        views.workshop_attendance,
+        name="workshop_attendance",
+    ),
+    path("enrolments/<int:pk>/credits/", views.workshop_credits, name="workshop_credits"),
+]

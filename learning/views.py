@@ -17,7 +17,7 @@ from academy.access import (
     require,
     staff_member,
 )
-from academy.forms import add_errors
+from academy.forms import add_errors, parse_yes_no
 from academy.models import PracticeGroup
 from cohorts.models import academic_year
 from learning import services
@@ -27,8 +27,10 @@ from learning.access import (
     get_opportunity_for_user,
     get_rota_for_user,
     get_study_request_for_user,
+    get_workshop_for_user,
 )
 from learning.forms import (
+    CreditsForm,
     MoveDayForm,
     OpportunityDoneForm,
     ProposeRotaForm,
@@ -36,7 +38,7 @@ from learning.forms import (
     StudyDecisionForm,
     StudyRequestForm,
 )
-from learning.models import MashDay, MashRota
+from learning.models import CreditsState, MashDay, MashRota
 from learning.periods import proposal
 from learning.record import enrolment_of, learning_record
 from learning.rota import is_available, mash_season_start, weeks_of
@@ -222,6 +224,9 @@ def render_record(request, enrolment, status=200, **forms):
         "can_request": allowed(request.user, "learning.request_study_days", enrolment),
         "study_form": StudyRequestForm(initial={"first_day": today}),
         "allowance_form": StudyAllowanceForm(initial={"academic_year": academic_year(today)}),
+        "can_record_workshops": allowed(request.user, "learning.record_workshops", enrolment),
+        "can_record_credits": allowed(request.user, "learning.record_credits_submitted", enrolment),
+        "credit_states": CreditsState.choices,
         **forms,
     }
     return render(request, "learning/record.html", context, status=status)
@@ -377,3 +382,68 @@ def study_allowance(request, pk):
             messages.success(request, "Study leave figures saved.")
             return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
     return render_record(request, enrolment, status=400, allowance_form=form)
+
+
+@login_required
+@require_POST
+def workshop_attendance(request, pk, workshop_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_workshops",
+        enrolment,
+        "WORKSHOPS: attendance is recorded by the NQSW's PM or the L&D officer.",
+    )
+    workshop = get_workshop_for_user(request.user, enrolment, workshop_pk)
+    attended = parse_yes_no(request.POST.get("attended"))
+    if attended is None:
+        messages.error(request, "Say whether the NQSW attended.")
+    else:
+        try:
+            services.record_workshop_attendance(
+                enrolment=enrolment,
+                workshop=workshop,
+                attended=attended,
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{workshop.theme}: attendance recorded.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#workshops")
+
+
+@login_required
+@require_POST
+def workshop_credits(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_credits_submitted",
+        enrolment,
+        "WORKSHOPS: the NQSW, their PM or the L&D officer records the credits.",
+    )
+    form = CreditsForm(request.POST)
+    if form.is_valid():
+        state = form.cleaned_data["state"]
+        if state == CreditsState.AWARDED:
+            require(
+                request.user,
+                "learning.record_workshops",
+                enrolment,
+                "WORKSHOPS: the PM or the L&D officer records the credits awarded.",
+            )
+        try:
+            services.record_workshop_credits(
+                enrolment=enrolment,
+                state=state,
+                on=form.cleaned_data["on"] or timezone.localdate(),
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Credits recorded.")
+    else:
+        messages.error(request, "Choose the state of the credits.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#workshops")

@@ -73,6 +73,8 @@ ACCESS_TESTS = {
     "learning:request_study_days": "learning/test_record_access.py",
     "learning:decide_study_days": "learning/test_record_access.py",
     "learning:study_allowance": "learning/test_record_access.py",
+    "learning:workshop_attendance": "learning/test_record_access.py",
+    "learning:workshop_credits": "learning/test_record_access.py",
     "caseloads:case": "caseloads/test_together.py",
     # Moderation
     "moderation:panel_list": "moderation/test_access.py",

@@ -2,16 +2,28 @@
 included (LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, PROTECTED-TIME).
 
 learning:mine, learning:record, learning:offer_opportunity, learning:opportunity_done,
-learning:request_study_days, learning:decide_study_days, learning:study_allowance.
+learning:request_study_days, learning:decide_study_days, learning:study_allowance,
+learning:workshop_attendance, learning:workshop_credits.
 """
 
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from academy.models import Person
 from learning import services
-from learning.models import LearningOpportunity, OpportunityRecord, StudyAllowance, StudyDayRequest
+from learning.models import (
+    LearningOpportunity,
+    OpportunityRecord,
+    StudyAllowance,
+    StudyDayRequest,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopCredits,
+    WorkshopTheme,
+)
 from tests import factories
 
 SEE = ["nqsw", "pm", "gm", "assessor", "chair", "admin"]
@@ -252,3 +264,78 @@ def test_an_nqsw_has_no_university_figures(client, people, enrolment):
         urls(enrolment)["allowance"], {"academic_year": 2026, "modules": 2, "study_weeks": 4}
     )
     assert response.status_code == 400
+
+
+@pytest.fixture
+def workshop(enrolment):
+    return Workshop.objects.create(
+        theme=WorkshopTheme.objects.get(number=1),
+        cohort=enrolment.cohort,
+        held_on=date(2026, 11, 10),
+    )
+
+
+RECORD_WORKSHOPS = ["pm", "admin", "ld_officer"]
+
+
+@pytest.fixture
+def ld_officer(people):
+    people["ld_officer"] = factories.PersonFactory(role=Person.Role.LD_OFFICER)
+    return people["ld_officer"]
+
+
+@pytest.mark.parametrize("who", RECORD_WORKSHOPS + ["nqsw", "gm", "assessor", "chair", *OUTSIDERS])
+def test_workshop_attendance(client, people, ld_officer, enrolment, workshop, who):
+    login(client, people[who])
+    url = reverse("learning:workshop_attendance", args=[enrolment.pk, workshop.pk])
+    with time_machine.travel(date(2026, 11, 10)):
+        response = client.post(url, {"attended": "yes"})
+    expected = 302 if who in RECORD_WORKSHOPS else 404 if who in OUTSIDERS else 403
+    assert response.status_code == expected
+    assert WorkshopAttendance.objects.exists() == (expected == 302)
+
+
+def test_workshop_attendance_by_a_superuser(client, superuser, enrolment, workshop):
+    client.force_login(superuser)
+    url = reverse("learning:workshop_attendance", args=[enrolment.pk, workshop.pk])
+    with time_machine.travel(date(2026, 11, 10)):
+        response = client.post(url, {"attended": "no"})
+    assert response.status_code == (302 if hasattr(superuser, "person") else 403)
+
+
+def test_a_workshop_of_another_cohort_is_404(client, people, enrolment):
+    other = Workshop.objects.create(
+        theme=WorkshopTheme.objects.get(number=2),
+        cohort=factories.CohortFactory(intake="january", start_date=date(2027, 1, 4)),
+        held_on=date(2027, 3, 3),
+    )
+    login(client, people["pm"])
+    url = reverse("learning:workshop_attendance", args=[enrolment.pk, other.pk])
+    assert client.post(url, {"attended": "yes"}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["nqsw", "pm", "ld_officer", "gm", "chair", *OUTSIDERS])
+def test_credits_submitted(client, people, ld_officer, enrolment, who):
+    login(client, people[who])
+    url = reverse("learning:workshop_credits", args=[enrolment.pk])
+    response = client.post(url, {"state": "submitted", "on": "2027-03-01"})
+    allowed_to = who in ("nqsw", "pm", "ld_officer")
+    assert response.status_code == (302 if allowed_to else 404 if who in OUTSIDERS else 403)
+    assert WorkshopCredits.objects.exists() == allowed_to
+
+
+def test_the_nqsw_may_not_award_their_own_credits(client, people, enrolment):
+    login(client, people["nqsw"])
+    url = reverse("learning:workshop_credits", args=[enrolment.pk])
+    client.post(url, {"state": "submitted", "on": "2027-03-01"})
+    assert client.post(url, {"state": "awarded", "on": "2027-03-02"}).status_code == 403
+    login(client, people["pm"])
+    assert client.post(url, {"state": "awarded", "on": "2027-03-02"}).status_code == 302
+    assert WorkshopCredits.objects.get().state == "awarded"
+
+
+def test_credits_by_a_superuser(client, superuser, enrolment):
+    client.force_login(superuser)
+    url = reverse("learning:workshop_credits", args=[enrolment.pk])
+    response = client.post(url, {"state": "submitted", "on": "2027-03-01"})
+    assert response.status_code == (302 if hasattr(superuser, "person") else 403)
