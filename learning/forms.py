@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from learning.models import CreditsState, EvidenceKind, MashDay, MashRota
+from learning.models import CreditsState, EvidenceKind, LearningTimeKind, MashDay, MashRota
 
 
 class ProposeRotaForm(forms.ModelForm):
@@ -106,3 +106,19 @@ class CreditsForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class LearningTimeForm(forms.Form):
+    """PROTECTED-TIME: time spent on learning and development, recorded by hand."""
+
+    kind = forms.ModelChoiceField(label="Kind", queryset=LearningTimeKind.objects.all())
+    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(
+        label="Hours (empty: the kind's default length)",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=24,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    what = forms.CharField(label="What", max_length=200)

@@ -522,3 +522,89 @@ class WorkshopCredits(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()} for {self.enrolment}"
+
+
+# --- PROTECTED-TIME: 10% of time for learning and development ---------------------------
+
+
+class ProtectedTimePolicy(models.Model):
+    """PROTECTED-TIME: the share of working time protected, and the working week it is a
+    share of, with an effective-from date."""
+
+    effective_from = models.DateField(unique=True)
+    share_percent = models.DecimalField(max_digits=4, decimal_places=1, default=10)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, default=37)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "protected time policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__gt=0, share_percent__lte=100, weekly_hours__gt=0),
+                name="%(app_label)s_%(class)s_sensible",
+                violation_error_message="PROTECTED-TIME: a share of a positive working week.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.share_percent}% of {self.weekly_hours} hours from {self.effective_from}"
+
+    @classmethod
+    def in_force(cls, on: date) -> "ProtectedTimePolicy":
+        return cls.objects.filter(effective_from__lte=on).first() or cls(
+            effective_from=on, share_percent=Decimal(10), weekly_hours=Decimal(37)
+        )
+
+
+class LearningTimeKind(models.Model):
+    """A kind of learning and development activity that counts towards the protected time,
+    with its default length (PROTECTED-TIME), as data."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=100)
+    default_hours = models.DecimalField(max_digits=4, decimal_places=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_hours__gt=0),
+                name="%(app_label)s_%(class)s_hours_positive",
+                violation_error_message="PROTECTED-TIME: a default length is positive.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.default_hours} h)"
+
+
+class LearningTime(models.Model):
+    """Learning and development time recorded by hand (training until the pathway is in the
+    app, reading, shadowing...). Workshops attended, agreed study days and group
+    supervision are counted from their own records, not entered again."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="learning_time")
+    kind = models.ForeignKey(LearningTimeKind, models.PROTECT, related_name="+")
+    on = models.DateField("date")
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    what = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=24),
+                name="%(app_label)s_%(class)s_hours_in_a_day",
+                violation_error_message="PROTECTED-TIME: between 0 and 24 hours.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h of {self.kind.name} on {self.on:%d/%m/%Y}"

@@ -9,6 +9,7 @@ from academy.findings import Finding
 from cohorts.models import Enrolment
 from learning import opportunities, studydays, workshops
 from learning.models import StudyDayRequest
+from learning.protected import ProtectedTime, protected_time
 
 
 @dataclass
@@ -21,6 +22,8 @@ class LearningRecord:
     study_requests: list[StudyDayRequest] = field(default_factory=list)
     workshops: list = field(default_factory=list)  # workshops.WorkshopDay
     credits: str = ""
+    protected: ProtectedTime | None = None
+    learning_time: list = field(default_factory=list)  # LearningTime entered by hand
 
     def opportunity_counts(self) -> dict[str, int]:
         counts = {opportunities.NOT_OFFERED: 0, opportunities.OFFERED: 0, opportunities.DONE: 0}
@@ -54,6 +57,8 @@ def learning_record(enrolment: Enrolment, on: date) -> LearningRecord:
         credits=workshops.credits_label(workshops.credits_of(enrolment))
         if enrolment.kind == Enrolment.Kind.ASYE
         else "",
+        protected=protected_time(enrolment, on),
+        learning_time=list(enrolment.learning_time.select_related("kind", "recorded_by")),
     )
 
 

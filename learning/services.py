@@ -17,6 +17,8 @@ from learning.models import (
     CreditsState,
     EvidenceKind,
     LearningOpportunity,
+    LearningTime,
+    LearningTimeKind,
     MashDay,
     MashRota,
     MashSlotSetting,
@@ -338,3 +340,39 @@ def record_workshop_credits(
         credits.full_clean()
         credits.save()
     return credits
+
+
+# --- PROTECTED-TIME --------------------------------------------------------------------
+
+
+def record_learning_time(
+    *,
+    enrolment: Enrolment,
+    kind: LearningTimeKind,
+    on: date,
+    hours: Decimal | None,
+    what: str,
+    by: Person,
+) -> LearningTime:
+    """Time on learning and development within the ASYE, at the kind's default length
+    unless given (PROTECTED-TIME)."""
+    if enrolment.kind != Enrolment.Kind.ASYE or enrolment.asye_start is None:
+        raise ValidationError("PROTECTED-TIME: the 10% protected time is the ASYE's.")
+    if on < enrolment.asye_start:
+        raise ValidationError(
+            {"on": f"PROTECTED-TIME: the ASYE starts on {enrolment.asye_start:%d/%m/%Y}."}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": "PROTECTED-TIME: record time once it is spent."})
+    with transaction.atomic():
+        entry = LearningTime(
+            enrolment=enrolment,
+            kind=kind,
+            on=on,
+            hours=hours or kind.default_hours,
+            what=what,
+            recorded_by=by,
+        )
+        entry.full_clean()
+        entry.save()
+    return entry

@@ -42,3 +42,6 @@ urlpatterns += [
     ),
     path("enrolments/<int:pk>/credits/", views.workshop_credits, name="workshop_credits"),
 ]
+urlpatterns += [
+    path("enrolments/<int:pk>/time/", views.learning_time, name="learning_time"),
+]

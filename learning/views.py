@@ -31,6 +31,7 @@ from learning.access import (
 )
 from learning.forms import (
     CreditsForm,
+    LearningTimeForm,
     MoveDayForm,
     OpportunityDoneForm,
     ProposeRotaForm,
@@ -227,6 +228,7 @@ def render_record(request, enrolment, status=200, **forms):
         "can_record_workshops": allowed(request.user, "learning.record_workshops", enrolment),
         "can_record_credits": allowed(request.user, "learning.record_credits_submitted", enrolment),
         "credit_states": CreditsState.choices,
+        "time_form": LearningTimeForm(initial={"on": today}),
         **forms,
     }
     return render(request, "learning/record.html", context, status=status)
@@ -447,3 +449,27 @@ def workshop_credits(request, pk):
     else:
         messages.error(request, "Choose the state of the credits.")
     return redirect(reverse("learning:record", args=[enrolment.pk]) + "#workshops")
+
+
+@login_required
+@require_POST
+def learning_time(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_own_learning",
+        enrolment,
+        "PROTECTED-TIME: the NQSW or their practice manager records learning time.",
+    )
+    form = LearningTimeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_learning_time(
+                enrolment=enrolment, by=staff_member(request.user), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Learning time recorded.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#protected-time")
+    return render_record(request, enrolment, status=400, time_form=form)

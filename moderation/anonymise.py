@@ -206,6 +206,10 @@ def facts(portfolio: portfolios.Portfolio, enrolment: Enrolment, on: date) -> di
             "learning_opportunities": portfolio.learning.opportunity_counts()
             if portfolio.learning
             else {},
+            # PROTECTED-TIME: the share of working time to date against the 10%.
+            "protected_time": portfolio.learning.protected.as_dict()
+            if portfolio.learning and portfolio.learning.protected
+            else {},
         },
         "requirements": [
             {

@@ -75,6 +75,7 @@ ACCESS_TESTS = {
     "learning:study_allowance": "learning/test_record_access.py",
     "learning:workshop_attendance": "learning/test_record_access.py",
     "learning:workshop_credits": "learning/test_record_access.py",
+    "learning:learning_time": "learning/test_record_access.py",
     "caseloads:case": "caseloads/test_together.py",
     # Moderation
     "moderation:panel_list": "moderation/test_access.py",

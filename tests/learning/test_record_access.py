@@ -3,7 +3,7 @@ included (LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, PROTECTED-TIME).
 
 learning:mine, learning:record, learning:offer_opportunity, learning:opportunity_done,
 learning:request_study_days, learning:decide_study_days, learning:study_allowance,
-learning:workshop_attendance, learning:workshop_credits.
+learning:workshop_attendance, learning:workshop_credits, learning:learning_time.
 """
 
 from datetime import date
@@ -16,6 +16,8 @@ from academy.models import Person
 from learning import services
 from learning.models import (
     LearningOpportunity,
+    LearningTime,
+    LearningTimeKind,
     OpportunityRecord,
     StudyAllowance,
     StudyDayRequest,
@@ -339,3 +341,34 @@ def test_credits_by_a_superuser(client, superuser, enrolment):
     url = reverse("learning:workshop_credits", args=[enrolment.pk])
     response = client.post(url, {"state": "submitted", "on": "2027-03-01"})
     assert response.status_code == (302 if hasattr(superuser, "person") else 403)
+
+
+TIME = {"kind": "", "on": "2026-09-14", "hours": "2", "what": "Court skills course"}
+
+
+@pytest.mark.parametrize("who", SEE + OUTSIDERS)
+def test_learning_time(client, people, enrolment, who):
+    data = {**TIME, "kind": LearningTimeKind.objects.get(code="training").pk}
+    with time_machine.travel(date(2026, 9, 15)):
+        login(client, people[who])
+        response = client.post(reverse("learning:learning_time", args=[enrolment.pk]), data)
+    may = who in ("nqsw", "pm", "admin")
+    assert response.status_code == (302 if may else 404 if who in OUTSIDERS else 403)
+    assert LearningTime.objects.exists() == may
+
+
+def test_learning_time_by_a_superuser(client, superuser, enrolment):
+    data = {**TIME, "kind": LearningTimeKind.objects.get(code="training").pk}
+    with time_machine.travel(date(2026, 9, 15)):
+        client.force_login(superuser)
+        response = client.post(reverse("learning:learning_time", args=[enrolment.pk]), data)
+    assert response.status_code == (302 if hasattr(superuser, "person") else 403)
+
+
+def test_learning_time_in_the_future_is_shown_on_the_form(client, people, enrolment):
+    data = {**TIME, "kind": LearningTimeKind.objects.get(code="training").pk, "on": "2026-09-20"}
+    with time_machine.travel(date(2026, 9, 15)):
+        login(client, people["nqsw"])
+        response = client.post(reverse("learning:learning_time", args=[enrolment.pk]), data)
+    assert response.status_code == 400
+    assert "record time once it is spent" in response.content.decode()
