@@ -32,6 +32,7 @@ from assessment.models import (
     WrittenWork,
 )
 from cohorts.models import Enrolment
+from learning.record import LearningRecord, learning_record
 
 # The portfolio's sections in order: (anchor, title). The PDF's contents list them too.
 SECTIONS = [
@@ -46,6 +47,7 @@ SECTIONS = [
     ("professional-feedback", "Feedback from other professionals"),
     ("written-work", "Written work"),
     ("self-assessments", "Self-assessments"),
+    ("learning", "Learning and development"),
     ("recommendation", "Recommendation"),
 ]
 
@@ -493,6 +495,8 @@ class Portfolio:
     self_assessments: list[tuple[str, str, SelfAssessment | None]]
     recommendation_versions: list[Recommendation]
     evidence_map: list[FrameworkMap] = field(default_factory=list)
+    # LEARNING-OPPS and PROTECTED-TIME, read from the learning app (learning/record.py).
+    learning: LearningRecord | None = None
 
     sections = SECTIONS
     evidence_columns = EVIDENCE_COLUMNS
@@ -609,6 +613,7 @@ def load(enrolment: Enrolment) -> Portfolio:
         recommendation_versions=recommendations,
     )
     portfolio.evidence_map = evidence_map(portfolio)
+    portfolio.learning = learning_record(enrolment, timezone.localdate())
     return portfolio
 
 

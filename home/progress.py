@@ -20,7 +20,7 @@ Decisions where the issue is silent:
   unless the ASYE is complete; a trainee with no ASYE start is "on_track" with no date.
 - Deadlines are the portfolio's (ASYE enrolments only: trainees have no portfolio) and the
   moderation submissions the NQSW has been entered for (MOD-SUBMIT: done once submitted).
-- Findings are the caseload rules' and the portfolio checks' (breaches first).
+- Findings are the caseload rules', the portfolio checks' and LEARNING-OPPS' (breaches first).
 """
 
 from dataclasses import asdict, dataclass
@@ -32,6 +32,7 @@ from assessment import portfolio as portfolios
 from caseloads import rules
 from caseloads.states import NextBand, cap_table_all_versions, next_band, worker_states
 from cohorts.models import Enrolment
+from learning.record import opportunity_summary
 from moderation.models import Submission
 from supervision import schedule as sched
 from supervision.models import SupervisionPolicy, schedule_for
@@ -101,7 +102,7 @@ class Progress:
     caseload: CaseloadFacts
     supervision: SupervisionFacts
     deadlines: tuple[DeadlineFacts, ...]
-    learning_opportunities: tuple = ()  # LEARNING-OPPS, once that issue lands
+    learning_opportunities: tuple = ()  # LEARNING-OPPS: ({"name", "state"}, ...)
     findings: tuple[FindingFacts, ...] = ()
 
     @property
@@ -205,10 +206,13 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
     table = cap_table_all_versions()
     deadlines: list[checks.Deadline] = []
     findings = list(state.findings)
+    opportunities: list[dict] = []
     if enrolment.kind == Enrolment.Kind.ASYE and enrolment.asye_start is not None:
         facts = portfolios.facts_for([enrolment])[enrolment.pk]
         deadlines = checks.deadlines(facts)
         findings += checks.evaluate(facts, on)
+        opportunities, opportunity_findings = opportunity_summary(enrolment, on)
+        findings += opportunity_findings
     deadlines += _submission_deadlines(enrolment, on)
     deadlines.sort(key=lambda d: d.due)
     findings.sort(key=lambda f: not f.is_breach)
@@ -221,5 +225,6 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
         caseload=_caseload(state, enrolment, on, table),
         supervision=_supervision(enrolment, on),
         deadlines=tuple(DeadlineFacts(d.rule, d.what, d.due, d.state(on)) for d in deadlines),
+        learning_opportunities=tuple(opportunities),
         findings=tuple(FindingFacts(f.rule, f.severity, f.message) for f in findings),
     )

@@ -9,6 +9,7 @@ administrator. An NQSW sees their own MASH days, published ones only.
 import rules
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from academy.access import (
     is_administrator,
@@ -17,8 +18,21 @@ from academy.access import (
     practice_group_filter,
 )
 from academy.models import Person, PracticeGroup
-from academy.navigation import MenuItem
-from learning.models import MashDay, MashRota
+from academy.navigation import MenuItem, RecordLink
+from cohorts.access import (
+    can_view_enrolment,
+    get_enrolment_for_user,
+    is_the_enrolled_worker,
+    leads_enrolment_group,
+)
+from cohorts.models import Enrolment
+from learning.models import (
+    LearningOpportunity,
+    MashDay,
+    MashRota,
+    StudyDayRequest,
+    Workshop,
+)
 from learning.rota import is_available
 
 
@@ -36,8 +50,47 @@ def plans_rota_of_group(user, group) -> bool:
 can_plan_mash = is_administrator | plans_rota_of_group
 
 
+# LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, PROTECTED-TIME: the NQSW's own PM (or an
+# administrator) offers, agrees and records for the team; the NQSW records what they did
+# and asks for study days. Everyone who sees the enrolment sees its learning record.
+can_manage_learning = is_administrator | leads_enrolment_group
+can_record_own_learning = can_manage_learning | is_the_enrolled_worker
+
+
+@rules.predicate
+def is_learning_and_development_officer(user) -> bool:
+    """The L&D officer runs the workshops with the university (WORKSHOPS)."""
+    person = person_of(user)
+    return person is not None and person.role == Person.Role.LD_OFFICER
+
+
+# WORKSHOPS: attendance and the credits awarded are recorded by the NQSW's PM, the L&D
+# officer or an administrator; the NQSW may say they submitted the assignment.
+can_record_workshops = can_manage_learning | is_learning_and_development_officer
+can_record_credits_submitted = can_record_own_learning | is_learning_and_development_officer
+
+
 def register():
     rules.add_perm("learning.plan_mash", can_plan_mash)
+    rules.add_perm("learning.view_learning", can_view_enrolment)
+    rules.add_perm("learning.manage_learning", can_manage_learning)
+    rules.add_perm("learning.record_own_learning", can_record_own_learning)
+    # Only the NQSW asks for their own study days (STUDY-DAYS): never a superuser.
+    rules.add_perm("learning.request_study_days", is_the_enrolled_worker)
+    rules.add_perm("learning.record_workshops", can_record_workshops)
+    rules.add_perm("learning.record_credits_submitted", can_record_credits_submitted)
+
+
+def get_learning_enrolment_for_user(user, pk) -> Enrolment:
+    """The enrolment whose learning record the user sees, or 404."""
+    return get_enrolment_for_user(user, pk)
+
+
+def get_opportunity_for_user(user, enrolment, pk) -> LearningOpportunity:
+    opportunity = LearningOpportunity.objects.filter(pk=pk).first()
+    if opportunity is None:
+        raise Http404("No such learning opportunity.")
+    return opportunity
 
 
 def plans_for_every_team(user) -> bool:
@@ -77,10 +130,31 @@ def upcoming_mash_days(person, today, limit=5) -> list[MashDay]:
 def menu(user) -> list[MenuItem]:
     person = person_of(user)
     if person is not None and person.is_early_career:
+        items = [MenuItem("My learning", "learning:mine")]
         # MASH-ROTA is for NQSWs in their ASYE: a trainee is never on the rota.
         if person.role == Person.Role.NQSW:
-            return [MenuItem("My MASH days", "learning:my_mash", "learning")]
-        return []
+            items.append(MenuItem("My MASH days", "learning:my_mash"))
+        return items
     if is_administrator(user) or (person is not None and person.led_groups.exists()):
         return [MenuItem("MASH rota", "learning:mash_overview", "learning")]
     return []
+
+
+def get_study_request_for_user(user, enrolment, pk) -> StudyDayRequest:
+    found = enrolment.study_requests.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such study day request.")
+    return found
+
+
+def get_workshop_for_user(user, enrolment, pk) -> Workshop:
+    """A workshop of the enrolment's cohort, or 404."""
+    found = Workshop.objects.filter(pk=pk, cohort_id=enrolment.cohort_id).first()
+    if found is None:
+        raise Http404("No such workshop.")
+    return found
+
+
+def enrolment_links(user, enrolment) -> list[RecordLink]:
+    """For the enrolment page: the learning record opens for whoever sees the enrolment."""
+    return [RecordLink("Learning and development", reverse("learning:record", args=[enrolment.pk]))]

@@ -17,3 +17,8 @@ class LearningConfig(AppConfig):
         from learning import access
 
         return access.menu(user)
+
+    def enrolment_links(self, user, enrolment):
+        from learning import access
+
+        return access.enrolment_links(user, enrolment)

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -147,3 +148,463 @@ class MashDay(models.Model):
 
     def __str__(self):
         return f"{self.enrolment.person.full_name} at the MASH on {self.date:%d/%m/%Y}"
+
+
+# --- LEARNING-OPPS: the learning opportunities every NQSW is offered ---------------------
+
+
+class LearningOpportunity(models.Model):
+    """One of the opportunities every NQSW is to be offered (LEARNING-OPPS). The guidance's
+    twelve are seeded by a data migration; an academy adds its own in the admin."""
+
+    name = models.CharField(max_length=150, unique=True)
+    position = models.PositiveSmallIntegerField(default=100)
+    # "Spend time at MASH" is done once the NQSW has had a day on a published MASH rota.
+    from_mash_rota = models.BooleanField(
+        "done from MASH rota days",
+        default=False,
+        help_text="Marked done from the NQSW's first day on a published MASH rota (MASH-ROTA).",
+    )
+    active = models.BooleanField(default=True, help_text="Offered to NQSWs from now on.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "learning opportunities"
+
+    def __str__(self):
+        return self.name
+
+
+class OpportunityPolicy(models.Model):
+    """By which ASYE month every opportunity should have been offered (LEARNING-OPPS, the
+    month inferred), with an effective-from date."""
+
+    effective_from = models.DateField(unique=True)
+    offer_by_month = models.PositiveSmallIntegerField(
+        default=9, help_text="ASYE month by which every opportunity should have been offered."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "opportunity policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offer_by_month__gte=1, offer_by_month__lte=12),
+                name="%(app_label)s_%(class)s_month_in_asye",
+                violation_error_message="LEARNING-OPPS: an ASYE month is 1 to 12.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Opportunities offered by month {self.offer_by_month} from {self.effective_from}"
+
+    @classmethod
+    def offer_by_month_on(cls, on: date) -> int:
+        policy = cls.objects.filter(effective_from__lte=on).first()
+        return policy.offer_by_month if policy else 9
+
+
+class EvidenceKind(models.TextChoices):
+    ALLOCATION = "allocation", "An allocation (by case reference)"
+    OBSERVATION = "observation", "A direct observation"
+    LOG = "log", "A critical reflection log"
+    NOTE = "note", "A note"
+
+
+class OpportunityRecord(models.Model):
+    """One NQSW's progress on one opportunity: offered (by the PM), then done (recorded by
+    the NQSW or the PM) with a date and evidence. No row: not offered yet."""
+
+    Evidence = EvidenceKind
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="opportunities")
+    opportunity = models.ForeignKey(LearningOpportunity, models.PROTECT, related_name="records")
+    offered_on = models.DateField()
+    offered_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    done_on = models.DateField(null=True, blank=True)
+    done_recorded_by = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence = models.CharField(max_length=12, choices=EvidenceKind.choices, blank=True)
+    # Evidence in the other apps is referred to by model name, not imported: the portfolio
+    # (assessment) reads this app, so this app never imports assessment.
+    allocation = models.ForeignKey(
+        "caseloads.Allocation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    observation = models.ForeignKey(
+        "assessment.DirectObservation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reflection_log = models.ForeignKey(
+        "assessment.ReflectionLog", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opportunity__position", "opportunity__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "opportunity"],
+                name="%(app_label)s_%(class)s_once_per_nqsw",
+                violation_error_message="LEARNING-OPPS: this opportunity is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_on__gte=models.F("offered_on")),
+                name="%(app_label)s_%(class)s_done_after_offered",
+                violation_error_message="LEARNING-OPPS: done on or after the day it was offered.",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True, done_recorded_by__isnull=True, evidence="")
+                | Q(done_on__isnull=False, done_recorded_by__isnull=False) & ~Q(evidence=""),
+                name="%(app_label)s_%(class)s_done_with_evidence",
+                violation_error_message="LEARNING-OPPS: done has a date and evidence.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(evidence="")
+                    | Q(evidence="allocation", allocation__isnull=False)
+                    | Q(evidence="observation", observation__isnull=False)
+                    | Q(evidence="log", reflection_log__isnull=False)
+                    | Q(evidence="note") & ~Q(note="")
+                ),
+                name="%(app_label)s_%(class)s_evidence_given",
+                violation_error_message="LEARNING-OPPS: name the evidence of the kind chosen.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity} for {self.enrolment}"
+
+
+# --- STUDY-DAYS: entitlement per kind of learner, requests agreed by the PM ---------------
+
+
+class Learner(models.TextChoices):
+    NQSW = "nqsw", "NQSW in the ASYE"
+    OU_TRAINEE = "OU_BA", "Open University trainee"
+    CHICHESTER_TRAINEE = "CHI_MA", "University of Chichester trainee"
+
+
+class StudyEntitlement(models.Model):
+    """How many study days a kind of learner is entitled to (STUDY-DAYS), as data:
+    `days` plus `days_per_module_week` for each module and week of study leave, plus the
+    university's study weeks (5 working days each) where `adds_university_weeks`; over the
+    whole ASYE, or for each academic year where `per_academic_year`."""
+
+    learner = models.CharField(max_length=10, choices=Learner.choices)
+    effective_from = models.DateField()
+    days = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    days_per_module_week = models.DecimalField(max_digits=3, decimal_places=1, default=0)
+    adds_university_weeks = models.BooleanField(default=False)
+    per_academic_year = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["learner", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "effective_from"],
+                name="%(app_label)s_%(class)s_one_per_date",
+                violation_error_message="STUDY-DAYS: one entitlement per learner and date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(learner__in=Learner.values),
+                name="%(app_label)s_%(class)s_learner_valid",
+                violation_error_message="Unknown kind of learner.",
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=0, days_per_module_week__gte=0),
+                name="%(app_label)s_%(class)s_not_negative",
+                violation_error_message="STUDY-DAYS: an entitlement is never negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_learner_display()} from {self.effective_from:%d/%m/%Y}"
+
+
+class StudyAllowance(models.Model):
+    """A trainee's university figures for one academic year (STUDY-DAYS): the modules and
+    weeks of study leave (Open University) or the university's study weeks (Chichester)."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="study_allowances")
+    academic_year = models.PositiveSmallIntegerField(
+        help_text="The year the academic year starts (1 September)."
+    )
+    modules = models.PositiveSmallIntegerField(default=0)
+    study_weeks = models.PositiveSmallIntegerField(
+        default=0, help_text="Weeks of study leave (OU) or the university's study weeks."
+    )
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["academic_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "academic_year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message="STUDY-DAYS: one set of figures per academic year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Study leave figures {self.academic_year} for {self.enrolment}"
+
+
+class StudyRequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Awaiting the PM"
+    AGREED = "agreed", "Agreed"
+    REFUSED = "refused", "Refused"
+
+
+class StudyDayRequest(models.Model):
+    """Study days asked for by the NQSW (or trainee) and agreed or refused by their PM
+    (STUDY-DAYS). Kept in half days, so ½ day per module per week adds up exactly."""
+
+    Status = StudyRequestStatus
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="study_requests")
+    first_day = models.DateField()
+    half_days = models.PositiveSmallIntegerField()
+    reason = models.TextField("what the study is for")
+    status = models.CharField(
+        max_length=10, choices=StudyRequestStatus.choices, default=StudyRequestStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(half_days__gte=1),
+                name="%(app_label)s_%(class)s_at_least_half_a_day",
+                violation_error_message="STUDY-DAYS: a request is at least half a day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=StudyRequestStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_by__isnull=True, decided_at__isnull=True)
+                | Q(status__in=["agreed", "refused"], decided_by__isnull=False)
+                & Q(decided_at__isnull=False),
+                name="%(app_label)s_%(class)s_decided_by_someone",
+                violation_error_message="STUDY-DAYS: an agreed or refused request names who.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.days} study day(s) from {self.first_day:%d/%m/%Y} for {self.enrolment}"
+
+    @property
+    def days(self) -> Decimal:
+        return Decimal(self.half_days) / 2
+
+
+# --- WORKSHOPS: the university's three resilience days and the optional credits ----------
+
+
+class WorkshopTheme(models.Model):
+    """One of the university's three one-day resilience workshops (WORKSHOPS), as data."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=150)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Day {self.number}: {self.title}"
+
+
+class Workshop(models.Model):
+    """A workshop day for a cohort: mandatory for its NQSWs (WORKSHOPS)."""
+
+    theme = models.ForeignKey(WorkshopTheme, models.PROTECT, related_name="workshops")
+    cohort = models.ForeignKey("cohorts.Cohort", models.PROTECT, related_name="workshops")
+    held_on = models.DateField()
+    place = models.CharField(max_length=200, default="University of Chichester")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "theme__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "theme"],
+                name="%(app_label)s_%(class)s_once_per_cohort",
+                violation_error_message="WORKSHOPS: each day is held once for a cohort.",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__iso_week_day__lte=5),
+                name="%(app_label)s_%(class)s_weekday",
+                violation_error_message="WORKSHOPS: a workshop is on a weekday.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.theme} ({self.cohort}, {self.held_on:%d/%m/%Y})"
+
+
+class WorkshopAttendance(models.Model):
+    workshop = models.ForeignKey(Workshop, models.PROTECT, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="workshop_attendances")
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workshop__held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "enrolment"],
+                name="%(app_label)s_%(class)s_once",
+                violation_error_message="WORKSHOPS: attendance is recorded once per NQSW.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} {'at' if self.attended else 'absent from'} {self.workshop}"
+
+
+class CreditsState(models.TextChoices):
+    NOT_TAKEN = "not_taken", "Not taken"
+    SUBMITTED = "submitted", "Assignment submitted"
+    AWARDED = "awarded", "Credits awarded"
+
+
+class WorkshopCredits(models.Model):
+    """The optional 10 Masters-level credits for an assignment on the workshops
+    (WORKSHOPS). No row: not taken."""
+
+    State = CreditsState
+
+    enrolment = models.OneToOneField(Enrolment, models.CASCADE, related_name="workshop_credits")
+    state = models.CharField(max_length=10, choices=CreditsState.choices)
+    submitted_on = models.DateField(null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "workshop credits"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="not_taken", submitted_on__isnull=True, awarded_on__isnull=True)
+                | Q(state="submitted", submitted_on__isnull=False, awarded_on__isnull=True)
+                | Q(state="awarded", submitted_on__isnull=False, awarded_on__isnull=False)
+                & Q(awarded_on__gte=models.F("submitted_on")),
+                name="%(app_label)s_%(class)s_dates_match_state",
+                violation_error_message=(
+                    "WORKSHOPS: credits are awarded on or after the assignment is submitted."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()} for {self.enrolment}"
+
+
+# --- PROTECTED-TIME: 10% of time for learning and development ---------------------------
+
+
+class ProtectedTimePolicy(models.Model):
+    """PROTECTED-TIME: the share of working time protected, and the working week it is a
+    share of, with an effective-from date."""
+
+    effective_from = models.DateField(unique=True)
+    share_percent = models.DecimalField(max_digits=4, decimal_places=1, default=10)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, default=37)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "protected time policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__gt=0, share_percent__lte=100, weekly_hours__gt=0),
+                name="%(app_label)s_%(class)s_sensible",
+                violation_error_message="PROTECTED-TIME: a share of a positive working week.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.share_percent}% of {self.weekly_hours} hours from {self.effective_from}"
+
+    @classmethod
+    def in_force(cls, on: date) -> "ProtectedTimePolicy":
+        return cls.objects.filter(effective_from__lte=on).first() or cls(
+            effective_from=on, share_percent=Decimal(10), weekly_hours=Decimal(37)
+        )
+
+
+class LearningTimeKind(models.Model):
+    """A kind of learning and development activity that counts towards the protected time,
+    with its default length (PROTECTED-TIME), as data."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=100)
+    default_hours = models.DecimalField(max_digits=4, decimal_places=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_hours__gt=0),
+                name="%(app_label)s_%(class)s_hours_positive",
+                violation_error_message="PROTECTED-TIME: a default length is positive.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.default_hours} h)"
+
+
+class LearningTime(models.Model):
+    """Learning and development time recorded by hand (training until the pathway is in the
+    app, reading, shadowing...). Workshops attended, agreed study days and group
+    supervision are counted from their own records, not entered again."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="learning_time")
+    kind = models.ForeignKey(LearningTimeKind, models.PROTECT, related_name="+")
+    on = models.DateField("date")
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    what = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=24),
+                name="%(app_label)s_%(class)s_hours_in_a_day",
+                violation_error_message="PROTECTED-TIME: between 0 and 24 hours.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h of {self.kind.name} on {self.on:%d/%m/%Y}"

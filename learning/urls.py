@@ -11,3 +11,37 @@ urlpatterns = [
     path("mash/rotas/<int:pk>/days/<int:day_pk>/", views.mash_change_day, name="mash_change_day"),
     path("mash/rotas/<int:pk>/publish/", views.mash_publish, name="mash_publish"),
 ]
+urlpatterns += [
+    path("mine/", views.mine, name="mine"),
+    path("enrolments/<int:pk>/", views.record, name="record"),
+    path(
+        "enrolments/<int:pk>/opportunities/<int:opportunity_pk>/offer/",
+        views.offer_opportunity,
+        name="offer_opportunity",
+    ),
+    path(
+        "enrolments/<int:pk>/opportunities/<int:opportunity_pk>/done/",
+        views.opportunity_done,
+        name="opportunity_done",
+    ),
+]
+urlpatterns += [
+    path("enrolments/<int:pk>/study-days/", views.request_study_days, name="request_study_days"),
+    path(
+        "enrolments/<int:pk>/study-days/<int:request_pk>/decide/",
+        views.decide_study_days,
+        name="decide_study_days",
+    ),
+    path("enrolments/<int:pk>/study-days/figures/", views.study_allowance, name="study_allowance"),
+]
+urlpatterns += [
+    path(
+        "enrolments/<int:pk>/workshops/<int:workshop_pk>/",
+        views.workshop_attendance,
+        name="workshop_attendance",
+    ),
+    path("enrolments/<int:pk>/credits/", views.workshop_credits, name="workshop_credits"),
+]
+urlpatterns += [
+    path("enrolments/<int:pk>/time/", views.learning_time, name="learning_time"),
+]

@@ -4,17 +4,44 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from academy.access import allowed, get_practice_group_for_user, person_of, staff_member
+from academy.access import (
+    allowed,
+    get_practice_group_for_user,
+    person_of,
+    require,
+    staff_member,
+)
+from academy.forms import add_errors, parse_yes_no
 from academy.models import PracticeGroup
+from cohorts.models import academic_year
 from learning import services
-from learning.access import get_day_for_user, get_rota_for_user
-from learning.forms import MoveDayForm, ProposeRotaForm
-from learning.models import MashDay, MashRota
+from learning.access import (
+    get_day_for_user,
+    get_learning_enrolment_for_user,
+    get_opportunity_for_user,
+    get_rota_for_user,
+    get_study_request_for_user,
+    get_workshop_for_user,
+)
+from learning.forms import (
+    CreditsForm,
+    LearningTimeForm,
+    MoveDayForm,
+    OpportunityDoneForm,
+    ProposeRotaForm,
+    StudyAllowanceForm,
+    StudyDecisionForm,
+    StudyRequestForm,
+)
+from learning.models import CreditsState, MashDay, MashRota
 from learning.periods import proposal
+from learning.record import enrolment_of, learning_record
 from learning.rota import is_available, mash_season_start, weeks_of
 
 DEFAULT_WEEKS = 12
@@ -169,3 +196,280 @@ def my_mash(request):
     days = [day for day in days if is_available(day.enrolment, day.date)]
     today = timezone.localdate()
     return render(request, "learning/my_mash.html", {"days": days, "today": today})
+
+
+# --- The learning record of one enrolment (LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, ----------
+# --- PROTECTED-TIME) ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    """The signed-in NQSW's or trainee's own learning record."""
+    person = person_of(request.user)
+    enrolment = enrolment_of(person) if person else None
+    if enrolment is None:
+        raise Http404("You have no enrolment.")
+    return redirect("learning:record", enrolment.pk)
+
+
+def render_record(request, enrolment, status=200, **forms):
+    """The learning record page, with any bound form that failed in place of a fresh one."""
+    today = timezone.localdate()
+    context = {
+        "enrolment": enrolment,
+        "learning": learning_record(enrolment, today),
+        "today": today,
+        "can_manage": allowed(request.user, "learning.manage_learning", enrolment),
+        "can_record": allowed(request.user, "learning.record_own_learning", enrolment),
+        "can_request": allowed(request.user, "learning.request_study_days", enrolment),
+        "study_form": StudyRequestForm(initial={"first_day": today}),
+        "allowance_form": StudyAllowanceForm(initial={"academic_year": academic_year(today)}),
+        "can_record_workshops": allowed(request.user, "learning.record_workshops", enrolment),
+        "can_record_credits": allowed(request.user, "learning.record_credits_submitted", enrolment),
+        "credit_states": CreditsState.choices,
+        "time_form": LearningTimeForm(initial={"on": today}),
+        **forms,
+    }
+    return render(request, "learning/record.html", context, status=status)
+
+
+@login_required
+@require_GET
+def record(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    return render_record(request, enrolment)
+
+
+@login_required
+@require_POST
+def offer_opportunity(request, pk, opportunity_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.manage_learning",
+        enrolment,
+        "LEARNING-OPPS: the NQSW's practice manager offers learning opportunities.",
+    )
+    opportunity = get_opportunity_for_user(request.user, enrolment, opportunity_pk)
+    try:
+        services.offer_opportunity(
+            enrolment=enrolment,
+            opportunity=opportunity,
+            on=timezone.localdate(),
+            by=staff_member(request.user),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{opportunity} offered to {enrolment.person.full_name}.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#opportunities")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_done(request, pk, opportunity_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_own_learning",
+        enrolment,
+        "LEARNING-OPPS: the NQSW or their practice manager records an opportunity done.",
+    )
+    opportunity = get_opportunity_for_user(request.user, enrolment, opportunity_pk)
+    form = OpportunityDoneForm(
+        request.POST or None, enrolment=enrolment, initial={"done_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_opportunity_done(
+                enrolment=enrolment,
+                opportunity=opportunity,
+                on=data["done_on"],
+                evidence=data["evidence"],
+                case_reference=data["case_reference"],
+                observation=data["observation"],
+                reflection_log=data["reflection_log"],
+                note=data["note"],
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{opportunity}: recorded as done.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#opportunities")
+    return render(
+        request,
+        "learning/opportunity_done.html",
+        {"enrolment": enrolment, "opportunity": opportunity, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def request_study_days(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.request_study_days",
+        enrolment,
+        "STUDY-DAYS: the NQSW or trainee asks for their own study days.",
+    )
+    form = StudyRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_study_days(
+                enrolment=enrolment,
+                first_day=form.cleaned_data["first_day"],
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Study days asked for: your practice manager decides.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
+    return render_record(request, enrolment, status=400, study_form=form)
+
+
+@login_required
+@require_POST
+def decide_study_days(request, pk, request_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.manage_learning",
+        enrolment,
+        "STUDY-DAYS: study days are agreed by the NQSW's practice manager.",
+    )
+    study_request = get_study_request_for_user(request.user, enrolment, request_pk)
+    form = StudyDecisionForm(request.POST)
+    agree = "agree" in request.POST
+    if form.is_valid():
+        try:
+            services.decide_study_days(
+                request=study_request,
+                agree=agree,
+                note=form.cleaned_data["decision_note"],
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Study days agreed." if agree else "Study days refused.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
+
+
+@login_required
+@require_POST
+def study_allowance(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.manage_learning",
+        enrolment,
+        "STUDY-DAYS: the trainee's practice manager records the university's figures.",
+    )
+    form = StudyAllowanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_study_allowance(
+                enrolment=enrolment, by=staff_member(request.user), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Study leave figures saved.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
+    return render_record(request, enrolment, status=400, allowance_form=form)
+
+
+@login_required
+@require_POST
+def workshop_attendance(request, pk, workshop_pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_workshops",
+        enrolment,
+        "WORKSHOPS: attendance is recorded by the NQSW's PM or the L&D officer.",
+    )
+    workshop = get_workshop_for_user(request.user, enrolment, workshop_pk)
+    attended = parse_yes_no(request.POST.get("attended"))
+    if attended is None:
+        messages.error(request, "Say whether the NQSW attended.")
+    else:
+        try:
+            services.record_workshop_attendance(
+                enrolment=enrolment,
+                workshop=workshop,
+                attended=attended,
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{workshop.theme}: attendance recorded.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#workshops")
+
+
+@login_required
+@require_POST
+def workshop_credits(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_credits_submitted",
+        enrolment,
+        "WORKSHOPS: the NQSW, their PM or the L&D officer records the credits.",
+    )
+    form = CreditsForm(request.POST)
+    if form.is_valid():
+        state = form.cleaned_data["state"]
+        if state == CreditsState.AWARDED:
+            require(
+                request.user,
+                "learning.record_workshops",
+                enrolment,
+                "WORKSHOPS: the PM or the L&D officer records the credits awarded.",
+            )
+        try:
+            services.record_workshop_credits(
+                enrolment=enrolment,
+                state=state,
+                on=form.cleaned_data["on"] or timezone.localdate(),
+                by=staff_member(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Credits recorded.")
+    else:
+        messages.error(request, "Choose the state of the credits.")
+    return redirect(reverse("learning:record", args=[enrolment.pk]) + "#workshops")
+
+
+@login_required
+@require_POST
+def learning_time(request, pk):
+    enrolment = get_learning_enrolment_for_user(request.user, pk)
+    require(
+        request.user,
+        "learning.record_own_learning",
+        enrolment,
+        "PROTECTED-TIME: the NQSW or their practice manager records learning time.",
+    )
+    form = LearningTimeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_learning_time(
+                enrolment=enrolment, by=staff_member(request.user), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Learning time recorded.")
+            return redirect(reverse("learning:record", args=[enrolment.pk]) + "#protected-time")
+    return render_record(request, enrolment, status=400, time_form=form)

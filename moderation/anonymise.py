@@ -202,6 +202,14 @@ def facts(portfolio: portfolios.Portfolio, enrolment: Enrolment, on: date) -> di
                 "by_assessor": sum(1 for b in f.observations_by_assessor if b),
             },
             "supervision": _supervision(enrolment, on),
+            # LEARNING-OPPS: how many of the opportunities were done, offered, not offered.
+            "learning_opportunities": portfolio.learning.opportunity_counts()
+            if portfolio.learning
+            else {},
+            # PROTECTED-TIME: the share of working time to date against the 10%.
+            "protected_time": portfolio.learning.protected.as_dict()
+            if portfolio.learning and portfolio.learning.protected
+            else {},
         },
         "requirements": [
             {

@@ -37,6 +37,7 @@ from moderation.access import (
 from moderation.anonymise import SNAPSHOT_SECTIONS
 from moderation.models import (
     Allocation,
+    Answer,
     Decision,
     ExternalSample,
     ModerationForm,
@@ -452,6 +453,15 @@ def submission_pdf(request, code):
     return _download(submission.pdf, submission.pdf_name, "application/pdf")
 
 
+def protected_time_answer(facts) -> str:
+    """The checklist's "use of the 10% protected time", answered from the share recorded
+    (PROTECTED-TIME) on the day of submission; the moderator may change it."""
+    recorded = ((facts or {}).get("checklist") or {}).get("protected_time")
+    if not recorded:
+        return ""
+    return Answer.YES if recorded.get("met") else Answer.NO
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderation_form(request, code):
@@ -466,7 +476,11 @@ def moderation_form(request, code):
     allocation = _my_allocation(submission, person)
     existing = _form_of(allocation)
     form = forms.ModerationFormForm(
-        request.POST or None, instance=existing or ModerationForm(allocation=allocation)
+        request.POST or None,
+        instance=existing
+        or ModerationForm(
+            allocation=allocation, protected_time=protected_time_answer(submission.snapshot)
+        ),
     )
     decided = submission.decisions.exists()
     if request.method == "POST" and form.is_valid():

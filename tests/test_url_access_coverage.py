@@ -82,6 +82,17 @@ ACCESS_TESTS = {
     "learning:mash_rota": "learning/test_access.py",
     "learning:mash_change_day": "learning/test_access.py",
     "learning:mash_publish": "learning/test_access.py",
+    # Learning (opportunities, study days, workshops, protected time)
+    "learning:mine": "learning/test_record_access.py",
+    "learning:record": "learning/test_record_access.py",
+    "learning:offer_opportunity": "learning/test_record_access.py",
+    "learning:opportunity_done": "learning/test_record_access.py",
+    "learning:request_study_days": "learning/test_record_access.py",
+    "learning:decide_study_days": "learning/test_record_access.py",
+    "learning:study_allowance": "learning/test_record_access.py",
+    "learning:workshop_attendance": "learning/test_record_access.py",
+    "learning:workshop_credits": "learning/test_record_access.py",
+    "learning:learning_time": "learning/test_record_access.py",
     "caseloads:case": "caseloads/test_together.py",
     # Moderation
     "moderation:panel_list": "moderation/test_access.py",

@@ -71,7 +71,10 @@ def test_the_json_contract(enrolment):
         "status": "overdue",
         "rule": "SUP-FORTNIGHTLY",
     }
-    assert found["learning_opportunities"] == []
+    # LEARNING-OPPS: the guidance's twelve, none offered yet.
+    assert len(found["learning_opportunities"]) == 12
+    assert {tuple(o) for o in found["learning_opportunities"]} == {("name", "state")}
+    assert {o["state"] for o in found["learning_opportunities"]} == {"not_offered"}
     deadlines = found["deadlines"]
     assert [d["due"] for d in deadlines] == sorted(d["due"] for d in deadlines)
     assert {"rule", "what", "due", "state"} == set(deadlines[0])
