@@ -358,7 +358,7 @@ class ConcernStatus(models.TextChoices):
 
 class ConcernQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from learning.access import concern_filter
+        from learning.pathway_access import concern_filter
 
         return self.filter(concern_filter(user))
 

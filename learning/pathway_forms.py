@@ -51,23 +51,19 @@ class AbsenceDecisionForm(forms.Form):
         self.fields["as_role"].choices = [(role, role) for role in roles]
 
 
-class ConcernForm(forms.ModelForm):
-    class Meta:
-        model = Concern
-        fields = ["what", "evidence", "raised_on"]
-        widgets = {
-            "raised_on": DATE,
-            "what": forms.Textarea(attrs={"rows": 3}),
-            "evidence": forms.Textarea(attrs={"rows": 3}),
-        }
-        labels = {"what": "What is the concern about competence?"}
+class ConcernForm(forms.Form):
+    enrolment = forms.ModelChoiceField(queryset=None, label="NQSW")
+    what = forms.CharField(
+        label="What is the concern about competence?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    raised_on = forms.DateField(label="Raised on", widget=DATE)
 
     def __init__(self, *args, enrolments, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("raised_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["enrolment"] = forms.ModelChoiceField(queryset=enrolments, label="NQSW")
+        self.fields["enrolment"].queryset = enrolments
         self.fields["enrolment"].label_from_instance = lambda e: e.person.full_name
-        self.order_fields(["enrolment", "what", "evidence", "raised_on"])
 
 
 class ReviewConcernForm(forms.Form):

@@ -165,8 +165,8 @@ def attendance_findings(attendance: Attendance, flag_at: int, cancellations: int
 # --- Concerns and the PiP (CAPABILITY) -------------------------------------------------------
 
 
-def _not_future(day: date, field: str, label: str):
-    if day > timezone.localdate():
+def _not_future(day: date, field: str, label: str, today: date | None = None):
+    if day > (today or timezone.localdate()):
         raise ValidationError({field: f"The {label} cannot be in the future."})
 
 
@@ -176,13 +176,19 @@ def _locked(concern: Concern) -> Concern:
 
 @transaction.atomic
 def raise_concern(
-    *, enrolment: Enrolment, what: str, evidence: str, raised_on: date, by: Person
+    *,
+    enrolment: Enrolment,
+    what: str,
+    evidence: str,
+    raised_on: date,
+    by: Person,
+    today: date | None = None,
 ) -> Concern:
     if by.pk not in (enrolment.assessor_id, enrolment.practice_group.practice_manager_id):
         raise ValidationError(
             "CAPABILITY: the NQSW's assessor or practice manager raises a concern."
         )
-    _not_future(raised_on, "raised_on", "date the concern was raised")
+    _not_future(raised_on, "raised_on", "date the concern was raised", today)
     cohort_services.lock_enrolment(enrolment)
     concern = Concern(
         enrolment=enrolment, what=what, evidence=evidence, raised_on=raised_on, raised_by=by
@@ -208,11 +214,13 @@ def review_concern(*, concern: Concern, support: str, by: Person) -> Concern:
 
 
 @transaction.atomic
-def resolve_concern(*, concern: Concern, resolved_on: date, by: Person) -> Concern:
+def resolve_concern(
+    *, concern: Concern, resolved_on: date, by: Person, today: date | None = None
+) -> Concern:
     concern = _locked(concern)
     if concern.status not in (Concern.Status.RAISED, Concern.Status.SUPPORT):
         raise ValidationError(f"This concern is already {concern.get_status_display().lower()}.")
-    _not_future(resolved_on, "resolved_on", "date it was resolved")
+    _not_future(resolved_on, "resolved_on", "date it was resolved", today)
     if resolved_on < concern.raised_on:
         raise ValidationError({"resolved_on": "A concern is resolved after it is raised."})
     concern.status = Concern.Status.RESOLVED

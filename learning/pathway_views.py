@@ -292,6 +292,9 @@ def _step_forms(request, concern, bound=None):
                 found[step] = bound[1]
             else:
                 found[step] = form_class(prefix=step)
+    if bound is not None and bound[0] not in found:
+        # A step asked for out of turn: its refusal is still shown.
+        found[bound[0]] = bound[1]
     return found
 
 
