@@ -496,6 +496,20 @@ def save_agreement(
     )
 
 
+def _refuse_unsettled_capability(enrolment: Enrolment) -> None:
+    """CAPABILITY: a concern is handled before the final assessment and a PiP's outcome
+    feeds the final report, so the final review is not signed off while either is open.
+    Read through the enrolment's reverse relation (learning's Concern QuerySet), so this
+    app does not import learning, which may come to build on assessment."""
+    unsettled = enrolment.capability_concerns.unsettled().count()
+    if unsettled:
+        raise ValidationError(
+            f"CAPABILITY: {unsettled} concern(s) about competence are still open or on a PiP "
+            "without its outcome: the Service Development Lead or the GM records the "
+            "outcome first, and it feeds this final review."
+        )
+
+
 @transaction.atomic
 def save_review(
     *,
@@ -511,6 +525,8 @@ def save_review(
     _refuse_unknown(values, REVIEW_FIELDS)
     if kind not in Review.Kind.values:
         raise ValidationError("Unknown kind of review.")
+    if kind == Review.Kind.FINAL and sign_off:
+        _refuse_unsettled_capability(enrolment)
     return _save_version(
         Review,
         enrolment=enrolment,

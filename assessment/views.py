@@ -679,6 +679,24 @@ def agreement(request, pk):
     )
 
 
+def _capability_outcomes(enrolment) -> str:
+    """CAPABILITY: the PiP's outcome feeds the final assessment report, so the final
+    review states every concern's outcome (learning's records, read through the
+    enrolment's reverse relation: this app does not import learning)."""
+    concerns = list(enrolment.capability_concerns.order_by("raised_on", "pk"))
+    if not concerns:
+        return " CAPABILITY: no concerns about competence were raised."
+    parts = []
+    for concern in concerns:
+        text = f"concern of {concern.raised_on:%d/%m/%Y}: {concern.get_status_display()}"
+        if concern.pip_outcome:
+            text += (
+                f", PiP outcome {concern.get_pip_outcome_display()} ({concern.pip_outcome_notes})"
+            )
+        parts.append(text)
+    return " CAPABILITY: " + "; ".join(parts) + "."
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk, kind):
@@ -708,7 +726,8 @@ def review(request, pk, kind):
         initial={"held_on": min(timezone.localdate(), due)},
         instance=Review(enrolment=enrolment, kind=kind, recorded_by=person),
         title=label,
-        intro=f"REVIEWS: due by {due:%d/%m/%Y} (from the ASYE start and any extension).",
+        intro=f"REVIEWS: due by {due:%d/%m/%Y} (from the ASYE start and any extension)."
+        + (_capability_outcomes(enrolment) if kind == Review.Kind.FINAL else ""),
         save=lambda f, **kw: services.save_review(
             enrolment=enrolment,
             by=person,

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db import transaction
 
-from academy.models import Person
+from academy.models import Person, PracticeGroup
 from cohorts.models import Enrolment, Extension
 
 
@@ -86,3 +86,18 @@ def record_extension(
     extension.full_clean()
     extension.save()
     return extension
+
+
+@transaction.atomic
+def move_to_practice_group(
+    *, enrolment: Enrolment, practice_group: PracticeGroup, reason: str
+) -> Person:
+    """MOVE-ON: at the end of the ASYE the worker joins a main practice group. The person's
+    history (simple-history) keeps the move with its reason; the enrolment keeps its
+    academy team, so the ASYE's records still read as they happened."""
+    lock_enrolment(enrolment)
+    person = Person.objects.select_for_update().get(pk=enrolment.person_id)
+    person.practice_group = practice_group
+    person._change_reason = reason
+    person.save(update_fields=["practice_group"])
+    return person

@@ -9,14 +9,15 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         # Each app registers its own object permissions with `rules` (learning/access.py).
-        from learning import access
+        from learning import access, pathway_access
 
         access.register()
+        pathway_access.register()
 
     def menu(self, user):
-        from learning import access
+        from learning import access, pathway_access
 
-        return access.menu(user)
+        return access.menu(user) + pathway_access.menu(user)
 
     def enrolment_links(self, user, enrolment):
         from learning import access

@@ -14,7 +14,7 @@ from django.utils import timezone
 from academy.models import PracticeGroup
 from cohorts.demo import EMAIL_DOMAIN, AcademyCalendar
 from cohorts.models import Enrolment
-from learning import services
+from learning import pathway_demo, services
 from learning.models import MashRota
 
 WEEKS = 12
@@ -47,4 +47,7 @@ def build(today: date | None = None, people=None) -> dict:
         )
         services.publish_rota(rota=rota, by=group.practice_manager)
         added += 1
+    if people is not None:
+        # The training pathway and a concern (learning/pathway_demo.py).
+        pathway_demo.build(today=today or timezone.localdate(), people=people)
     return {"rotas": added}

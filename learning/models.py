@@ -2,7 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from academy.models import Person, PracticeGroup
@@ -608,3 +608,325 @@ class LearningTime(models.Model):
 
     def __str__(self):
         return f"{self.hours} h of {self.kind.name} on {self.on:%d/%m/%Y}"
+
+
+
+# --- The training pathway (TRAINING-MANDATORY) -----------------------------------------------
+
+
+class CancellationPolicy(models.Model):
+    """TRAINING-MANDATORY: how many cancellations of pathway training are flagged to the
+    Service Development Lead – Professional Practice ("3 or more", inferred), as data with
+    an effective-from date (seeded by a data migration, edited in the admin)."""
+
+    effective_from = models.DateField(unique=True)
+    flag_at = models.PositiveSmallIntegerField(
+        default=3, help_text="Flag an NQSW to Professional Practice at this many cancellations."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "cancellation policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(flag_at__gte=1),
+                name="%(app_label)s_%(class)s_flag_at_positive",
+                violation_error_message="TRAINING-MANDATORY: flag at one cancellation or more.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Flag at {self.flag_at} cancellations from {self.effective_from:%d/%m/%Y}"
+
+    @classmethod
+    def flag_at_on(cls, on: date) -> int:
+        policy = cls.objects.filter(effective_from__lte=on).first()
+        return policy.flag_at if policy else 3
+
+
+class PathwayCourseKind(models.TextChoices):
+    COURSE = "course", "Pathway course"
+    LITE_BITES = "lite_bites", "Lite Bites session"
+
+
+class PathwayCourse(models.Model):
+    """A pathway course or a "Lite Bites" session the L&D officer publishes for a cohort."""
+
+    Kind = PathwayCourseKind
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COURSE)
+    title = models.CharField(max_length=200)
+    held_on = models.DateField("date")
+    places = models.PositiveSmallIntegerField()
+    cohort = models.ForeignKey("cohorts.Cohort", models.PROTECT, related_name="pathway_courses")
+    published_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PathwayCourseKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="A pathway course or a Lite Bites session.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="%(app_label)s_%(class)s_has_places",
+                violation_error_message="A course has at least one place.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class AttendanceStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+# The two kinds of absence TRAINING-MANDATORY says need authorising.
+ABSENCES = (AttendanceStatus.CANCELLED, AttendanceStatus.DID_NOT_ATTEND)
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def absences(self):
+        return self.filter(status__in=ABSENCES)
+
+    def for_listing(self):
+        return self.select_related(
+            "course", "enrolment__person", "enrolment__practice_group"
+        ).prefetch_related("decisions__decided_by")
+
+
+class Attendance(models.Model):
+    """One NQSW's (or OU trainee's) place on a course, and whether they came."""
+
+    Status = AttendanceStatus
+
+    course = models.ForeignKey(PathwayCourse, models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="pathway_attendances")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course__held_on", "enrolment__person__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AttendanceStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown attendance.",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "enrolment"],
+                name="%(app_label)s_%(class)s_once_per_course",
+                violation_error_message="This NQSW already has a place on this course.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.person.full_name}: {self.course} ({self.get_status_display()})"
+
+    @property
+    def is_absence(self) -> bool:
+        return self.status in ABSENCES
+
+    def decision_as(self, role: str):
+        """The recorded decision of the PM or the GM (reads prefetched `decisions`)."""
+        return next((d for d in self.decisions.all() if d.as_role == role), None)
+
+    @property
+    def authorisation(self) -> str:
+        """TRAINING-MANDATORY: 'authorised' only when BOTH the PM and the GM authorised;
+        'refused' when either refused; otherwise 'awaiting'. '' when nobody was absent."""
+        if not self.is_absence:
+            return ""
+        decisions = list(self.decisions.all())
+        if any(not d.authorised for d in decisions):
+            return "refused"
+        roles = {d.as_role for d in decisions}
+        return "authorised" if roles >= set(AbsenceDecision.AsRole.values) else "awaiting"
+
+    @property
+    def is_unauthorised_absence(self) -> bool:
+        return self.is_absence and self.authorisation != "authorised"
+
+
+class AbsenceDecisionRole(models.TextChoices):
+    PRACTICE_MANAGER = "pm", "Practice manager"
+    GROUP_MANAGER = "gm", "Group manager"
+
+
+class AbsenceDecision(models.Model):
+    """The PM's or the GM's decision on one cancellation or non-attendance. Both are needed
+    (TRAINING-MANDATORY); each is recorded once and never edited."""
+
+    AsRole = AbsenceDecisionRole
+
+    attendance = models.ForeignKey(Attendance, models.CASCADE, related_name="decisions")
+    as_role = models.CharField("decided as", max_length=2, choices=AsRole.choices)
+    decided_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    authorised = models.BooleanField()
+    note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(as_role__in=AbsenceDecisionRole.values),
+                name="%(app_label)s_%(class)s_role_valid",
+                violation_error_message="The PM or the GM decides.",
+            ),
+            models.UniqueConstraint(
+                fields=["attendance", "as_role"],
+                name="%(app_label)s_%(class)s_one_each",
+                violation_error_message="TRAINING-MANDATORY: this manager has already decided.",
+            ),
+            models.CheckConstraint(
+                condition=Q(authorised=True) | ~Q(note=""),
+                name="%(app_label)s_%(class)s_refusal_explained",
+                violation_error_message="Say why the absence is not authorised.",
+            ),
+        ]
+
+    def __str__(self):
+        verdict = "authorised" if self.authorised else "refused"
+        return f"{self.get_as_role_display()} {verdict}"
+
+
+# --- Concerns and the Performance Improvement Policy (CAPABILITY) ----------------------------
+
+
+class ConcernStatus(models.TextChoices):
+    RAISED = "raised", "Raised with Professional Practice"
+    SUPPORT = "support", "Reviewed: added support in place"
+    RESOLVED = "resolved", "Resolved"
+    PIP = "pip", "Unresolved: GM advised, on the PiP"
+
+
+class ConcernQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from learning.pathway_access import concern_filter
+
+        return self.filter(concern_filter(user))
+
+    def unsettled(self):
+        """CAPABILITY: a concern still open, or a PiP without its outcome. The final review
+        cannot be signed off, and the portfolio is discussed in full, while one exists."""
+        return self.filter(
+            Q(status__in=[ConcernStatus.RAISED, ConcernStatus.SUPPORT])
+            | Q(status=ConcernStatus.PIP, pip_outcome="")
+        )
+
+
+class PipOutcome(models.TextChoices):
+    MET = "met", "Required standard met"
+    NOT_MET = "not_met", "Required standard not met"
+
+
+class Concern(models.Model):
+    """A concern about an NQSW's competence (CAPABILITY): raised by the assessor or the PM
+    with the Service Development Lead – Professional Practice, reviewed with added support,
+    resolved, or (unresolved) the GM advised and the NQSW put on the PiP, whose outcome
+    feeds the final review."""
+
+    Status = ConcernStatus
+    Outcome = PipOutcome
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="capability_concerns")
+    raised_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    raised_on = models.DateField()
+    what = models.TextField("the concern")
+    evidence = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RAISED)
+    reviewed_by = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="+")
+    support = models.TextField("added support", blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    gm_advised_on = models.DateField("GM advised on", null=True, blank=True)
+    pip_started_on = models.DateField("PiP started on", null=True, blank=True)
+    pip_ended_on = models.DateField("PiP ended on", null=True, blank=True)
+    pip_outcome = models.CharField("PiP outcome", max_length=8, choices=Outcome.choices, blank=True)
+    pip_outcome_notes = models.TextField("PiP outcome notes", blank=True)
+
+    history = HistoricalRecords()
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ConcernStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown state of a concern.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ConcernStatus.RESOLVED) | Q(resolved_on__isnull=False),
+                name="%(app_label)s_%(class)s_resolved_has_date",
+                violation_error_message="CAPABILITY: a resolved concern says when.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ConcernStatus.PIP)
+                | Q(gm_advised_on__isnull=False, pip_started_on__isnull=False),
+                name="%(app_label)s_%(class)s_pip_has_dates",
+                violation_error_message=(
+                    "CAPABILITY: the PiP follows advising the GM; record both dates."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(pip_ended_on__isnull=True) | Q(pip_ended_on__gte=F("pip_started_on")),
+                name="%(app_label)s_%(class)s_pip_dates_in_order",
+                violation_error_message="The PiP ends after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pip_outcome="", pip_ended_on__isnull=True)
+                | (Q(pip_outcome__in=PipOutcome.values) & Q(pip_ended_on__isnull=False)),
+                name="%(app_label)s_%(class)s_pip_outcome_with_end",
+                violation_error_message="CAPABILITY: a PiP's outcome comes with its end date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Concern about {self.enrolment.person.full_name} ({self.raised_on:%d/%m/%Y})"
+
+    @property
+    def is_unsettled(self) -> bool:
+        if self.status == ConcernStatus.PIP:
+            return not self.pip_outcome
+        return self.status != ConcernStatus.RESOLVED
+
+
+# --- Move-on (MOVE-ON) -----------------------------------------------------------------------
+
+
+class MoveOn(models.Model):
+    """Which main practice group an NQSW moves to at the end of the ASYE (MOVE-ON), recorded
+    by the group manager in month 11. `moved_on` is the day the move took effect."""
+
+    enrolment = models.OneToOneField(Enrolment, models.PROTECT, related_name="move_on")
+    destination = models.ForeignKey(PracticeGroup, models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    recorded_on = models.DateField()
+    moved_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrolment__person__full_name"]
+        verbose_name = "move-on"
+
+    def __str__(self):
+        return f"{self.enrolment.person.full_name} moves to {self.destination}"

@@ -45,3 +45,25 @@ urlpatterns += [
 urlpatterns += [
     path("enrolments/<int:pk>/time/", views.learning_time, name="learning_time"),
 ]
+
+# The training pathway, concerns and the PiP, move-on (learning/pathway_views.py).
+from learning import pathway_views  # noqa: E402
+
+urlpatterns += [
+    path("pathway/", pathway_views.pathway, name="pathway"),
+    path("pathway/courses/<int:pk>/", pathway_views.course, name="course"),
+    path("pathway/courses/<int:pk>/book/", pathway_views.course_book, name="course_book"),
+    path(
+        "pathway/places/<int:pk>/attendance/",
+        pathway_views.attendance_record,
+        name="attendance_record",
+    ),
+    path("pathway/places/<int:pk>/decide/", pathway_views.absence_decide, name="absence_decide"),
+    path("pathway/cancellations/", pathway_views.cancellations, name="cancellations"),
+    path("concerns/", pathway_views.concerns, name="concerns"),
+    path("concerns/new/", pathway_views.concern_new, name="concern_new"),
+    path("concerns/<int:pk>/", pathway_views.concern, name="concern"),
+    path("concerns/<int:pk>/<slug:step>/", pathway_views.concern_step, name="concern_step"),
+    path("move-on/", pathway_views.move_on, name="move_on"),
+    path("move-on/<int:pk>/", pathway_views.move_on_record, name="move_on_record"),
+]

@@ -217,6 +217,10 @@ def _manager_rows(panel, today):
                 ),
             ),
             Prefetch("decisions", queryset=Decision.objects.order_by("-version")),
+            # CAPABILITY: concerns and PiPs (learning's records, read through the
+            # enrolment's reverse relation) are shown to the panel, and an open one puts
+            # the portfolio on the fail-pathway agenda (MOD-FAIL-FULL).
+            "enrolment__capability_concerns",
         )
         .order_by("enrolment__person__full_name", "pk")
     )
@@ -234,9 +238,12 @@ def _manager_rows(panel, today):
             if form is not None and form.concerns:
                 concerns.append((allocation.moderator.display_name, form.concern_details))
         decisions = list(submission.decisions.all())
+        capability = list(submission.enrolment.capability_concerns.all())
         rows.append(
             {
                 "submission": submission,
+                "capability": capability,
+                "capability_open": any(c.is_unsettled for c in capability),
                 "allocations": allocations,
                 "forms_done": forms_done,
                 "concerns": concerns,
@@ -349,9 +356,14 @@ def panel_close(request, pk):
 
 
 def agenda_order(row) -> tuple:
-    """Fail pathway first, then concerns, then the rest (MOD-FAIL-FULL), each by code."""
+    """Fail pathway (an open concern or PiP counts, CAPABILITY) first, then concerns, then
+    the rest (MOD-FAIL-FULL), each by code."""
     submission = row["submission"]
-    return (not submission.fail_pathway, not row["concerns"], submission.code)
+    return (not on_fail_pathway(row), not row["concerns"], submission.code)
+
+
+def on_fail_pathway(row) -> bool:
+    return row["submission"].fail_pathway or row["capability_open"]
 
 
 @login_required
@@ -379,8 +391,8 @@ def agenda(request, pk):
         "moderation/agenda.html",
         {
             "panel": panel,
-            "full": [r for r in items if r["submission"].fail_pathway or r["concerns"]],
-            "brief": [r for r in items if not (r["submission"].fail_pathway or r["concerns"])],
+            "full": [r for r in items if on_fail_pathway(r) or r["concerns"]],
+            "brief": [r for r in items if not (on_fail_pathway(r) or r["concerns"])],
             "missing": missing,
             "assessors": sorted(assessors.values(), key=lambda a: a[0].full_name),
             "today": today,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from academy.forms import StrictBooleanField
+from learning.models import PathwayCourse
 from supervision.models import (
     CASE_REFERENCE_MESSAGE,
     CASE_REFERENCE_PATTERN,
@@ -57,6 +58,12 @@ class SessionContentForm(forms.Form):
     appreciative_inquiry = StrictBooleanField(
         label="Appreciative Inquiry was used", required=False, help_text="SUP-CONTENT."
     )
+    course = forms.ModelChoiceField(
+        label="Pathway course discussed",
+        queryset=PathwayCourse.objects.none(),
+        required=False,
+        help_text="SUP-CONTENT: the training course linked to practice, if any.",
+    )
     actions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     case_references = CaseReferencesField(
         label="Case references discussed",
@@ -68,6 +75,10 @@ class SessionContentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        # Courses already held, the latest first (the training is "recent").
+        self.fields["course"].queryset = PathwayCourse.objects.filter(
+            held_on__lte=timezone.localdate()
+        ).order_by("-held_on", "title")
 
     def content(self) -> dict:
         return {name: self.cleaned_data[name] for name in SessionContentForm.base_fields}

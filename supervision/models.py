@@ -144,6 +144,18 @@ class Session(models.Model):
     appreciative_inquiry = models.BooleanField(
         "Appreciative Inquiry used", default=False, help_text="SUP-CONTENT."
     )
+    # SUP-CONTENT's training-to-practice link: the pathway course discussed, if any.
+    # Supervision already builds on learning (its calendar feed reads MASH days); learning
+    # never imports supervision, so the key points this way (tests/test_layers.py).
+    course = models.ForeignKey(
+        "learning.PathwayCourse",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisions",
+        verbose_name="pathway course discussed",
+        help_text="SUP-CONTENT: the training course this supervision links to practice.",
+    )
     actions = models.TextField(blank=True)
     case_references = models.CharField(
         "case references discussed",

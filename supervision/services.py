@@ -59,6 +59,7 @@ def record_session(
     appreciative_inquiry: bool = False,
     actions: str = "",
     case_references: str | Iterable[str] = "",
+    course=None,
     today: date | None = None,
 ) -> Session:
     """Record one supervision and its register (SUP-CONTENT, SUP-GROUP)."""
@@ -93,6 +94,7 @@ def record_session(
         appreciative_inquiry=appreciative_inquiry,
         actions=actions,
         case_references=normalise_case_references(case_references),
+        course=course,
     )
     register = [
         Attendance(session=session, enrolment=enrolment, attended=attended)

@@ -1,0 +1,367 @@
+"""Writes and shared reads for the training pathway (TRAINING-MANDATORY), concerns and the
+PiP (CAPABILITY) and move-on (MOVE-ON). Keyword-only, atomic, with the acting person."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from academy.findings import BREACH, WARNING, Finding
+from academy.models import Person, PracticeGroup
+from cohorts import services as cohort_services
+from cohorts.access import visible_enrolments
+from cohorts.models import Cohort, Enrolment
+from learning.models import (
+    AbsenceDecision,
+    Attendance,
+    CancellationPolicy,
+    Concern,
+    MoveOn,
+    PathwayCourse,
+)
+from learning.pathway_access import decides_absence_as, manages_enrolment_as_gm, records_move_on
+
+# --- The training pathway (TRAINING-MANDATORY) -----------------------------------------------
+
+
+@transaction.atomic
+def publish_course(
+    *, kind: str, title: str, held_on: date, places: int, cohort: Cohort, by: Person
+) -> PathwayCourse:
+    course = PathwayCourse(
+        kind=kind, title=title, held_on=held_on, places=places, cohort=cohort, published_by=by
+    )
+    course.full_clean()
+    course.save()
+    return course
+
+
+def eligible_enrolments(course: PathwayCourse):
+    """Who may have a place: the cohort's current enrolments and, for a September cohort,
+    the OU trainees whose ASYE starts within its academic year (the guidance: OU trainees
+    "join the September cohort on the training courses and Lite Bites prior to
+    qualifying")."""
+    cohort = course.cohort
+    q = Q(cohort=cohort)
+    if cohort.intake == Cohort.Intake.SEPTEMBER:
+        q |= Q(
+            kind=Enrolment.Kind.TRAINEE,
+            programme=Enrolment.Programme.OU_BA,
+            asye_start__gt=cohort.start_date,
+            asye_start__lt=date(cohort.start_date.year + 1, 9, 1),
+        )
+    return Enrolment.objects.current().filter(q)
+
+
+def book_place(*, course: PathwayCourse, enrolment: Enrolment, by: Person) -> Attendance:
+    with transaction.atomic():
+        course = PathwayCourse.objects.select_for_update().get(pk=course.pk)
+        if not eligible_enrolments(course).filter(pk=enrolment.pk).exists():
+            raise ValidationError(
+                f"{enrolment.person.full_name} is not in {course.cohort} (nor an OU trainee "
+                "joining its courses)."
+            )
+        taken = course.attendances.count()
+        if taken >= course.places:
+            raise ValidationError(f"All {course.places} places on {course.title} are taken.")
+        try:
+            with transaction.atomic():
+                return Attendance.objects.create(course=course, enrolment=enrolment, recorded_by=by)
+        except IntegrityError as e:
+            raise ValidationError(
+                f"{enrolment.person.full_name} already has a place on this course."
+            ) from e
+
+
+@transaction.atomic
+def record_attendance(*, attendance: Attendance, status: str, by: Person) -> Attendance:
+    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    if attendance.decisions.exists() and status != attendance.status:
+        raise ValidationError(
+            "TRAINING-MANDATORY: the managers have already decided on this absence; it stays "
+            "as recorded."
+        )
+    attendance.status = status
+    attendance.recorded_by = by
+    attendance._change_reason = f"Recorded by {by.full_name}"
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+def decide_absence(
+    *, attendance: Attendance, as_role: str, authorised: bool, note: str = "", by: Person
+) -> AbsenceDecision:
+    """TRAINING-MANDATORY: the PM's or the GM's decision on one absence, recorded once."""
+    if not attendance.is_absence:
+        raise ValidationError("Only a cancellation or a non-attendance is authorised.")
+    if as_role not in decides_absence_as(by.user, attendance):
+        raise ValidationError(
+            "TRAINING-MANDATORY: only the NQSW's practice manager and group manager decide "
+            "on an absence from pathway training."
+        )
+    decision = AbsenceDecision(
+        attendance=attendance, as_role=as_role, authorised=authorised, note=note, decided_by=by
+    )
+    decision.full_clean()
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError as e:
+        raise ValidationError("TRAINING-MANDATORY: this manager has already decided.") from e
+    return decision
+
+
+def cancellation_counts(enrolments, today: date | None = None):
+    """Enrolments annotated with `cancellations` (pathway cancellations) that reach the
+    policy's threshold (3 by default): the Professional Practice list."""
+    flag_at = CancellationPolicy.flag_at_on(today or timezone.localdate())
+    return (
+        enrolments.annotate(
+            cancellations=Count(
+                "pathway_attendances",
+                filter=Q(pathway_attendances__status=Attendance.Status.CANCELLED),
+            )
+        )
+        .filter(cancellations__gte=flag_at)
+        .select_related("person", "practice_group")
+        .order_by("-cancellations", "person__full_name")
+    )
+
+
+def attendance_findings(attendance: Attendance, flag_at: int, cancellations: int) -> list:
+    """The flags on one place: an unauthorised absence, and the repeated cancellations."""
+    findings = []
+    name = attendance.enrolment.person.full_name
+    if attendance.is_unauthorised_absence:
+        verdict = attendance.authorisation
+        findings.append(
+            Finding(
+                "TRAINING-MANDATORY",
+                BREACH if verdict == "refused" else WARNING,
+                f"TRAINING-MANDATORY: {name}'s {attendance.get_status_display().lower()} is "
+                + (
+                    "not authorised (refused)."
+                    if verdict == "refused"
+                    else "not authorised yet: both the PM and the GM must authorise it."
+                ),
+            )
+        )
+    if cancellations >= flag_at:
+        findings.append(
+            Finding(
+                "TRAINING-MANDATORY",
+                WARNING,
+                f"TRAINING-MANDATORY: {name} has cancelled {cancellations} pathway sessions "
+                f"({flag_at} or more are flagged to Professional Practice).",
+                numbers={"cancellations": cancellations, "flag_at": flag_at},
+            )
+        )
+    return findings
+
+
+# --- Concerns and the PiP (CAPABILITY) -------------------------------------------------------
+
+
+def _not_future(day: date, field: str, label: str, today: date | None = None):
+    if day > (today or timezone.localdate()):
+        raise ValidationError({field: f"The {label} cannot be in the future."})
+
+
+def _locked(concern: Concern) -> Concern:
+    return Concern.objects.select_for_update().get(pk=concern.pk)
+
+
+@transaction.atomic
+def raise_concern(
+    *,
+    enrolment: Enrolment,
+    what: str,
+    evidence: str,
+    raised_on: date,
+    by: Person,
+    today: date | None = None,
+) -> Concern:
+    if by.pk not in (enrolment.assessor_id, enrolment.practice_group.practice_manager_id):
+        raise ValidationError(
+            "CAPABILITY: the NQSW's assessor or practice manager raises a concern."
+        )
+    _not_future(raised_on, "raised_on", "date the concern was raised", today)
+    cohort_services.lock_enrolment(enrolment)
+    concern = Concern(
+        enrolment=enrolment, what=what, evidence=evidence, raised_on=raised_on, raised_by=by
+    )
+    concern.full_clean()
+    concern.save()
+    return concern
+
+
+@transaction.atomic
+def review_concern(*, concern: Concern, support: str, by: Person) -> Concern:
+    """The SDL – Professional Practice reviews the concern and records the added support."""
+    concern = _locked(concern)
+    if concern.status not in (Concern.Status.RAISED, Concern.Status.SUPPORT):
+        raise ValidationError(f"This concern is already {concern.get_status_display().lower()}.")
+    if not support.strip():
+        raise ValidationError({"support": "CAPABILITY: say what added support is in place."})
+    concern.status = Concern.Status.SUPPORT
+    concern.support = support
+    concern.reviewed_by = by
+    concern.save()
+    return concern
+
+
+@transaction.atomic
+def resolve_concern(
+    *, concern: Concern, resolved_on: date, by: Person, today: date | None = None
+) -> Concern:
+    concern = _locked(concern)
+    if concern.status not in (Concern.Status.RAISED, Concern.Status.SUPPORT):
+        raise ValidationError(f"This concern is already {concern.get_status_display().lower()}.")
+    _not_future(resolved_on, "resolved_on", "date it was resolved", today)
+    if resolved_on < concern.raised_on:
+        raise ValidationError({"resolved_on": "A concern is resolved after it is raised."})
+    concern.status = Concern.Status.RESOLVED
+    concern.resolved_on = resolved_on
+    concern.reviewed_by = concern.reviewed_by or by
+    concern.save()
+    return concern
+
+
+@transaction.atomic
+def start_pip(
+    *, concern: Concern, gm_advised_on: date, pip_started_on: date, by: Person
+) -> Concern:
+    """CAPABILITY: unresolved after added support, the GM is advised and the NQSW moves onto
+    the Performance Improvement Policy."""
+    concern = _locked(concern)
+    if concern.status != Concern.Status.SUPPORT:
+        raise ValidationError(
+            "CAPABILITY: the PiP follows a review with added support that did not resolve "
+            "the concern: record the added support first."
+        )
+    if gm_advised_on < concern.raised_on:
+        raise ValidationError({"gm_advised_on": "The GM is advised after the concern is raised."})
+    if pip_started_on < gm_advised_on:
+        raise ValidationError({"pip_started_on": "The PiP starts once the GM has been advised."})
+    concern.status = Concern.Status.PIP
+    concern.gm_advised_on = gm_advised_on
+    concern.pip_started_on = pip_started_on
+    concern.full_clean()
+    concern.save()
+    return concern
+
+
+@transaction.atomic
+def record_pip_outcome(
+    *, concern: Concern, outcome: str, ended_on: date, notes: str, by: Person
+) -> Concern:
+    """CAPABILITY: the PiP's outcome, which feeds the final assessment."""
+    concern = _locked(concern)
+    if concern.status != Concern.Status.PIP or concern.pip_outcome:
+        raise ValidationError("There is no PiP awaiting an outcome on this concern.")
+    concern.pip_outcome = outcome
+    concern.pip_ended_on = ended_on
+    concern.pip_outcome_notes = notes
+    concern.full_clean()
+    concern.save()
+    return concern
+
+
+# --- Move-on (MOVE-ON) -----------------------------------------------------------------------
+
+MOVE_ON_MONTH = 11  # "moving to the main Practice Group in July" (month 11, September start)
+
+
+def move_on_opens(enrolment: Enrolment) -> date | None:
+    return enrolment.month_starts_on(MOVE_ON_MONTH)
+
+
+def destinations_for(enrolment: Enrolment):
+    """The practice groups of the NQSW's service other than their academy team (inferred:
+    "each service will decide how they wish to disperse the NQSWs")."""
+    return (
+        PracticeGroup.objects.filter(service_id=enrolment.practice_group.service_id)
+        .exclude(pk=enrolment.practice_group_id)
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def record_move_on(
+    *, enrolment: Enrolment, destination: PracticeGroup, by: Person, today: date | None = None
+) -> MoveOn:
+    today = today or timezone.localdate()
+    enrolment = cohort_services.lock_enrolment(enrolment)
+    if not (by.role == Person.Role.ADMIN or manages_enrolment_as_gm(by, enrolment)):
+        raise ValidationError("MOVE-ON: a group manager of the NQSW's service records the move.")
+    opens = move_on_opens(enrolment)
+    if enrolment.kind != Enrolment.Kind.ASYE or opens is None:
+        raise ValidationError("MOVE-ON is for NQSWs in their ASYE.")
+    if today < opens:
+        raise ValidationError(
+            f"MOVE-ON: the destination is recorded from ASYE month {MOVE_ON_MONTH} "
+            f"({opens:%d/%m/%Y} for {enrolment.person.full_name})."
+        )
+    if not destinations_for(enrolment).filter(pk=destination.pk).exists():
+        raise ValidationError(
+            {"destination": f"MOVE-ON: choose a practice group of {enrolment.service}."}
+        )
+    existing = MoveOn.objects.filter(enrolment=enrolment).first()
+    if existing is not None and existing.moved_on is not None:
+        raise ValidationError("MOVE-ON: this NQSW has already moved.")
+    move = existing or MoveOn(enrolment=enrolment)
+    move.destination = destination
+    move.recorded_by = by
+    move.recorded_on = today
+    move.save()
+    return move
+
+
+def without_destination(enrolments, today: date):
+    """MOVE-ON: current NQSWs in month 11 or later of their ASYE with no destination yet
+    (the group manager's home page calls this with the enrolments they see)."""
+    candidates = (
+        enrolments.current()
+        .filter(kind=Enrolment.Kind.ASYE, move_on__isnull=True)
+        .select_related("person", "practice_group")
+        .prefetch_related("extensions")
+        .order_by("person__full_name")
+    )
+    return [e for e in candidates if (move_on_opens(e) or today) <= today]
+
+
+def apply_move_ons(*, today: date | None = None) -> list[MoveOn]:
+    """MOVE-ON takes effect at the end of the ASYE: each NQSW whose ASYE has ended joins the
+    recorded destination, through cohorts/services.py (the person's history shows it)."""
+    today = today or timezone.localdate()
+    moved = []
+    pending = MoveOn.objects.filter(
+        moved_on__isnull=True,
+        enrolment__status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.PASSED],
+    ).select_related("enrolment__person", "destination")
+    for move in pending.prefetch_related("enrolment__extensions"):
+        ended = move.enrolment.planned_end()
+        if ended is None or ended >= today:
+            continue
+        with transaction.atomic():
+            cohort_services.move_to_practice_group(
+                enrolment=move.enrolment,
+                practice_group=move.destination,
+                reason=f"MOVE-ON: end of the ASYE on {ended:%d/%m/%Y}",
+            )
+            move.moved_on = ended + timedelta(days=1)
+            move.save(update_fields=["moved_on"])
+        moved.append(move)
+    return moved
+
+
+def without_destination_for(user, today: date | None = None):
+    """MOVE-ON for a home page: the NQSWs the user records move-on for (a GM's service)
+    in month 11 or later with no destination yet."""
+    today = today or timezone.localdate()
+    return [
+        e for e in without_destination(visible_enrolments(user), today) if records_move_on(user, e)
+    ]
