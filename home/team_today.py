@@ -24,12 +24,21 @@ class TeamToday:
     supervision_due_soon: int  # the supervision overview's "due this week"
 
 
-def team_today(user, today: date) -> TeamToday:
-    """What waits on `user` among the current enrolments they can see on `today`."""
-    enrolments = list(
-        with_schedule_data(Enrolment.objects.visible_to(user).current().for_listing())
-    )
-    states = worker_states(enrolments, today)
+def team_enrolments(user, schedules: bool = True) -> list[Enrolment]:
+    """The current enrolments `user` can see, by name, with what the lists need (and the
+    supervision schedules, for "Who needs me today?")."""
+    found = Enrolment.objects.visible_to(user).current().for_listing()
+    return list(with_schedule_data(found) if schedules else found)
+
+
+def team_today(user, today: date, enrolments=None, states=None) -> TeamToday:
+    """What waits on `user` among the current enrolments they can see on `today`.
+
+    The home page passes the `team_enrolments` and their `worker_states` it already read
+    for its other lists, so they are read once.
+    """
+    enrolments = team_enrolments(user) if enrolments is None else enrolments
+    states = worker_states(enrolments, today) if states is None else states
 
     def board_count(wanted: str) -> int:
         return sum(1 for state in states if board_filters.needs_attention(state, wanted))
