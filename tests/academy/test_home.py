@@ -89,6 +89,8 @@ def test_grade10_with_nobody_to_follow(client, people):
 # of assessment.portfolio.facts_for, the bulk of both budgets.
 PM_HOME_QUERIES = 40
 ASSESSOR_HOME_QUERIES = 32
+GM_HOME_QUERIES = 40
+CHAIR_HOME_QUERIES = 30
 
 
 def populate(group, assessor, n):
@@ -117,6 +119,8 @@ def test_home_query_count_does_not_grow_with_rows(
         "nqsw": NQSW_HOME_QUERIES,
         "pm": PM_HOME_QUERIES,
         "assessor": ASSESSOR_HOME_QUERIES,
+        "gm": GM_HOME_QUERIES,
+        "chair": CHAIR_HOME_QUERIES,
     }.get(role, 12)
     with django_assert_max_num_queries(limit) as small:
         client.get(reverse("home"))
