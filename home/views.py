@@ -1,13 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from academy.access import allowed, person_of, sees_every_cohort
 from academy.models import Person
+from caseloads.states import worker_states
 from cohorts.models import Cohort, Enrolment
+from home import overview, waiting
 from home.progress import nqsw_progress
-from home.team_today import team_today
+from home.team_today import by_team, team_enrolments, team_today
 from learning.access import upcoming_mash_days
 
 # The caption of a staff member's list of enrolments, by role.
@@ -39,6 +42,9 @@ def home(request):
             finished=Count("enrolments", filter=~current & Q(enrolments__isnull=False)),
         )
         ctx["can_import"] = allowed(request.user, "academy.import_people")
+        # The chair's and Professional Practice's first questions (issue 11).
+        ctx["panel"] = overview.panel_summary(today)
+        ctx["glance"] = overview.cohorts_at_a_glance(today)
         return render(request, "home/all.html", ctx)
 
     if person is None:
@@ -52,14 +58,68 @@ def home(request):
         ctx["mash_days"] = upcoming_mash_days(person, today)
         return render(request, "home/worker.html", ctx)
 
-    listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
+    ctx["led_groups"] = list(person.led_groups.select_related("office", "service"))
+    wanted = waiting_lists_for(person, bool(ctx["led_groups"]))
+    if ctx["led_groups"] or wanted:
+        # Read once for the list, "Who needs me today?" and the waiting lists (issue 11);
+        # in the listing's order (Enrolment.Meta.ordering: by name).
+        team = team_enrolments(request.user, schedules=wanted == waiting.PM_LISTS)
+        states = worker_states(team, today) if wanted == waiting.PM_LISTS else None
+        listed = [e for e in team if e.person_id != person.pk][: HOME_LIMIT + 1]
+    else:
+        listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
     ctx["enrolments"], ctx["more"] = listed[:HOME_LIMIT], len(listed) > HOME_LIMIT
     # Assessors and managers always see their list (empty or not); others only when they
     # can see someone.
     ctx["caption"] = STAFF_CAPTIONS.get(person.role)
-    ctx["led_groups"] = list(person.led_groups.select_related("office", "service"))
     if ctx["led_groups"]:
         # "Who needs me today?" (issue 11), with ALLOC-APPROVE's queue of requests.
-        ctx["team_today"] = team_today(request.user, today)
+        ctx["team_today"] = team_today(request.user, today, team, states)
         ctx["waiting_requests"] = ctx["team_today"].waiting_requests
+    if wanted:
+        lists = waiting.waiting_lists(team, today, wanted, states)
+        ctx["waiting"] = [(key, waiting.TITLES[key], len(lists[key])) for key in wanted]
+    if person.role == Person.Role.GROUP_MANAGER:
+        # The PM's view across the service, by team (issue 11).
+        ctx["by_team"] = [
+            (group, counts, _count_in_group(lists, wanted, group))
+            for group, counts in by_team(today, team, states)
+        ]
     return render(request, "home/staff.html", ctx)
+
+
+def _count_in_group(lists, wanted, group) -> list[int]:
+    """Each waiting list's length for one practice group, in the order of `wanted`."""
+    return [
+        sum(1 for item in lists[key] if item.enrolment.practice_group_id == group.pk)
+        for key in wanted
+    ]
+
+
+def waiting_lists_for(person, leads_a_team: bool) -> tuple[str, ...]:
+    """The waiting lists a staff member's home offers: a PM's for their teams (a group
+    manager's for the service), an assessor's for the NQSWs they assess."""
+    if person.role == Person.Role.ASSESSOR:
+        return waiting.ASSESSOR_LISTS
+    if leads_a_team or person.role == Person.Role.GROUP_MANAGER:
+        return waiting.PM_LISTS
+    return ()
+
+
+@login_required
+def waiting_list(request, what):
+    """One list behind a home-page count (issue 11): the same list the count is the length of."""
+    person = person_of(request.user)
+    if person is None or person.is_early_career or what not in waiting.TITLES:
+        raise Http404
+    wanted = waiting_lists_for(person, person.led_groups.exists())
+    if what not in wanted:
+        raise Http404
+    today = timezone.localdate()
+    team = team_enrolments(request.user, schedules=False)
+    items = waiting.waiting_lists(team, today, (what,))[what]
+    return render(
+        request,
+        "home/waiting.html",
+        {"title": waiting.TITLES[what], "items": items, "today": today, "what": what},
+    )

@@ -12,6 +12,7 @@ TESTS = Path(__file__).resolve().parent
 
 ACCESS_TESTS = {
     "home": "academy/test_home.py",
+    "waiting": "home/test_waiting.py",
     "login": "academy/test_security.py",
     "logout": "academy/test_security.py",
     "password_reset": "academy/test_invitations.py",

@@ -85,7 +85,12 @@ def test_grade10_with_nobody_to_follow(client, people):
 
 # The PM's home: the enrolment list plus "Who needs you today?" (home/team_today.py), which
 # loads its teams' caseloads and schedules once (constant with size; 22 today).
-PM_HOME_QUERIES = 24
+# Each also reads the portfolios' facts for its waiting lists (home/waiting.py): 19 queries
+# of assessment.portfolio.facts_for, the bulk of both budgets.
+PM_HOME_QUERIES = 40
+ASSESSOR_HOME_QUERIES = 32
+GM_HOME_QUERIES = 40
+CHAIR_HOME_QUERIES = 30
 
 
 def populate(group, assessor, n):
@@ -110,7 +115,13 @@ def test_home_query_count_does_not_grow_with_rows(
     populate(group, assessor, 3)
     # The NQSW's home reads their progress (issue 11): caseload, schedule, portfolio facts;
     # the PM's reads their teams' caseloads and schedules ("Who needs you today?").
-    limit = {"nqsw": NQSW_HOME_QUERIES, "pm": PM_HOME_QUERIES}.get(role, 12)
+    limit = {
+        "nqsw": NQSW_HOME_QUERIES,
+        "pm": PM_HOME_QUERIES,
+        "assessor": ASSESSOR_HOME_QUERIES,
+        "gm": GM_HOME_QUERIES,
+        "chair": CHAIR_HOME_QUERIES,
+    }.get(role, 12)
     with django_assert_max_num_queries(limit) as small:
         client.get(reverse("home"))
     populate(group, assessor, 30)

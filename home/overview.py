@@ -1,0 +1,97 @@
+"""The panel chair's and the Professional Practice team's home (issue 11): the next panel
+with its submissions in, late and not yet in, the moderators' forms complete and the concerns
+raised; and the cohorts at a glance, on track or at risk.
+
+Decisions where the issue is silent:
+
+- The next panel is the earliest open panel meeting today or later (as the assessor's list).
+- A submission is "in" once submitted (MOD-SUBMIT); "late" when not in and past the panel's
+  deadline (`Submission.is_overdue`); otherwise "not yet in".
+- Forms complete counts the moderators' forms completed out of the portfolios allocated
+  (MOD-ALLOCATE); concerns counts the forms marking concerns for the chair (MOD-FAIL-FULL).
+- An NQSW is at risk when the portfolio checks find a breach (`assessment.checks.evaluate`:
+  a requirement overdue or a rule broken) on the day; otherwise on track. Trainees and NQSWs
+  whose ASYE has not started have no portfolio and are not counted.
+
+A fixed number of queries whatever the number of enrolments or submissions.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from assessment import checks
+from assessment import portfolio as portfolios
+from cohorts.models import Cohort, Enrolment
+from home.waiting import next_panel
+from moderation.models import Allocation, Panel, Submission
+
+
+@dataclass(frozen=True)
+class PanelSummary:
+    panel: Panel
+    submitted: int
+    late: int
+    not_yet_in: int
+    allocated: int
+    forms_complete: int
+    concerns: int
+
+
+@dataclass(frozen=True)
+class CohortGlance:
+    cohort: Cohort
+    on_track: int
+    at_risk: int
+
+
+def panel_summary(today: date) -> PanelSummary | None:
+    panel = next_panel(today)
+    if panel is None:
+        return None
+    states = Counter()
+    for submission in Submission.objects.filter(panel=panel).only("submitted_at", "panel_id"):
+        submission.panel = panel
+        if submission.is_submitted:
+            states["in"] += 1
+        elif submission.is_overdue(today):
+            states["late"] += 1
+        else:
+            states["waiting"] += 1
+    forms = Allocation.objects.filter(submission__panel=panel).aggregate(
+        allocated=Count("pk"),
+        complete=Count("pk", filter=Q(form__completed_at__isnull=False)),
+        concerns=Count("pk", filter=Q(form__concerns=True)),
+    )
+    return PanelSummary(
+        panel=panel,
+        submitted=states["in"],
+        late=states["late"],
+        not_yet_in=states["waiting"],
+        allocated=forms["allocated"],
+        forms_complete=forms["complete"],
+        concerns=forms["concerns"],
+    )
+
+
+def cohorts_at_a_glance(today: date) -> list[CohortGlance]:
+    """Each cohort with current ASYE enrolments: how many are on track and at risk."""
+    enrolments = list(
+        Enrolment.objects.current()
+        .filter(kind=Enrolment.Kind.ASYE, asye_start__isnull=False)
+        .for_listing()
+    )
+    facts = portfolios.facts_for(enrolments)
+    cohorts, counts = {}, Counter()
+    for enrolment in enrolments:
+        cohorts[enrolment.cohort_id] = enrolment.cohort
+        at_risk = any(f.is_breach for f in checks.evaluate(facts[enrolment.pk], today))
+        counts[enrolment.cohort_id, at_risk] += 1
+    return [
+        CohortGlance(cohort, counts[pk, False], counts[pk, True])
+        for pk, cohort in sorted(
+            cohorts.items(), key=lambda item: (item[1].start_date, item[1].name), reverse=True
+        )
+    ]

@@ -1,0 +1,215 @@
+"""What waits on a staff member (issue 11): the PM's reviews and observations due soon and
+NQSWs with no visit sign-off, the assessor's logs, observations, reviews, recommendations and
+panel submissions.
+
+Each home-page count is the length of one list here, and the list page
+(`home:waiting`) shows that same list, so a count and its list cannot disagree. Nothing here
+decides a rule: the deadlines are `assessment.checks.deadlines` (REVIEWS, OBS-THREE), the
+recommendation is `assessment.checks.nat_outcome`, the visit sign-off is the caseload rules'
+VISIT-SIGNOFF finding (`caseloads.states`), and who is due for a panel is moderation's
+`due_for_panel` (MOD-POINTS) with the submission deadline of MOD-SUBMIT.
+
+Decisions where the issue is silent:
+
+- "Due in the next 14 days" is an unmet deadline whose due date is today or up to 14 days
+  ahead; an overdue one is the checks' business (it already shows as a finding).
+- The assessor's "reviews due" are every unmet review due by 14 days from today, overdue
+  included, since an overdue review still waits on them; "observations still needed" are the
+  NQSWs whose OBS-THREE deadline is unmet, by the final review's date.
+- A log's days waiting count from the day it was written (the log's own date).
+- The next panel is the earliest open panel meeting today or later.
+
+A fixed number of queries whatever the number of enrolments.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from assessment import checks
+from assessment import portfolio as portfolios
+from caseloads.states import worker_states
+from cohorts.models import Enrolment
+from moderation.models import Panel, Submission
+from moderation.services.submissions import due_for_panel
+
+AHEAD_DAYS = 14
+
+REVIEWS_DUE = "reviews-due"
+OBSERVATIONS_DUE = "observations-due"
+VISIT_SIGNOFF = "visit-signoff"
+LOGS_AWAITING = "logs-awaiting"
+OBSERVATIONS_NEEDED = "observations-needed"
+REVIEWS_TO_DO = "reviews-to-do"
+PANEL_SUBMISSIONS = "panel-submissions"
+
+TITLES = {
+    REVIEWS_DUE: f"Reviews due in the next {AHEAD_DAYS} days",
+    OBSERVATIONS_DUE: f"Direct observations due in the next {AHEAD_DAYS} days",
+    VISIT_SIGNOFF: "NQSWs with no visit sign-off while they hold a CP or CLA case",
+    LOGS_AWAITING: "Reflection logs awaiting your feedback, oldest first",
+    OBSERVATIONS_NEEDED: "Direct observations still needed",
+    REVIEWS_TO_DO: "Reviews and recommendations due",
+    PANEL_SUBMISSIONS: "Submissions due for the next panel",
+}
+# Which lists each kind of home page offers.
+PM_LISTS = (REVIEWS_DUE, OBSERVATIONS_DUE, VISIT_SIGNOFF)
+ASSESSOR_LISTS = (LOGS_AWAITING, OBSERVATIONS_NEEDED, REVIEWS_TO_DO, PANEL_SUBMISSIONS)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing waiting: whose, what, under which rule, by when, and its state."""
+
+    enrolment: Enrolment
+    rule: str
+    what: str
+    due: date | None
+    state: str  # as the NQSW's deadlines say it: "to do by ...", "overdue", ...
+    days_waiting: int | None = None
+
+    @property
+    def url(self) -> str:
+        """Where it is dealt with: the worker's caseload for a visit sign-off, else the
+        portfolio."""
+        if self.rule == "VISIT-SIGNOFF":
+            return reverse("caseloads:worker", args=[self.enrolment.pk])
+        return reverse("assessment:portfolio", args=[self.enrolment.pk])
+
+
+def _label(deadline: checks.Deadline, today: date) -> str:
+    if deadline.state(today) == checks.OVERDUE:
+        return "overdue"
+    return f"to do by {checks.format_day(deadline.due)}"
+
+
+def _portfolio_lists(enrolments: list[Enrolment], today: date) -> dict[str, list[Item]]:
+    """The lists read from the portfolios' facts (ASYE enrolments with a start only)."""
+    asye = [e for e in enrolments if e.kind == Enrolment.Kind.ASYE and e.asye_start is not None]
+    facts = portfolios.facts_for(asye)
+    ahead = today + timedelta(days=AHEAD_DAYS)
+    found = {key: [] for key in (REVIEWS_DUE, OBSERVATIONS_DUE, OBSERVATIONS_NEEDED)}
+    found[REVIEWS_TO_DO], found[LOGS_AWAITING] = [], []
+    for enrolment in asye:
+        fact = facts[enrolment.pk]
+        for deadline in checks.deadlines(fact):
+            if deadline.met:
+                continue
+            label = _label(deadline, today)
+            item = Item(enrolment, deadline.rule, deadline.what, deadline.due, label)
+            soon = today <= deadline.due <= ahead
+            if deadline.rule == "REVIEWS":
+                if soon:
+                    found[REVIEWS_DUE].append(item)
+                if deadline.due <= ahead:
+                    found[REVIEWS_TO_DO].append(item)
+            elif deadline.rule == "OBS-THREE":
+                if soon:
+                    found[OBSERVATIONS_DUE].append(item)
+                found[OBSERVATIONS_NEEDED].append(item)
+        for finding in checks.nat_outcome(
+            status=fact.status,
+            asye_start=fact.asye_start,
+            final_review_signed_off=checks.FINAL in fact.reviews_signed_off,
+            recommendation=fact.recommendation,
+            due=fact.due.final,
+            today=today,
+        ):
+            if finding.due == fact.due.final:  # the recommendation, not the deferral limit
+                found[REVIEWS_TO_DO].append(
+                    Item(
+                        enrolment,
+                        finding.rule,
+                        "PASS or FAIL recommendation",
+                        finding.due,
+                        _label(checks.Deadline(finding.rule, "", finding.due, False), today),
+                    )
+                )
+        for written_on in fact.logs_awaiting_feedback:
+            found[LOGS_AWAITING].append(
+                Item(
+                    enrolment,
+                    "LOGS",
+                    f"Reflection log of {checks.format_day(written_on)}",
+                    None,
+                    "awaiting feedback",
+                    days_waiting=(today - written_on).days,
+                )
+            )
+    for key in (REVIEWS_DUE, OBSERVATIONS_DUE, OBSERVATIONS_NEEDED, REVIEWS_TO_DO):
+        found[key].sort(key=lambda item: (item.due, item.enrolment.person.full_name))
+    found[LOGS_AWAITING].sort(key=lambda item: -item.days_waiting)
+    return found
+
+
+def visit_signoff_missing(states, today: date) -> list[Item]:
+    """VISIT-SIGNOFF: the workers whose caseload rules warn of a missing sign-off."""
+    items = [
+        Item(
+            state.enrolment,
+            "VISIT-SIGNOFF",
+            "Sign off their CP and CLA visits",
+            None,
+            "no sign-off",
+        )
+        for state in states
+        if any(finding.rule == "VISIT-SIGNOFF" for finding in state.findings)
+    ]
+    return sorted(items, key=lambda item: item.enrolment.person.full_name)
+
+
+def next_panel(today: date) -> Panel | None:
+    return Panel.objects.open().filter(held_on__gte=today).order_by("held_on", "pk").first()
+
+
+def panel_submissions(enrolments: list[Enrolment], today: date) -> list[Item]:
+    """MOD-SUBMIT for the next panel: entered and not yet submitted (or late), and due for it
+    but not yet entered (MOD-POINTS)."""
+    panel = next_panel(today)
+    if panel is None:
+        return []
+    ids = {e.pk: e for e in enrolments}
+    items = []
+    entered = Submission.objects.filter(
+        panel=panel, enrolment_id__in=list(ids), submitted_at__isnull=True
+    )
+    for submission in entered:
+        submission.panel = panel
+        late = submission.is_overdue(today)
+        items.append(
+            Item(
+                ids[submission.enrolment_id],
+                "MOD-SUBMIT",
+                f"Portfolio for the {panel.title}",
+                panel.submissions_due_on,
+                "late" if late else f"to do by {checks.format_day(panel.submissions_due_on)}",
+            )
+        )
+    for enrolment, _reached in due_for_panel(panel):
+        if enrolment.pk in ids:
+            items.append(
+                Item(
+                    ids[enrolment.pk],
+                    "MOD-POINTS",
+                    f"Due for the {panel.title}, not yet entered",
+                    panel.submissions_due_on,
+                    "not entered",
+                )
+            )
+    items.sort(key=lambda item: item.enrolment.person.full_name)
+    return items
+
+
+def waiting_lists(
+    enrolments: list[Enrolment], today: date, wanted: tuple[str, ...], states=None
+) -> dict[str, list[Item]]:
+    """The lists in `wanted` for `enrolments` (`home.team_today.team_enrolments`: the
+    current ones the user can see) on `today`; pass their `worker_states` if already read."""
+    found = _portfolio_lists(enrolments, today)
+    if VISIT_SIGNOFF in wanted:
+        states = worker_states(enrolments, today) if states is None else states
+        found[VISIT_SIGNOFF] = visit_signoff_missing(states, today)
+    if PANEL_SUBMISSIONS in wanted:
+        found[PANEL_SUBMISSIONS] = panel_submissions(enrolments, today)
+    return {key: found[key] for key in wanted}
