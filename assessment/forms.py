@@ -4,6 +4,7 @@ from assessment.models import (
     AssessorFeedback,
     DevelopmentPlan,
     DirectObservation,
+    Framework,
     PracticeFeedback,
     Recommendation,
     ReflectionLog,
@@ -272,3 +273,29 @@ class RecommendationForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = Recommendation.Outcome.choices
+
+
+class FrameworkImportForm(forms.Form):
+    """The admin's "Import a framework" (issue 14): the same as `manage.py import_framework`."""
+
+    file = forms.FileField(
+        help_text=(
+            "A .json or .csv file, UTF-8. CSV columns: number, title, summary, statement. "
+            "Nothing is saved unless every row is valid."
+        )
+    )
+    name = forms.CharField(max_length=200)
+    version = forms.CharField(max_length=40)
+    in_force_from = forms.DateField(
+        widget=DATE, help_text="The first day records are mapped to it (EVIDENCE)."
+    )
+    code = forms.CharField(
+        max_length=10, required=False, help_text="Short name; empty: the name's initials."
+    )
+    kind = forms.ChoiceField(choices=Framework.Kind.choices, initial=Framework.Kind.STANDARD)
+    source = forms.CharField(max_length=200, required=False)
+    replaces = forms.ModelChoiceField(
+        Framework.objects.all(),
+        required=False,
+        help_text="The framework this one takes over from: it stays in force until the day above.",
+    )
