@@ -19,7 +19,8 @@ class FrameworkElementInline(admin.StackedInline):
 @admin.register(models.Framework)
 class FrameworkAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "version", "kind", "in_force_from", "in_force_until"]
-    list_filter = ["kind", "code"]
+    list_filter = ["kind", "code", "programmes"]
+    filter_horizontal = ["programmes"]
     inlines = [FrameworkElementInline]
     change_list_template = "admin/assessment/framework/change_list.html"
 
@@ -49,6 +50,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
                     kind=data["kind"],
                     source=data["source"],
                     replaces=data["replaces"],
+                    programmes=data["programmes"],
                 )
             except csvfiles.NotUTF8:
                 form.add_error("file", "The file is not UTF-8 text; save it as UTF-8.")

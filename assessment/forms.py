@@ -13,6 +13,7 @@ from assessment.models import (
     SupportAgreement,
     WrittenWork,
 )
+from cohorts.models import Programme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,10 +34,15 @@ class EvidenceFieldsMixin:
         self.element_field_names = []
         for framework in frameworks:
             name = f"elements_{framework.code.lower()}"
+            if name in self.fields:  # two versions of one framework across the programme
+                name = f"{name}_{framework.pk}"
             elements = list(framework.elements.all())
             self._elements.update({str(e.pk): e for e in elements})
+            # A portfolio that straddles a change offers both versions, each with its dates.
+            when = f", {framework.in_force_label}" if framework.in_force_label else ""
             self.fields[name] = forms.MultipleChoiceField(
-                label=f"{framework.name}: what this evidences (EVIDENCE)",
+                label=f"{framework.name} ({framework.version}{when}): what this evidences "
+                "(EVIDENCE)",
                 choices=[(str(e.pk), e.label) for e in elements],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
@@ -298,4 +304,10 @@ class FrameworkImportForm(forms.Form):
         Framework.objects.all(),
         required=False,
         help_text="The framework this one takes over from: it stays in force until the day above.",
+    )
+    programmes = forms.ModelMultipleChoiceField(
+        Programme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The programmes assessed against it; none: every programme.",
     )

@@ -155,11 +155,13 @@ def import_framework(
     kind: str = Framework.Kind.STANDARD,
     source: str = "",
     replaces: Framework | None = None,
+    programmes=(),
 ) -> Imported:
     """Load one framework version from a file: all of it, or nothing (CSVRejected).
 
     `replaces` is the framework this one takes over from: it stays in force until
     `in_force_from`, so records dated before keep it and later ones get this one (EVIDENCE).
+    `programmes` (cohorts.Programme) are assessed against it; none: every programme.
     """
     records, introduction, errors = read_rows(text, file_name)
     elements = check_rows(records, errors)
@@ -178,6 +180,7 @@ def import_framework(
         _check_replaces(replaces, in_force_from)
     with csvfiles.all_or_nothing(errors):
         framework.save()
+        framework.programmes.set(programmes)
         for element in elements:
             element.framework = framework
         FrameworkElement.objects.bulk_create(elements)

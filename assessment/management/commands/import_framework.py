@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from academy import csvfiles
 from assessment import frameworks
 from assessment.models import Framework
+from cohorts.models import Programme
 
 
 class Command(BaseCommand):
@@ -46,10 +47,18 @@ class Command(BaseCommand):
             help="the framework this one takes over from (in force until --in-force-from)",
         )
 
+        parser.add_argument(
+            "--programme",
+            action="append",
+            default=[],
+            help="a programme assessed against it, by name (repeat for more; none: every one)",
+        )
+
     def handle(self, *args, file, **options):
         text = self._read(file)
         in_force_from = self._date(options["in_force_from"])
         replaces = self._replaced(options["replaces"])
+        programmes = [self._programme(name) for name in options["programme"]]
         try:
             imported = frameworks.import_framework(
                 text=text,
@@ -61,6 +70,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 source=options["source"],
                 replaces=replaces,
+                programmes=programmes,
             )
         except csvfiles.CSVRejected as rejected:
             for error in rejected.errors:
@@ -92,6 +102,13 @@ class Command(BaseCommand):
             which = "no" if not found else "more than one"
             self._fail(f"--replaces {text}: {which} framework has that code (use CODE:VERSION).")
         return found[0]
+
+    def _programme(self, name):
+        found = Programme.objects.filter(name=name).first()
+        if found is None:
+            known = ", ".join(Programme.objects.values_list("name", flat=True))
+            self._fail(f"--programme {name}: no such programme (there are: {known}).")
+        return found
 
     def _read(self, file):
         try:
