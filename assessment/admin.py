@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment import models
+from academy import csvfiles
+from academy.forms import add_errors
+from assessment import frameworks, models
+from assessment.forms import FrameworkImportForm
 
 
 class FrameworkElementInline(admin.StackedInline):
@@ -12,8 +19,56 @@ class FrameworkElementInline(admin.StackedInline):
 @admin.register(models.Framework)
 class FrameworkAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "version", "kind", "in_force_from", "in_force_until"]
-    list_filter = ["kind", "code"]
+    list_filter = ["kind", "code", "programmes"]
+    filter_horizontal = ["programmes"]
     inlines = [FrameworkElementInline]
+    change_list_template = "admin/assessment/framework/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="assessment_framework_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import a framework version from a file, all or nothing (issue 14)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FrameworkImportForm(request.POST or None, request.FILES or None)
+        errors = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                imported = frameworks.import_framework(
+                    text=csvfiles.decode(data["file"].read()),
+                    file_name=data["file"].name,
+                    name=data["name"],
+                    version=data["version"],
+                    in_force_from=data["in_force_from"],
+                    code=data["code"],
+                    kind=data["kind"],
+                    source=data["source"],
+                    replaces=data["replaces"],
+                    programmes=data["programmes"],
+                )
+            except csvfiles.NotUTF8:
+                form.add_error("file", "The file is not UTF-8 text; save it as UTF-8.")
+            except csvfiles.CSVRejected as rejected:
+                errors = rejected.errors
+            except ValidationError as refused:
+                add_errors(form, refused)
+            else:
+                self.message_user(request, str(imported))
+                return redirect("admin:assessment_framework_change", imported.framework.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a framework",
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/assessment/framework/import.html", context)
 
 
 @admin.register(models.FrameworkElement)

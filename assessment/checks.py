@@ -22,8 +22,8 @@ Decisions where the rules are silent (each marked *inferred* in the code too):
 | 6-month reflection, NAT-PDP 6-12    |                                                  |
 | 9-month review                      | the first day of month 10, only when the         |
 |                                     | agreement plans one ("optional")                 |
-| final review, NAT-SELF end,         | the last day of the ASYE (month 12 plus          |
-| 12-month reflection, OBS-THREE,     | extensions)                                      |
+| final review, NAT-SELF end,         | the last day of the programme (month 12 of the   |
+| 12-month reflection, OBS-THREE,     | ASYE, 24 of the ECDP, plus extensions)           |
 | NAT-EVIDENCE, EVIDENCE coverage,    |                                                  |
 | the recommendation (NAT-OUTCOME)    |                                                  |
 
@@ -58,6 +58,9 @@ SELF_STAGES = {stage.value: _in_a_sentence(stage.label) for stage in SelfAssessm
 PLAN_PERIODS = {period.value: _in_a_sentence(period.label) for period in DevelopmentPlan.Period}
 DEFERRED = Enrolment.Status.DEFERRED
 DEFERRAL_LIMIT_YEARS = 2  # NAT-OUTCOME: "within 2 years of starting"
+# NAT-OUTCOME's 2 years are the ASYE's 12 months and 12 more. A longer programme (the
+# 24-month ECDP, issue 14) keeps the 12 months' grace beyond its own length (inferred).
+ASYE_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,12 @@ class Due:
 
     @classmethod
     def derive(cls, month_starts_on: Callable[[int], date], planned_end: date) -> "Due":
-        """From Enrolment.month_starts_on and Enrolment.planned_end (MONTH-2 included)."""
+        """From Enrolment.month_starts_on and Enrolment.planned_end (MONTH-2 included).
+
+        The final review is due at the programme's end (12 or 24 months, issue 14). The
+        3-, 6- and 9-month reviews are the portfolio's review kinds (REVIEWS) for every
+        programme; a programme's further points (the ECDP's 12- and 18-month reviews,
+        cohorts.ProgrammePoint) are in its key dates."""
         return cls(
             agreement=month_starts_on(2) - timedelta(days=1),
             three_months=month_starts_on(4),
@@ -122,6 +130,7 @@ class PortfolioFacts:
     due: Due
     minimums: Minimums = NATIONAL
     asye_start: date | None = None
+    programme_months: int = ASYE_MONTHS  # the programme's length (cohorts.Programme)
     status: str = "active"
     assessor_id: int | None = None
     practice_manager_id: int | None = None
@@ -343,8 +352,10 @@ def nat_outcome(
     recommendation: str | None,
     due: date,
     today: date | None,
+    programme_months: int = ASYE_MONTHS,
 ) -> list[Finding]:
-    """NAT-OUTCOME: a PASS or FAIL recommendation at the final review; deferral within 2 years."""
+    """NAT-OUTCOME: a PASS or FAIL recommendation at the final review; deferral within 2 years
+    (for the ASYE; a longer programme's length plus the same 12 months, inferred)."""
     findings = []
     if recommendation is None and final_review_signed_off:
         findings.append(
@@ -353,13 +364,17 @@ def nat_outcome(
             )
         )
     if status == DEFERRED and asye_start is not None and today is not None:
-        limit = add_months(asye_start, 12 * DEFERRAL_LIMIT_YEARS)
+        grace = 12 * DEFERRAL_LIMIT_YEARS - ASYE_MONTHS
+        limit = add_months(asye_start, programme_months + grace)
         if today > limit:
+            within = f"{(programme_months + grace) // 12} years"
+            if (programme_months + grace) % 12:
+                within = f"{programme_months + grace} months"
             findings.append(
                 Finding(
                     "NAT-OUTCOME",
                     BREACH,
-                    f"NAT-OUTCOME: the ASYE is deferred, but it had to finish within 2 years of "
+                    f"NAT-OUTCOME: the ASYE is deferred, but it had to finish within {within} of "
                     f"starting, by {format_day(limit)}.",
                     due=limit,
                 )
@@ -499,6 +514,7 @@ def evaluate(facts: PortfolioFacts, today: date | None) -> list[Finding]:
         *nat_outcome(
             status=facts.status,
             asye_start=facts.asye_start,
+            programme_months=facts.programme_months,
             final_review_signed_off=FINAL in facts.reviews_signed_off,
             recommendation=facts.recommendation,
             due=due.final,

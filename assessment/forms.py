@@ -4,6 +4,7 @@ from assessment.models import (
     AssessorFeedback,
     DevelopmentPlan,
     DirectObservation,
+    Framework,
     PracticeFeedback,
     Recommendation,
     ReflectionLog,
@@ -12,6 +13,7 @@ from assessment.models import (
     SupportAgreement,
     WrittenWork,
 )
+from cohorts.models import Programme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,10 +34,15 @@ class EvidenceFieldsMixin:
         self.element_field_names = []
         for framework in frameworks:
             name = f"elements_{framework.code.lower()}"
+            if name in self.fields:  # two versions of one framework across the programme
+                name = f"{name}_{framework.pk}"
             elements = list(framework.elements.all())
             self._elements.update({str(e.pk): e for e in elements})
+            # A portfolio that straddles a change offers both versions, each with its dates.
+            when = f", {framework.in_force_label}" if framework.in_force_label else ""
             self.fields[name] = forms.MultipleChoiceField(
-                label=f"{framework.name}: what this evidences (EVIDENCE)",
+                label=f"{framework.name} ({framework.version}{when}): what this evidences "
+                "(EVIDENCE)",
                 choices=[(str(e.pk), e.label) for e in elements],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
@@ -272,3 +279,35 @@ class RecommendationForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = Recommendation.Outcome.choices
+
+
+class FrameworkImportForm(forms.Form):
+    """The admin's "Import a framework" (issue 14): the same as `manage.py import_framework`."""
+
+    file = forms.FileField(
+        help_text=(
+            "A .json or .csv file, UTF-8. CSV columns: number, title, summary, statement. "
+            "Nothing is saved unless every row is valid."
+        )
+    )
+    name = forms.CharField(max_length=200)
+    version = forms.CharField(max_length=40)
+    in_force_from = forms.DateField(
+        widget=DATE, help_text="The first day records are mapped to it (EVIDENCE)."
+    )
+    code = forms.CharField(
+        max_length=10, required=False, help_text="Short name; empty: the name's initials."
+    )
+    kind = forms.ChoiceField(choices=Framework.Kind.choices, initial=Framework.Kind.STANDARD)
+    source = forms.CharField(max_length=200, required=False)
+    replaces = forms.ModelChoiceField(
+        Framework.objects.all(),
+        required=False,
+        help_text="The framework this one takes over from: it stays in force until the day above.",
+    )
+    programmes = forms.ModelMultipleChoiceField(
+        Programme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The programmes assessed against it; none: every programme.",
+    )

@@ -32,17 +32,26 @@ from cohorts.models import Enrolment
 
 
 class FrameworkQuerySet(models.QuerySet):
-    def in_force(self, on: date):
-        """The frameworks an ASYE that starts on `on` is assessed against.
+    def in_force(self, on: date, programme=None):
+        """The frameworks in force on `on`, for `programme` (a cohorts.Programme) if given.
 
-        A later standard (the post-qualifying standards that replace the KSS) is added as a
-        new Framework with `in_force_from`, and the KSS given `in_force_until`: enrolments
-        keep the framework they started with.
+        Evidence dated `on` maps to these (EVIDENCE, issue 14). A later standard (the early
+        career standards that replace the KSS from 1 April 2027) is a new Framework with
+        `in_force_from`, and the KSS given `in_force_until` (import_framework --replaces):
+        records dated before the change keep the KSS, later ones get the new standard, so a
+        portfolio that straddles the change shows both. A framework linked to no programme
+        applies to every programme; `pcf_applies` False leaves the PCF out.
         """
-        return self.filter(
+        found = self.filter(
             Q(in_force_from__isnull=True) | Q(in_force_from__lte=on),
             Q(in_force_until__isnull=True) | Q(in_force_until__gt=on),
         )
+        if programme is None:
+            return found
+        found = found.filter(Q(programmes=programme) | Q(programmes__isnull=True)).distinct()
+        if not programme.pcf_applies:
+            found = found.exclude(kind=FrameworkKind.CAPABILITIES)
+        return found
 
 
 class FrameworkKind(models.TextChoices):
@@ -66,12 +75,18 @@ class Framework(models.Model):
     source = models.CharField(max_length=200, help_text="Where the text was copied from.")
     introduction = models.TextField(blank=True)
     in_force_from = models.DateField(
-        null=True, blank=True, help_text="For ASYEs starting on or after this day; empty: always."
+        null=True, blank=True, help_text="For evidence dated on or after this day; empty: always."
     )
     in_force_until = models.DateField(
         null=True,
         blank=True,
-        help_text="For ASYEs starting before this day; empty: still in force.",
+        help_text="For evidence dated before this day; empty: still in force.",
+    )
+    programmes = models.ManyToManyField(
+        "cohorts.Programme",
+        blank=True,
+        related_name="frameworks",
+        help_text="The programmes assessed against it (issue 14); none: every programme.",
     )
 
     history = HistoricalRecords()
@@ -99,6 +114,31 @@ class Framework(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.version})"
+
+    def in_force_on(self, on: date) -> bool:
+        """As FrameworkQuerySet.in_force, on rows already loaded."""
+        return (self.in_force_from is None or self.in_force_from <= on) and (
+            self.in_force_until is None or self.in_force_until > on
+        )
+
+    def applies_to(self, programme) -> bool:
+        """Whether `programme` is assessed against it; reads prefetched `programmes`."""
+        if programme is None:
+            return True
+        if self.kind == FrameworkKind.CAPABILITIES and not programme.pcf_applies:
+            return False
+        linked = [p.pk for p in self.programmes.all()]
+        return not linked or programme.pk in linked
+
+    @property
+    def in_force_label(self) -> str:
+        if self.in_force_from and self.in_force_until:
+            return f"in force {self.in_force_from:%d/%m/%Y} to {self.in_force_until:%d/%m/%Y}"
+        if self.in_force_from:
+            return f"in force from {self.in_force_from:%d/%m/%Y}"
+        if self.in_force_until:
+            return f"in force until {self.in_force_until:%d/%m/%Y}"
+        return ""
 
 
 class FrameworkElement(models.Model):
@@ -224,6 +264,9 @@ class DirectObservation(PortfolioRecord):
     the day, from its history), not stored, so it cannot disagree with the enrolment.
     """
 
+    # The day the evidence is dated: its framework statements are those in force then.
+    EVIDENCE_DATE = "observed_on"
+
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="observations")
     observed_on = models.DateField()
     setting = models.CharField(
@@ -275,6 +318,9 @@ class ReflectionLogPeriod(models.TextChoices):
 
 class ReflectionLog(PortfolioRecord):
     """A critical reflection log (LOGS); the 6- and 12-month ones are NAT-EVIDENCE's."""
+
+    # The day the evidence is dated: its framework statements are those in force then.
+    EVIDENCE_DATE = "written_on"
 
     Period = ReflectionLogPeriod
 
@@ -388,6 +434,9 @@ class PracticeFeedbackSource(models.TextChoices):
 class PracticeFeedback(PortfolioRecord):
     """Feedback on the NQSW's practice from a child or young person, or a professional."""
 
+    # The day the evidence is dated: its framework statements are those in force then.
+    EVIDENCE_DATE = "received_on"
+
     Source = PracticeFeedbackSource
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="practice_feedback")
@@ -451,6 +500,9 @@ class WrittenWork(PortfolioRecord):
     The document itself stays in the case record; the portfolio holds what it is, the
     NQSW's reflection and the assessor's comments.
     """
+
+    # The day the evidence is dated: its framework statements are those in force then.
+    EVIDENCE_DATE = "completed_on"
 
     Kind = WrittenWorkKind
 
@@ -763,6 +815,9 @@ class ReviewKind(models.TextChoices):
 
 class Review(SignedOffVersion):
     """A progress review (REVIEWS); the initial review is the SupportAgreement."""
+
+    # The day the evidence is dated: its framework statements are those in force then.
+    EVIDENCE_DATE = "held_on"
 
     Kind = ReviewKind
 

@@ -85,28 +85,65 @@ def assessor_on(timeline: Sequence[tuple[date, int | None]], day: date, current:
     return found
 
 
-def frameworks_for(frameworks: Iterable[Framework], start: date | None) -> list[Framework]:
-    """The frameworks in force for an ASYE starting on `start` (as FrameworkQuerySet.in_force)."""
-    on = start or timezone.localdate()
-    return [
-        f
-        for f in frameworks
-        if (f.in_force_from is None or f.in_force_from <= on)
-        and (f.in_force_until is None or f.in_force_until > on)
-    ]
+def frameworks_for(
+    frameworks: Iterable[Framework], on: date | None, programme=None
+) -> list[Framework]:
+    """The frameworks in force on `on` for `programme` (as FrameworkQuerySet.in_force)."""
+    on = on or timezone.localdate()
+    return [f for f in frameworks if f.in_force_on(on) and f.applies_to(programme)]
 
 
-def standard_for(frameworks: Iterable[Framework], start: date | None) -> Framework | None:
-    """The post-qualifying standard NQSWs assess themselves against (NAT-SELF)."""
-    for framework in frameworks_for(frameworks, start):
+def frameworks_between(
+    frameworks: Iterable[Framework], first: date, last: date, programme=None
+) -> list[Framework]:
+    """Every framework version in force on some day from `first` to `last` for `programme`,
+    oldest first: a portfolio that straddles a change (the KSS, then the early career
+    standards from 1 April 2027) shows both (EVIDENCE, issue 14)."""
+    return sorted(
+        (
+            f
+            for f in frameworks
+            if f.applies_to(programme)
+            and (f.in_force_from is None or f.in_force_from <= last)
+            and (f.in_force_until is None or f.in_force_until > first)
+        ),
+        key=lambda f: (f.kind, f.in_force_from or date.min, f.code, f.version),
+    )
+
+
+def span_of(enrolment: Enrolment) -> tuple[date, date]:
+    """The days an enrolment's evidence can be dated: its start to its planned end (or
+    the day it ended), so the frameworks of its whole programme are known in advance."""
+    today = timezone.localdate()
+    first = enrolment.asye_start or today
+    last = enrolment.end_date or enrolment.planned_end() or today
+    return first, max(first, last)
+
+
+def frameworks_of(frameworks: Iterable[Framework], enrolment: Enrolment) -> list[Framework]:
+    """The framework versions an enrolment's portfolio is mapped against, over its span."""
+    return frameworks_between(frameworks, *span_of(enrolment), enrolment.programme_run)
+
+
+def standard_for(
+    frameworks: Iterable[Framework], on: date | None, programme=None
+) -> Framework | None:
+    """The standard NQSWs assess themselves against on `on` (NAT-SELF)."""
+    for framework in frameworks_for(frameworks, on, programme):
         if framework.kind == Framework.Kind.STANDARD:
             return framework
     return None
 
 
+def self_assessment_day(enrolment: Enrolment) -> date:
+    """The day whose standard a new self-assessment rates: today, within the span."""
+    first, last = span_of(enrolment)
+    return min(max(timezone.localdate(), first), last)
+
+
 def all_frameworks() -> list[Framework]:
-    """Every framework with its elements: two queries, a handful of rows."""
-    return list(Framework.objects.prefetch_related("elements"))
+    """Every framework with its elements and programmes: three queries, a handful of rows."""
+    return list(Framework.objects.prefetch_related("elements", "programmes"))
 
 
 def due_for(enrolment: Enrolment) -> checks.Due:
@@ -271,7 +308,9 @@ def facts_for(
     for enrolment in enrolments:
         pk = enrolment.pk
         timeline = timelines.get(pk, [])
-        in_force = frameworks_for(frameworks, enrolment.asye_start)
+        # Coverage is judged against the versions in force at the end, where the final
+        # assessment is made; the evidence map shows every version of the span.
+        in_force = frameworks_for(frameworks, span_of(enrolment)[1], enrolment.programme_run)
         uncovered = [
             f"{framework.code} {element.number}"
             for framework in in_force
@@ -284,6 +323,7 @@ def facts_for(
             due=due_for(enrolment),
             minimums=policy.minimums(),
             asye_start=enrolment.asye_start,
+            programme_months=enrolment.programme_length,
             status=enrolment.status,
             assessor_id=enrolment.assessor_id,
             practice_manager_id=enrolment.practice_group.practice_manager_id,
@@ -458,8 +498,14 @@ class MapRow:
 
 @dataclass
 class FrameworkMap:
+    """One framework version's coverage (issue 14: a straddling portfolio has two)."""
+
     framework: Framework
     rows: list[MapRow]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for row in self.rows if any(row.counts))
 
 
 @dataclass
@@ -538,7 +584,7 @@ def load(enrolment: Enrolment) -> Portfolio:
     frameworks = all_frameworks()
     facts = facts_for([enrolment], frameworks)[enrolment.pk]
     due = facts.due
-    in_force = frameworks_for(frameworks, enrolment.asye_start)
+    in_force = frameworks_of(frameworks, enrolment)
     timeline = _timelines([enrolment.pk]).get(enrolment.pk, [])
 
     observations = list(
@@ -596,7 +642,7 @@ def load(enrolment: Enrolment) -> Portfolio:
         due=due,
         facts=facts,
         frameworks=in_force,
-        standard=standard_for(frameworks, enrolment.asye_start),
+        standard=standard_for(frameworks, self_assessment_day(enrolment), enrolment.programme_run),
         agreement_versions=agreements,
         plans=[(key, label, plans.get(key)) for key, label in DevelopmentPlan.Period.choices],
         reviews=reviews,

@@ -41,14 +41,20 @@ from cohorts.services import lock_enrolment
 MAPPABLE = (DirectObservation, ReflectionLog, PracticeFeedback, WrittenWork, Review)
 
 
-def _check_elements(enrolment: Enrolment, elements: Iterable[FrameworkElement]) -> list:
-    """Evidence maps only to the frameworks the NQSW's ASYE is assessed against."""
+def _check_elements(
+    enrolment: Enrolment, elements: Iterable[FrameworkElement], on: date | None = None
+) -> list:
+    """EVIDENCE: evidence dated `on` maps only to the frameworks in force that day for the
+    NQSW's programme (issue 14): before the early career standards begin, the KSS; after,
+    the new standard."""
     elements = list(elements)
     if not elements:
         return elements
+    on = on or enrolment.asye_start
+    programme = enrolment.programme_run
     allowed = set(
         FrameworkElement.objects.filter(
-            framework__in=Framework.objects.in_force(enrolment.asye_start)
+            framework__in=Framework.objects.in_force(on, programme)
         ).values_list("pk", flat=True)
     )
     stray = [e for e in elements if e.pk not in allowed]
@@ -56,9 +62,15 @@ def _check_elements(enrolment: Enrolment, elements: Iterable[FrameworkElement]) 
         raise ValidationError(
             "EVIDENCE: "
             + ", ".join(str(e) for e in stray)
-            + " is not in a framework this ASYE is assessed against."
+            + f" is not in a framework this {programme.name} is assessed against"
+            + (f" on {on:%d/%m/%Y}." if on else ".")
         )
     return elements
+
+
+def evidence_date(record) -> date | None:
+    """The day a mappable record is dated (its model's EVIDENCE_DATE field)."""
+    return getattr(record, type(record).EVIDENCE_DATE)
 
 
 def _assessor_only(enrolment: Enrolment, person: Person, what: str) -> None:
@@ -72,7 +84,7 @@ def _save(record, elements=None):
     record.full_clean()
     record.save()
     if elements is not None:
-        record.elements.set(_check_elements(record.enrolment, elements))
+        record.elements.set(_check_elements(record.enrolment, elements, evidence_date(record)))
     return record
 
 
@@ -309,7 +321,7 @@ def map_evidence(*, record, elements: Iterable[FrameworkElement]):
         raise ValidationError(
             "This review was signed off and cannot be changed: record a new version instead."
         )
-    record.elements.set(_check_elements(record.enrolment, elements))
+    record.elements.set(_check_elements(record.enrolment, elements, evidence_date(record)))
     return record
 
 
@@ -328,8 +340,9 @@ def complete_self_assessment(
 ) -> SelfAssessment:
     """NAT-SELF: a rating (and note) for every statement of the standard in force."""
     lock_enrolment(enrolment)
+    # The standard in force on the day it is completed, for the NQSW's programme.
     standard = (
-        Framework.objects.in_force(enrolment.asye_start)
+        Framework.objects.in_force(completed_on, enrolment.programme_run)
         .filter(kind=Framework.Kind.STANDARD)
         .prefetch_related("elements")
         .first()
@@ -413,7 +426,8 @@ def _save_version(
     _assessor_only(enrolment, by, what)
     lock_enrolment(enrolment)
     current = model.objects.filter(enrolment=enrolment, **key).order_by("-version").first()
-    elements = None if elements is None else _check_elements(enrolment, elements)
+    day = values.get(model.EVIDENCE_DATE) if hasattr(model, "EVIDENCE_DATE") else None
+    elements = None if elements is None else _check_elements(enrolment, elements, day)
     if current is not None and not current.is_signed_off:
         record = current
     else:

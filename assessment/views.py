@@ -53,8 +53,16 @@ def _portfolio_url(enrolment, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _frameworks(enrolment):
-    return portfolios.frameworks_for(portfolios.all_frameworks(), enrolment.asye_start)
+def _frameworks(enrolment, record=None):
+    """The framework versions a record's evidence may map to (EVIDENCE, issue 14): those in
+    force on its date for the NQSW's programme; for a record not yet dated, every version of
+    the programme's span (the service checks the date it is given)."""
+    frameworks = portfolios.all_frameworks()
+    if record is not None:
+        return portfolios.frameworks_for(
+            frameworks, services.evidence_date(record), enrolment.programme_run
+        )
+    return portfolios.frameworks_of(frameworks, enrolment)
 
 
 def _record_page(request, enrolment, form, *, title, intro, save, anchor, submit="Save"):
@@ -492,7 +500,9 @@ def map_evidence(request, pk, kind, record):
         "Only the NQSW and their assessor map evidence.",
     )
     form = forms.EvidenceMapForm(
-        request.POST or None, frameworks=_frameworks(enrolment), selected=item.elements.all()
+        request.POST or None,
+        frameworks=_frameworks(enrolment, item),
+        selected=item.elements.all(),
     )
     return _record_page(
         request,
@@ -517,7 +527,11 @@ def self_assessment(request, pk, stage):
     require(
         request.user, "assessment.add_selfassessment", enrolment, "Only the NQSW assesses themself."
     )
-    standard = portfolios.standard_for(portfolios.all_frameworks(), enrolment.asye_start)
+    standard = portfolios.standard_for(
+        portfolios.all_frameworks(),
+        portfolios.self_assessment_day(enrolment),
+        enrolment.programme_run,
+    )
     if standard is None:
         raise Http404("No post-qualifying standard is in force for this ASYE.")
     existing = enrolment.self_assessments.filter(stage=stage).prefetch_related("ratings").first()

@@ -16,6 +16,8 @@ ASYE_BANDS = {
     "asye_5_6": (5, 6),
     "asye_7_9": (7, 9),
     "asye_10_12": (10, 12),
+    # The second year of a two-year programme (the ECDP, issue 14).
+    "months_13_24": (13, 24),
 }
 STAGE_CHOICES = [
     (TRAINEE, "Trainee on placement"),
@@ -24,6 +26,7 @@ STAGE_CHOICES = [
     ("asye_5_6", "ASYE months 5-6"),
     ("asye_7_9", "ASYE months 7-9"),
     ("asye_10_12", "ASYE months 10-12"),
+    ("months_13_24", "Months 13-24 (two-year programme)"),
     (AFTER, "ASYE complete"),
 ]
 
@@ -47,7 +50,9 @@ def stage_of(worker) -> str:
         for key, (first, last) in ASYE_BANDS.items():
             if first <= worker.asye_month <= last:
                 return key
-        return "asye_10_12"  # an extended ASYE never passes month 12 (MONTH-2)
+        # No programme month is past its length (MONTH-3), and the longest seeded band
+        # ends at 24; a longer programme's later months join the last band.
+        return "months_13_24"
     if worker.phase == rules.AFTER:
         return AFTER
     if worker.kind == Enrolment.Kind.TRAINEE:

@@ -331,7 +331,19 @@ def applicable_caps(
             applies = False
         if applies:
             found.append(row)
-    return found
+    return _narrowest_nqsw_band(found)
+
+
+def _narrowest_nqsw_band(rows: list[CapRow]) -> list[CapRow]:
+    """Of the NQSW rows covering the worker's month, the one that starts latest: the
+    guidance's open-ended last band ("10+") gives way to the rows a two-year programme adds
+    for months 13-24 (issue 14). The seeded ASYE bands never overlap, so nothing changes
+    for them."""
+    nqsw = [row for row in rows if row.applies_to == NQSW]
+    if len(nqsw) < 2:
+        return rows
+    keep = max(nqsw, key=lambda row: row.month_from)
+    return [row for row in rows if row.applies_to != NQSW or row is keep]
 
 
 def _specificity(row: CapRow) -> int:

@@ -38,7 +38,7 @@ def enrolments_for(person_ids: Iterable[int]) -> dict[int, Enrolment]:
             Q(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.DEFERRED])
             | Q(status=Enrolment.Status.PASSED)
         )
-        .select_related("person", "cohort", "practice_group__service", "visit_signoff")
+        .select_related("person", "cohort__programme", "practice_group__service", "visit_signoff")
         .prefetch_related("extensions")
         .order_by("person_id", "end_date")
     )
@@ -146,7 +146,12 @@ def worker_states(enrolments: Iterable[Enrolment], on: date) -> list[WorkerState
     """
     enrolments = list(enrolments)
     prefetch_related_objects(
-        enrolments, "person", "cohort", "practice_group__service", "extensions", "visit_signoff"
+        enrolments,
+        "person",
+        "cohort__programme",
+        "practice_group__service",
+        "extensions",
+        "visit_signoff",
     )
     people = [enrolment.person for enrolment in enrolments]
     return _states(people, {e.person_id: e for e in enrolments}, on)

@@ -1,13 +1,35 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cohorts.models import Cohort, Enrolment, Extension, ExtensionPolicy
+from cohorts.models import (
+    Cohort,
+    Enrolment,
+    Extension,
+    ExtensionPolicy,
+    Programme,
+    ProgrammePoint,
+)
+
+
+class ProgrammePointInline(admin.TabularInline):
+    model = ProgrammePoint
+    extra = 1
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    """Set up a programme (the 24-month ECDP beside the ASYE, issue 14): its length, review
+    and moderation points; the frameworks link to it from their own admin page."""
+
+    list_display = ["name", "length_months", "pcf_applies", "move_on_month"]
+    inlines = [ProgrammePointInline]
 
 
 @admin.register(Cohort)
 class CohortAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "intake", "start_date"]
-    list_filter = ["intake"]
+    list_display = ["name", "programme", "intake", "start_date"]
+    list_filter = ["programme", "intake"]
+    list_select_related = ["programme"]
     search_fields = ["name"]
 
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from academy.models import Person, PracticeGroup
 from academy.validators import validate_date_between, years_after
 from cohorts.months import (
+    ASYE_LENGTH_MONTHS,
     Shift,
     asye_last_day,
     asye_month,
@@ -33,6 +34,103 @@ def academic_year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+# The seeded programme every cohort runs unless the admin says otherwise (issue 14).
+ASYE_PROGRAMME = "ASYE"
+
+
+class Programme(models.Model):
+    """What a cohort runs: the ASYE (12 months) or the ECDP (24 months), as data (issue 14).
+
+    MONTH-1/2/3, the review and moderation points, the supervision phases and the cap table
+    follow `length_months`; the frameworks it is assessed against are the Framework rows
+    linked to it (assessment.Framework.programmes), and `pcf_applies` says whether the PCF
+    is among them.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    length_months = models.PositiveSmallIntegerField(
+        default=ASYE_LENGTH_MONTHS,
+        help_text="MONTH-3: how many months the programme runs (12 for the ASYE, 24 for the ECDP).",
+    )
+    pcf_applies = models.BooleanField(
+        "the PCF applies",
+        default=True,
+        help_text="EVIDENCE: whether evidence is also mapped to the PCF's domains.",
+    )
+    move_on_month = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "MOVE-ON: the month the worker moves to a main practice group (11, July, for a "
+            "September ASYE start); empty: at the end."
+        ),
+    )
+    source = models.TextField(blank=True, help_text="Where the values come from; what is inferred.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length_months__gte=1),
+                name="%(app_label)s_%(class)s_length_positive",
+                violation_error_message="A programme lasts at least one month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(move_on_month__isnull=True)
+                | Q(move_on_month__gte=1, move_on_month__lte=F("length_months")),
+                name="%(app_label)s_%(class)s_move_on_within",
+                violation_error_message="MOVE-ON: the move-on month falls within the programme.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.length_months} months)"
+
+
+class ProgrammePoint(models.Model):
+    """A review due at the start of a programme month (REVIEWS, NAT-AGREEMENT), and whether
+    it is moderated (MOD-POINTS). The final review is at the programme's end, always."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="points")
+    month = models.PositiveSmallIntegerField(
+        help_text="Due on the first day of this month: 4 for the 3-month review."
+    )
+    label = models.CharField(max_length=100)
+    optional = models.BooleanField(default=False)
+    moderated = models.BooleanField(default=False, help_text="MOD-POINTS: a panel follows it.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "month"], name="%(app_label)s_%(class)s_one_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=2),
+                name="%(app_label)s_%(class)s_after_month_one",
+                violation_error_message="A review point is due from month 2 on.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} (month {self.month})"
+
+    def clean(self):
+        if self.programme_id and self.month and self.month > self.programme.length_months:
+            raise ValidationError(
+                {"month": f"The programme lasts {self.programme.length_months} months."}
+            )
+
+
+def asye_programme_id():
+    """The seeded ASYE programme: the default for a new cohort (issue 14)."""
+    return Programme.objects.filter(name=ASYE_PROGRAMME).values_list("pk", flat=True).first()
+
+
 class CohortIntake(models.TextChoices):
     SEPTEMBER = "september", "September"
     JANUARY = "january", "January"
@@ -46,6 +144,9 @@ class Cohort(models.Model):
     name = models.CharField(max_length=100, unique=True)
     intake = models.CharField(max_length=10, choices=Intake.choices)
     start_date = models.DateField()
+    programme = models.ForeignKey(
+        Programme, models.PROTECT, related_name="cohorts", default=asye_programme_id
+    )
 
     history = HistoricalRecords()
 
@@ -57,8 +158,10 @@ class Cohort(models.Model):
                 name="%(app_label)s_%(class)s_intake_valid",
                 violation_error_message="The intake is September or January.",
             ),
+            # An ASYE and an ECDP cohort may start on the same day (issue 14).
             models.UniqueConstraint(
-                fields=["intake", "start_date"], name="%(app_label)s_%(class)s_one_per_start"
+                fields=["programme", "intake", "start_date"],
+                name="%(app_label)s_%(class)s_one_per_start",
             ),
         ]
 
@@ -70,8 +173,9 @@ class Cohort(models.Model):
         return academic_year(self.start_date)
 
     @classmethod
-    def for_start(cls, start: date) -> "Cohort":
-        """The intake a worker starting on `start` belongs to, created on first use.
+    def for_start(cls, start: date, programme: "Programme | None" = None) -> "Cohort":
+        """The intake of `programme` (the ASYE by default) a worker starting on `start`
+        belongs to, created on first use.
 
         Starts from July to December join that year's September cohort; January to June
         the January start, as the guidance's OU trainees do after qualifying in December.
@@ -80,10 +184,16 @@ class Cohort(models.Model):
             intake, nominal = cls.Intake.SEPTEMBER, date(start.year, 9, 1)
         else:
             intake, nominal = cls.Intake.JANUARY, date(start.year, 1, 1)
+        name = f"{intake.label} {nominal.year}"
+        if programme is None:
+            # The ASYE by name; a new cohort gets the field's default, the ASYE row.
+            which = {"programme__name": ASYE_PROGRAMME}
+        else:
+            which = {"programme": programme}
+            if programme.name != ASYE_PROGRAMME:
+                name = f"{programme.name} {name}"
         cohort, _ = cls.objects.get_or_create(
-            intake=intake,
-            start_date=nominal,
-            defaults={"name": f"{intake.label} {nominal.year}"},
+            intake=intake, start_date=nominal, defaults={"name": name}, **which
         )
         return cohort
 
@@ -131,7 +241,7 @@ class EnrolmentQuerySet(models.QuerySet):
         """Everything a list of enrolments shows, in a fixed number of queries."""
         return self.select_related(
             "person",
-            "cohort",
+            "cohort__programme",
             "practice_group__service",
             "practice_group__office",
             "practice_group__practice_manager",
@@ -277,6 +387,17 @@ class Enrolment(models.Model):
         """The academic year the ASYE began in (a trainee's placement when no ASYE date)."""
         return academic_year(self.asye_start or self.cohort.start_date)
 
+    @property
+    def programme_run(self) -> Programme:
+        """The programme this enrolment runs, its cohort's (the ASYE or the ECDP, issue 14);
+        `programme` is a trainee's university course. Lists select_related cohort__programme.
+        """
+        return self.cohort.programme
+
+    @property
+    def programme_length(self) -> int:
+        return self.programme_run.length_months
+
     def shifts(self) -> list[Shift]:
         """Approved extensions as date shifts; uses prefetched extensions when present."""
         return [extension.shift() for extension in self.extensions.all()]
@@ -286,7 +407,9 @@ class Enrolment(models.Model):
         if self.asye_start is None:
             return None
         on = on or timezone.localdate()
-        return asye_month(self.asye_start, on, self.shifts(), ended=self.end_date)
+        return asye_month(
+            self.asye_start, on, self.shifts(), ended=self.end_date, length=self.programme_length
+        )
 
     def phase(self, on: date | None = None) -> str:
         """'before', 'during' or 'after' the ASYE on `on` (MONTH-3)."""
@@ -306,7 +429,7 @@ class Enrolment(models.Model):
     def planned_end(self) -> date | None:
         if self.asye_start is None:
             return None
-        return asye_last_day(self.asye_start, self.shifts())
+        return asye_last_day(self.asye_start, self.shifts(), self.programme_length)
 
     def month_starts_on(self, month: int) -> date | None:
         if self.asye_start is None:
@@ -317,14 +440,18 @@ class Enrolment(models.Model):
         """The dates a worker plans around, all moved by approved extensions (MONTH-2)."""
         if self.asye_start is None:
             return [("Placement began", self.cohort.start_date)]
-        return [
-            ("ASYE start", self.asye_start),
-            ("3-month review due", self.month_starts_on(4)),
-            ("6-month review due", self.month_starts_on(7)),
-            ("9-month review (optional)", self.month_starts_on(10)),
-            ("Move to a main practice group (MOVE-ON)", self.month_starts_on(11)),
-            ("End of ASYE", self.planned_end()),
-        ]
+        programme = self.programme_run
+        # The ASYE row's points are the 3-, 6- and optional 9-month reviews, and MOVE-ON is
+        # month 11; another programme's come from its own rows (issue 14).
+        dates = [(f"{programme.name} start", self.asye_start)]
+        for point in programme.points.all():
+            label = f"{point.label} (optional)" if point.optional else f"{point.label} due"
+            dates.append((label, self.month_starts_on(point.month)))
+        if programme.move_on_month:
+            move_on = self.month_starts_on(programme.move_on_month)
+            dates.append(("Move to a main practice group (MOVE-ON)", move_on))
+        dates.append((f"End of {programme.name}", self.planned_end()))
+        return dates
 
 
 class ExtensionPolicy(models.Model):
@@ -444,7 +571,7 @@ class Extension(models.Model):
                 field="first_day",
                 label="first day of absence",
                 earliest=enrolment.asye_start,
-                latest=asye_last_day(enrolment.asye_start, others),
+                latest=asye_last_day(enrolment.asye_start, others, enrolment.programme_length),
                 why="within the ASYE, from its start to its planned end",
             )
         if self.first_day and self.last_day:

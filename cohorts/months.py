@@ -1,7 +1,9 @@
-"""The ASYE month (MONTH-1, MONTH-2, MONTH-3) as pure date arithmetic.
+"""The programme month (MONTH-1, MONTH-2, MONTH-3) as pure date arithmetic.
 
 Everything here works on plain dates and integers so that rules, schedules, reports and
-tests can share it without touching the database.
+tests can share it without touching the database. The length of the programme is an
+argument (cohorts.Programme.length_months: 12 for the ASYE, 24 for the ECDP, issue 14);
+its default is the ASYE's, so callers that only ever see an ASYE read as before.
 """
 
 import calendar
@@ -9,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The ASYE's length, the default of the functions below and of the seeded ASYE Programme
+# row; every enrolment passes its own programme's length (Enrolment.programme_length).
 ASYE_LENGTH_MONTHS = 12
 
 
@@ -64,26 +68,35 @@ def months_held_back(on: date, shifts: Iterable[Shift]) -> int:
     return held
 
 
-def asye_month(start: date, on: date, shifts: Iterable[Shift] = (), ended: date | None = None):
-    """The worker's ASYE month on `on`, or None when they are not in the ASYE.
+def asye_month(
+    start: date,
+    on: date,
+    shifts: Iterable[Shift] = (),
+    ended: date | None = None,
+    length: int = ASYE_LENGTH_MONTHS,
+):
+    """The worker's programme month on `on`, or None when they are not in the programme.
 
     MONTH-1: the calendar month of the start date is month 1, whatever its day.
     MONTH-2: an approved extension holds the month back by its length in whole months.
-    MONTH-3: None before the start date, after month 12 (plus extensions), and after
-    `ended`, the day the enrolment actually ended (a pass, fail or withdrawal).
+    MONTH-3: None before the start date, after the programme's last month (`length`: 12
+    for the ASYE) plus extensions, and after `ended`, the day the enrolment actually ended
+    (a pass, fail or withdrawal).
     """
     if on < start or (ended is not None and on > ended):
         return None
     month = calendar_months_between(start, on) + 1 - months_held_back(on, list(shifts))
-    if month > ASYE_LENGTH_MONTHS:
+    if month > length:
         return None
     return month
 
 
-def asye_last_day(start: date, shifts: Iterable[Shift] = ()) -> date:
-    """The last day of ASYE month 12, after every extension has moved it back."""
+def asye_last_day(
+    start: date, shifts: Iterable[Shift] = (), length: int = ASYE_LENGTH_MONTHS
+) -> date:
+    """The last day of the programme's last month (`length`), after every extension."""
     extra = sum(shift.months for shift in shifts)
-    last_month = add_months(start.replace(day=1), ASYE_LENGTH_MONTHS - 1 + extra)
+    last_month = add_months(start.replace(day=1), length - 1 + extra)
     return last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
 
 

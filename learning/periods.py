@@ -19,7 +19,7 @@ def planned_enrolments(groups):
     return (
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE, practice_group__in=groups)
-        .select_related("person", "practice_group")
+        .select_related("person", "practice_group", "cohort__programme")
         .prefetch_related("extensions")
     )
 

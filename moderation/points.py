@@ -2,8 +2,11 @@
 
 "There will be a Moderation Meeting following the 6 month reviews and on completion of the
 ASYE." An NQSW's 6-month point is the day they enter ASYE month 7 (the 6-month review is due
-by then); their completion is the last day of month 12. Both come from the ASYE start and
-the approved extensions (MONTH-2), so they are derived, never stored.
+by then); their completion is the last day of the programme (`planned_end`: month 12 of the
+ASYE, month 24 of a two-year ECDP, issue 14). Both come from the start and the approved
+extensions (MONTH-2), so they are derived, never stored. The panel kinds are the ASYE's two
+(MOD-POINTS); a programme's other moderated points (cohorts.ProgrammePoint.moderated, the
+ECDP's 12-month review) show in its key dates but have no panel kind of their own yet.
 
 A panel takes the NQSWs whose point has been reached by the meeting and is no more than the
 policy's window old (the next panel of that kind takes the later ones).

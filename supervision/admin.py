@@ -22,6 +22,8 @@ class SupervisionPolicyAdmin(SimpleHistoryAdmin):
         "fortnightly_days",
         "three_weekly_days",
         "three_weekly_from_month",
+        "second_year_from_month",
+        "second_year_days",
         "due_soon_days",
         "cowork_joint_days",
     ]

@@ -60,7 +60,7 @@ def enrolments_in_feed(person: Person):
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE)
         .filter(Q(person=person) | Q(practice_group__practice_manager=person))
-        .select_related("person")
+        .select_related("person", "cohort__programme")
         .order_by("person__full_name")
     )
 

@@ -62,6 +62,19 @@ class SupervisionPolicy(models.Model):
         validators=[MinValueValidator(1)],
         help_text="SUP-THREE-WEEKLY: the ASYE month it starts (9 = May for a September start).",
     )
+    second_year_from_month = models.PositiveSmallIntegerField(
+        default=13,
+        validators=[MinValueValidator(1)],
+        help_text="A two-year programme (the ECDP): the month the second-year interval starts.",
+    )
+    second_year_days = models.PositiveSmallIntegerField(
+        default=21,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Most days between 1:1s in months 13-24 of a two-year programme. Inferred: the "
+            "rules file stops at month 12, so this ships as the month-12 value (21 days)."
+        ),
+    )
     due_soon_days = models.PositiveSmallIntegerField(
         default=7, help_text='Days before the due date that a supervision shows as "due soon".'
     )
@@ -88,6 +101,8 @@ class SupervisionPolicy(models.Model):
                     fortnightly_days__gte=1,
                     three_weekly_days__gte=1,
                     three_weekly_from_month__gte=1,
+                    second_year_from_month__gte=1,
+                    second_year_days__gte=1,
                     cowork_joint_days__gte=1,
                 ),
                 name="%(app_label)s_%(class)s_positive_intervals",
@@ -106,6 +121,8 @@ class SupervisionPolicy(models.Model):
             fortnightly_days=self.fortnightly_days,
             three_weekly_days=self.three_weekly_days,
             three_weekly_from_month=self.three_weekly_from_month,
+            second_year_from_month=self.second_year_from_month,
+            second_year_days=self.second_year_days,
             due_soon_days=self.due_soon_days,
             cowork_joint_days=self.cowork_joint_days,
         )
@@ -429,6 +446,7 @@ def schedule_for(
             sched.SessionRecord(a.session.held_on, a.session.kind, a.attended) for a in attendances
         ],
         ended=enrolment.end_date,
+        length=enrolment.programme_length,
         # EXT-1: recorded leave pauses the chain (reads the prefetched extensions).
         absences=[
             sched.Absence(first_day=extension.first_day, last_day=extension.last_day)

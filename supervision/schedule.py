@@ -72,7 +72,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from cohorts.months import Shift, add_days, asye_last_day, asye_month
+from cohorts.months import ASYE_LENGTH_MONTHS, Shift, add_days, asye_last_day, asye_month
 
 ONE_TO_ONE = "one_to_one"
 PM_GROUP = "pm_group"
@@ -100,6 +100,8 @@ class Policy:
     fortnightly_days: int = 14  # SUP-FORTNIGHTLY
     three_weekly_days: int = 21  # SUP-THREE-WEEKLY
     three_weekly_from_month: int = 9  # SUP-THREE-WEEKLY: "during May" = month 9
+    second_year_from_month: int = 13  # a two-year programme's months 13-24 (issue 14)
+    second_year_days: int = 21  # inferred: the month-12 value
     due_soon_days: int = 7
     cowork_joint_days: int = 14  # COWORK-LEAD (inferred)
 
@@ -193,6 +195,7 @@ def rule_on(
     shifts: Iterable[Shift] = (),
     policies: Sequence[Policy] = (),
     support: Iterable[SupportPeriod] = (),
+    length: int = ASYE_LENGTH_MONTHS,
 ) -> tuple[int, str, bool]:
     """The rule in force on `day` itself, as the rules file states it: (interval in days,
     rule ID, kept fortnightly by a support period).
@@ -206,10 +209,21 @@ def rule_on(
     policy = policy_on(policies, day)
     if day < add_days(start, 7 * policy.weekly_weeks):
         return policy.weekly_days, SUP_WEEKLY, False
-    month = asye_month(start, day, shifts) or 0
+    month = asye_month(start, day, shifts, length=length) or 0
+    return _after_the_weekly_weeks(policy, month, day, support)
+
+
+def _after_the_weekly_weeks(
+    policy: Policy, month: int, day: date, support
+) -> tuple[int, str, bool]:
+    """SUP-FORTNIGHTLY, then SUP-THREE-WEEKLY from its month; in a two-year programme the
+    months from `second_year_from_month` (13) use `second_year_days`, which the rules file
+    does not give: it ships as the month-12 interval, 21 days (inferred, issue 14)."""
     if month >= policy.three_weekly_from_month:
         if any(period.covers(day) for period in support):
             return policy.fortnightly_days, SUP_FORTNIGHTLY, True
+        if month >= policy.second_year_from_month:
+            return policy.second_year_days, SUP_THREE_WEEKLY, False
         return policy.three_weekly_days, SUP_THREE_WEEKLY, False
     return policy.fortnightly_days, SUP_FORTNIGHTLY, False
 
@@ -224,12 +238,14 @@ def build_schedule(
     sessions: Iterable[SessionRecord] = (),
     ended: date | None = None,
     absences: Iterable[Absence] = (),
+    length: int = ASYE_LENGTH_MONTHS,
 ) -> Schedule:
-    """The worker's supervision schedule on `today` (see the module docstring)."""
+    """The worker's supervision schedule on `today` (see the module docstring); `length`
+    is the programme's, in months (12 for the ASYE, issue 14)."""
     shifts = list(shifts)
     support = list(support)
     absences = sorted(absences, key=lambda a: a.first_day)
-    last_day = asye_last_day(start, shifts)
+    last_day = asye_last_day(start, shifts, length)
     if ended is not None and ended < last_day:
         last_day = ended
 
@@ -237,12 +253,8 @@ def build_schedule(
         policy = policy_on(policies, day)
         if day < add_days(start, policy.weekly_weeks * 7 - policy.weekly_days):
             return policy.weekly_days, SUP_WEEKLY, False
-        month = asye_month(start, day, shifts) or 0
-        if month >= policy.three_weekly_from_month:
-            if any(period.covers(day) for period in support):
-                return policy.fortnightly_days, SUP_FORTNIGHTLY, True
-            return policy.three_weekly_days, SUP_THREE_WEEKLY, False
-        return policy.fortnightly_days, SUP_FORTNIGHTLY, False
+        month = asye_month(start, day, shifts, length=length) or 0
+        return _after_the_weekly_weeks(policy, month, day, support)
 
     def away_on(day: date) -> Absence | None:
         return next((a for a in absences if a.covers(day)), None)
@@ -330,6 +342,13 @@ def build_schedule(
         last_day=last_day,
         rule_today=None
         if state == COMPLETE
-        else rule_on(start=start, day=today, shifts=shifts, policies=policies, support=support)[1],
+        else rule_on(
+            start=start,
+            day=today,
+            shifts=shifts,
+            policies=policies,
+            support=support,
+            length=length,
+        )[1],
         on_leave_until=away.last_day if away is not None else None,
     )

@@ -267,7 +267,7 @@ def send_reminders(*, today: date | None = None) -> ReminderRun:
     enrolments = with_schedule_data(
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE)
-        .select_related("person", "practice_group__practice_manager")
+        .select_related("person", "practice_group__practice_manager", "cohort__programme")
     )
     by_pm: dict[int, tuple[Person, list]] = {}
     run = ReminderRun()

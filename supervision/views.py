@@ -235,7 +235,7 @@ def record_group_session(request, group_pk):
     enrolments = (
         Enrolment.objects.current()
         .filter(practice_group=group)
-        .select_related("person", "practice_group")
+        .select_related("person", "practice_group", "cohort__programme")
         .order_by("person__full_name")
     )
     form = GroupSessionForm(request.POST or None, enrolments=enrolments)
@@ -269,7 +269,7 @@ def record_assessor_session(request):
     enrolments = (
         Enrolment.objects.current()
         .filter(assessor=assessor)
-        .select_related("person")
+        .select_related("person", "cohort__programme")
         .order_by("person__full_name")
     )
     form = GroupSessionForm(request.POST or None, enrolments=enrolments)

@@ -53,8 +53,9 @@ def due_for_panel(panel: Panel) -> list[tuple[Enrolment, date]]:
     """NQSWs due for this panel and not entered (MOD-POINTS), with the day they got there.
 
     A fixed number of queries: the candidates are narrowed by their ASYE start (a point
-    lies 6 to 12 months after it, plus extensions of at most the two years NAT-OUTCOME
-    allows), then each point is derived from the start and the extensions.
+    lies 6 to 12 months after it, 24 for a two-year ECDP (issue 14), plus extensions: the
+    3 years looked back cover both), then each point is derived from the start and the
+    extensions.
     """
     policy = ModerationPolicy.in_force(panel.held_on)
     months_in = 6 if panel.kind == Panel.Kind.SIX_MONTHS else 11
