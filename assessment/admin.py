@@ -97,13 +97,15 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
     autocomplete_fields = ["enrolment"]
-    list_select_related = ["enrolment__person"]
+    # Enrolment.__str__ reads the person and the cohort: joined, not one query a row.
+    list_select_related = ["enrolment__person", "enrolment__cohort"]
     readonly_fields = ["recorded_by", "recorded_at"]
 
 
 @admin.register(models.DirectObservation)
 class DirectObservationAdmin(RecordAdmin):
     list_display = ["enrolment", "observed_on", "observer", "case_reference"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "observer"]
     autocomplete_fields = ["enrolment", "observer"]
     filter_horizontal = ["elements"]
 
@@ -159,6 +161,7 @@ class SelfAssessmentRatingInline(admin.TabularInline):
 @admin.register(models.SelfAssessment)
 class SelfAssessmentAdmin(RecordAdmin):
     list_display = ["enrolment", "stage", "framework", "completed_on"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "framework"]
     list_filter = ["stage"]
     inlines = [SelfAssessmentRatingInline]
 
@@ -208,5 +211,6 @@ class RecommendationAdmin(SignedOffAdmin):
 @admin.register(models.PortfolioPdf)
 class PortfolioPdfAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "status", "requested_at", "rendered_at", "content_hash"]
+    list_select_related = ["enrolment__person", "enrolment__cohort"]
     list_filter = ["status"]
     readonly_fields = ["enrolment", "content_hash", "status", "file", "requested_at", "rendered_at"]

@@ -100,7 +100,7 @@ class VisitSignOffAdmin(SimpleHistoryAdmin):
     list_filter = ["signed_on"]
     search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
     autocomplete_fields = ["enrolment", "signed_by"]
-    list_select_related = ["enrolment__person", "signed_by"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "signed_by"]
 
     def has_change_permission(self, request, obj=None):
         # VISIT-SIGNOFF: a dated decision by a PM, kept as it was made.

@@ -38,6 +38,7 @@ class ExtensionInline(admin.TabularInline):
     extra = 0
     fields = ["reason", "first_day", "last_day", "months", "approved_by", "approved_on", "notes"]
     readonly_fields = ["months"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "approved_by"]
     autocomplete_fields = ["approved_by"]
 
 
@@ -47,7 +48,8 @@ class EnrolmentAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "programme", "status", "cohort", "practice_group__service"]
     search_fields = ["person__full_name", "person__staff_id", "assessor__full_name"]
     autocomplete_fields = ["person", "practice_group", "assessor"]
-    list_select_related = ["person", "practice_group"]
+    # __str__ and the columns read the person, the group and the cohort: one query, not one a row.
+    list_select_related = ["person", "practice_group", "cohort"]
     date_hierarchy = "asye_start"
     inlines = [ExtensionInline]
 

@@ -54,6 +54,7 @@ class PanelDateChangeAdmin(admin.ModelAdmin):
     """Each move of a meeting (MOD-SUBMIT): kept as it was recorded."""
 
     list_display = ["panel", "held_on_before", "held_on_after", "changed_by", "changed_at"]
+    list_select_related = ["panel", "changed_by"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -65,6 +66,7 @@ class PanelDateChangeAdmin(admin.ModelAdmin):
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["code", "panel", "submitted_at", "late", "fail_pathway", "pdf_status"]
+    list_select_related = ["panel"]
     list_filter = ["late", "fail_pathway", "pdf_status"]
     search_fields = ["code"]
     exclude = ["snapshot_html", "snapshot"]
@@ -73,11 +75,13 @@ class SubmissionAdmin(ReadOnlyAdmin):
 @admin.register(Allocation)
 class AllocationAdmin(ReadOnlyAdmin):
     list_display = ["submission", "moderator", "automatic", "continued", "allocated_at"]
+    list_select_related = ["submission", "moderator__person"]
 
 
 @admin.register(ModerationForm)
 class ModerationFormAdmin(ReadOnlyAdmin):
     list_display = ["allocation", "concerns", "completed_at"]
+    list_select_related = ["allocation__submission", "allocation__moderator__person"]
 
     def has_delete_permission(self, request, obj=None):
         # MOD-FORM: a completed form is part of the NQSW's portfolio and the panel's record.
@@ -89,17 +93,20 @@ class ModerationFormAdmin(ReadOnlyAdmin):
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["submission", "version", "verdict", "outcome", "signed_off_at"]
+    list_select_related = ["submission"]
     list_filter = ["verdict", "outcome"]
 
 
 @admin.register(ModerationRecord)
 class ModerationRecordAdmin(ReadOnlyAdmin):
     list_display = ["submission", "decision", "status", "rendered_at"]
+    list_select_related = ["submission__panel", "decision__submission__panel"]
 
 
 @admin.register(ProgressionAuthorisation)
 class ProgressionAuthorisationAdmin(ReadOnlyAdmin):
     list_display = ["enrolment", "progression_point", "effective_from", "withdrawn_at", "status"]
+    list_select_related = ["enrolment__person", "enrolment__cohort"]
 
 
 @admin.register(ExternalSample)
