@@ -14,6 +14,8 @@ The default policy (architecture note, "Who sees what"):
 | practice manager                       | everyone in the practice groups they lead      |
 | group manager                          | everyone in their service                      |
 | assessor                               | the NQSWs assigned to them                     |
+| panel member (the adult-services lead, | only the anonymised portfolios allocated to    |
+| the external members; moderation/)     | them, while the panel is open                  |
 | panel chair, Professional Practice team| every cohort                                   |
 | administrator                          | everything                                     |
 

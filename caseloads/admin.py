@@ -60,6 +60,11 @@ class AllocationAdmin(SimpleHistoryAdmin):
             fields += ["case", "worker", "role", "start_date"]
         return fields
 
+    def has_add_permission(self, request):
+        # A request goes through caseloads.services (who may ask, the rules at request
+        # time, the history), from the worker's or the case's page; not added here.
+        return False
+
     def has_delete_permission(self, request, obj=None):
         # An ending is recorded, never deleted.
         return False
@@ -101,6 +106,11 @@ class VisitSignOffAdmin(SimpleHistoryAdmin):
     search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
     autocomplete_fields = ["enrolment", "signed_by"]
     list_select_related = ["enrolment__person", "enrolment__cohort", "signed_by"]
+
+    def has_add_permission(self, request):
+        # VISIT-SIGNOFF: the worker's own PM records it, through the worker's caseload
+        # page (caseloads.services); the admin would let anyone be named as signing.
+        return False
 
     def has_change_permission(self, request, obj=None):
         # VISIT-SIGNOFF: a dated decision by a PM, kept as it was made.
