@@ -134,6 +134,7 @@ def test_each_feature_app_registers_its_own_demo_step_in_installed_apps_order():
         "assessment.demo",
         "moderation.demo",
         "learning.demo",
+        "aswp.demo",
     ]
 
 

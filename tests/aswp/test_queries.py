@@ -41,3 +41,26 @@ def test_overview_queries_are_constant(client, cast, today, rows, django_assert_
         response = client.get(reverse("aswp:overview"))
     assert response.status_code == 200
     assert response.content.decode().count(" of 13<") == rows + 1
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_round_and_mine_queries_are_constant(
+    client, cast, today, rows, django_assert_max_num_queries
+):
+    round_ = open_round(cast, today, name="Listed")
+    for _ in range(rows):
+        applicant = factories.PersonFactory(
+            role=Person.Role.SOCIAL_WORKER, practice_group=cast["applicant"].practice_group
+        )
+        submitted(round_, applicant, cast["pm"], today)
+    client.force_login(cast["psw"].user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("aswp:round", args=[round_.pk])).status_code == 200
+    client.force_login(cast["pm"].user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("aswp:mine"))
+    assert (
+        response.content.decode().count("Waiting for")
+        + response.content.decode().count("Ready for assessment")
+        == rows
+    )
