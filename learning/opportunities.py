@@ -1,7 +1,7 @@
 """Where one NQSW stands on the learning opportunities (LEARNING-OPPS), on a date.
 
 The NQSW's home page, `asye_status`, the portfolio and the moderation checklist all read
-`opportunities_for`, so they can never disagree. A fixed number of queries (four).
+`opportunities_for`, so they can never disagree. A fixed number of query.
 
 States: "not_offered" (no record, or offered after the date), "offered", "done" (done on or
 before the date). "Spend time at MASH" (`from_mash_rota`) is done from the NQSW's first
@@ -11,10 +11,11 @@ attended day on a published MASH rota (leave excepted, MASH-ROTA) when nobody re
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef, Q, Subquery
+
 from academy.findings import WARNING, Finding
-from cohorts.models import Enrolment
+from cohorts.models import Enrolment, Extension
 from learning.models import LearningOpportunity, MashDay, OpportunityPolicy, OpportunityRecord
-from learning.rota import is_available
 
 NOT_OFFERED, OFFERED, DONE = "not_offered", "offered", "done"
 STATE_LABELS = {NOT_OFFERED: "Not offered", OFFERED: "Offered", DONE: "Done"}
@@ -28,7 +29,6 @@ class OpportunityState:
     offered_on: date | None = None
     done_on: date | None = None
     evidence: str = ""
-    record: OpportunityRecord | None = None
 
     @property
     def name(self) -> str:
@@ -43,17 +43,63 @@ class OpportunityState:
         return {"name": self.name, "state": self.state}
 
 
-def describe_evidence(record: OpportunityRecord) -> str:
-    if record.evidence == EvidenceKind.ALLOCATION and record.allocation_id:
-        return f"Allocation of case {record.allocation.case.reference}"
-    if record.evidence == EvidenceKind.OBSERVATION and record.observation_id:
-        return f"Direct observation of {record.observation.observed_on:%d/%m/%Y}"
-    if record.evidence == EvidenceKind.LOG and record.reflection_log_id:
-        return f"Critical reflection log: {record.reflection_log}"
-    return record.note
+def describe_evidence(row) -> str:
+    """The evidence of a done opportunity, from the annotations of `opportunities_for`."""
+    if row.my_evidence == EvidenceKind.ALLOCATION and row.my_case:
+        return f"Allocation of case {row.my_case}"
+    if row.my_evidence == EvidenceKind.OBSERVATION and row.my_observed_on:
+        return f"Direct observation of {row.my_observed_on:%d/%m/%Y}"
+    if row.my_evidence == EvidenceKind.LOG and row.my_log:
+        return f"Critical reflection log: {row.my_log}"
+    return row.my_note or ""
 
 
 EvidenceKind = OpportunityRecord.Evidence
+
+
+def _catalogue(enrolment: Enrolment, on: date):
+    """The opportunities with this NQSW's record, the month policy in force and their first
+    MASH day annotated: one query (the NQSW's home page counts them)."""
+    mine = OpportunityRecord.objects.filter(enrolment=enrolment, opportunity=OuterRef("pk"))
+
+    def field(name):
+        return Subquery(mine.values(name)[:1])
+
+    on_leave = Extension.objects.filter(
+        enrolment=enrolment, first_day__lte=OuterRef("date"), last_day__gte=OuterRef("date")
+    )
+    mash_day = (
+        MashDay.objects.filter(
+            enrolment=enrolment,
+            rota__published_at__isnull=False,
+            date__lte=on,
+            date__gte=enrolment.asye_start or on,
+        )
+        .exclude(Exists(on_leave))
+        .order_by("date")
+        .values("date")[:1]
+    )
+    policy = (
+        OpportunityPolicy.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from")
+        .values("offer_by_month")[:1]
+    )
+    return (
+        LearningOpportunity.objects.annotate(
+            recorded=Exists(mine),
+            my_offered_on=field("offered_on"),
+            my_done_on=field("done_on"),
+            my_evidence=field("evidence"),
+            my_note=field("note"),
+            my_case=field("allocation__case__reference"),
+            my_observed_on=field("observation__observed_on"),
+            my_log=field("reflection_log__title"),
+            first_mash_day=Subquery(mash_day),
+            offer_by_month=Subquery(policy),
+        )
+        .filter(Q(active=True) | Q(recorded=True))
+        .order_by("position", "name")
+    )
 
 
 def opportunities_for(enrolment: Enrolment, on: date) -> list[OpportunityState]:
@@ -61,56 +107,25 @@ def opportunities_for(enrolment: Enrolment, on: date) -> list[OpportunityState]:
     an empty list for a trainee, who is not yet in the ASYE (LEARNING-OPPS is the ASYE's)."""
     if enrolment.kind != Enrolment.Kind.ASYE:
         return []
-    records = {
-        r.opportunity_id: r
-        for r in OpportunityRecord.objects.filter(enrolment=enrolment).select_related(
-            "allocation__case", "observation", "reflection_log"
-        )
-    }
-    catalogue = [o for o in LearningOpportunity.objects.all() if o.active or o.pk in records]
-    mash_day = first_mash_day(enrolment, on) if any(o.from_mash_rota for o in catalogue) else None
     states = []
-    for opportunity in catalogue:
-        record = records.get(opportunity.pk)
-        if record is not None and record.done_on is not None and record.done_on <= on:
+    for row in _catalogue(enrolment, on):
+        mash_day = row.first_mash_day if row.from_mash_rota else None
+        if row.my_done_on is not None and row.my_done_on <= on:
             states.append(
                 OpportunityState(
-                    opportunity,
-                    DONE,
-                    record.offered_on,
-                    record.done_on,
-                    describe_evidence(record),
-                    record,
+                    row, DONE, row.my_offered_on, row.my_done_on, describe_evidence(row)
                 )
             )
-        elif opportunity.from_mash_rota and mash_day is not None:
-            offered = record.offered_on if record else mash_day
+        elif mash_day is not None:
+            offered = min(row.my_offered_on or mash_day, mash_day)
             states.append(
-                OpportunityState(
-                    opportunity,
-                    DONE,
-                    min(offered, mash_day),
-                    mash_day,
-                    "A day on the published MASH rota",
-                    record,
-                )
+                OpportunityState(row, DONE, offered, mash_day, "A day on the published MASH rota")
             )
-        elif record is not None and record.offered_on <= on:
-            states.append(OpportunityState(opportunity, OFFERED, record.offered_on, record=record))
+        elif row.my_offered_on is not None and row.my_offered_on <= on:
+            states.append(OpportunityState(row, OFFERED, row.my_offered_on))
         else:
-            states.append(OpportunityState(opportunity, NOT_OFFERED, record=record))
+            states.append(OpportunityState(row, NOT_OFFERED))
     return states
-
-
-def first_mash_day(enrolment: Enrolment, on: date) -> date | None:
-    """The NQSW's first day on a published MASH rota up to `on`, leave excepted."""
-    days = MashDay.objects.filter(
-        enrolment=enrolment, rota__published_at__isnull=False, date__lte=on
-    ).order_by("date")
-    for day in days.values_list("date", flat=True)[:30]:
-        if is_available(enrolment, day):
-            return day
-    return None
 
 
 def findings(enrolment: Enrolment, states: list[OpportunityState], on: date) -> list[Finding]:
@@ -121,7 +136,8 @@ def findings(enrolment: Enrolment, states: list[OpportunityState], on: date) -> 
     month = enrolment.asye_month(on)
     if month is None:
         return []
-    by_month = OpportunityPolicy.offer_by_month_on(on)
+    # Annotated by `_catalogue`; the policy's default when no row is in force.
+    by_month = next((s.opportunity.offer_by_month for s in states), None) or 9
     if month < by_month:
         return []
     missing = [s.name for s in states if s.state == NOT_OFFERED]
