@@ -241,6 +241,7 @@ def waiting_count(user, person) -> int:
             log=OuterRef("pk"), log_version=OuterRef("version")
         )
         return ReflectionLog.objects.filter(enrolment__in=asye).exclude(Exists(answered)).count()
-    if person.led_groups.exists():
+    if person.role == person.Role.PRACTICE_MANAGER:
+        # By role, so that nobody else's every page pays a query to learn they lead no team.
         return requests_waiting_for(user).count()
     return 0
