@@ -34,6 +34,7 @@ from caseloads.models import CapRule
 from caseloads.states import worker_from, worker_states
 from cohorts.models import Enrolment
 from cohorts.months import add_days, add_months, calendar_months_between
+from home import year
 from moderation.models import Submission
 from supervision import schedule as sched
 from supervision.models import SupervisionPolicy, schedule_for
@@ -114,6 +115,8 @@ class Progress:
     deadlines: tuple[DeadlineFacts, ...]
     learning_opportunities: tuple = ()  # LEARNING-OPPS, once that issue lands
     findings: tuple[FindingFacts, ...] = ()
+    # The evidence coverage grid of the home page (home.year.coverage); not in asye_status.
+    coverage: tuple = ()
 
     @property
     def stage(self) -> str:
@@ -247,10 +250,13 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
     table = [row.as_row() for row in CapRule.objects.select_related("service")]
     deadlines: list[checks.Deadline] = []
     findings = list(state.findings)
+    coverage = ()
     if enrolment.kind == Enrolment.Kind.ASYE and enrolment.asye_start is not None:
-        facts = portfolios.facts_for([enrolment])[enrolment.pk]
+        frameworks = portfolios.all_frameworks()
+        facts = portfolios.facts_for([enrolment], frameworks)[enrolment.pk]
         deadlines = checks.deadlines(facts)
         findings += checks.evaluate(facts, on)
+        coverage = year.coverage(enrolment, facts.uncovered, frameworks)
     deadlines += _submission_deadlines(enrolment, on)
     deadlines.sort(key=lambda d: d.due)
     findings.sort(key=lambda f: not f.is_breach)
@@ -264,4 +270,5 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
         supervision=_supervision(enrolment, on),
         deadlines=tuple(DeadlineFacts(d.rule, d.what, d.due, d.state(on)) for d in deadlines),
         findings=tuple(FindingFacts(f.rule, f.severity, f.message) for f in findings),
+        coverage=coverage,
     )
