@@ -2,6 +2,7 @@ from django.apps import apps
 
 from academy.access import is_administrator, person_of
 from academy.navigation import MenuItem
+from home.waiting import waiting_count
 
 
 def navigation(request):
@@ -18,7 +19,11 @@ def navigation(request):
         if is_administrator(user):
             items.append(MenuItem("Administration", "admin:index"))
     match = getattr(request, "resolver_match", None)
+    person = person_of(user)
+    signed_in = user is not None and user.is_authenticated
     return {
-        "current_person": person_of(user),
+        "current_person": person,
+        # What waits on the signed-in person, as a badge on Home (issue 11).
+        "waiting_count": waiting_count(user, person) if signed_in else 0,
         "menu": [(item, item.is_current(match)) for item in items],
     }

@@ -32,6 +32,7 @@ from assessment import portfolio as portfolios
 from caseloads import rules
 from caseloads.states import NextBand, cap_table_all_versions, next_band, worker_states
 from cohorts.models import Enrolment
+from home import year
 from learning.record import opportunity_summary
 from moderation.models import Submission
 from supervision import schedule as sched
@@ -104,6 +105,8 @@ class Progress:
     deadlines: tuple[DeadlineFacts, ...]
     learning_opportunities: tuple = ()  # LEARNING-OPPS: ({"name", "state"}, ...)
     findings: tuple[FindingFacts, ...] = ()
+    # The evidence coverage grid of the home page (home.year.coverage); not in asye_status.
+    coverage: tuple = ()
 
     @property
     def stage(self) -> str:
@@ -207,12 +210,15 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
     deadlines: list[checks.Deadline] = []
     findings = list(state.findings)
     opportunities: list[dict] = []
+    coverage = ()
     if enrolment.kind == Enrolment.Kind.ASYE and enrolment.asye_start is not None:
-        facts = portfolios.facts_for([enrolment])[enrolment.pk]
+        frameworks = portfolios.all_frameworks()
+        facts = portfolios.facts_for([enrolment], frameworks)[enrolment.pk]
         deadlines = checks.deadlines(facts)
         findings += checks.evaluate(facts, on)
         opportunities, opportunity_findings = opportunity_summary(enrolment, on)
         findings += opportunity_findings
+        coverage = year.coverage(enrolment, facts.uncovered, frameworks)
     deadlines += _submission_deadlines(enrolment, on)
     deadlines.sort(key=lambda d: d.due)
     findings.sort(key=lambda f: not f.is_breach)
@@ -227,4 +233,5 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
         deadlines=tuple(DeadlineFacts(d.rule, d.what, d.due, d.state(on)) for d in deadlines),
         learning_opportunities=tuple(opportunities),
         findings=tuple(FindingFacts(f.rule, f.severity, f.message) for f in findings),
+        coverage=coverage,
     )

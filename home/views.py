@@ -8,7 +8,7 @@ from academy.access import allowed, person_of, sees_every_cohort
 from academy.models import Person
 from caseloads.states import worker_states
 from cohorts.models import Cohort, Enrolment
-from home import overview, waiting
+from home import overview, waiting, year
 from home.progress import nqsw_progress
 from home.team_today import by_team, team_enrolments, team_today
 from learning.access import upcoming_mash_days
@@ -55,6 +55,8 @@ def home(request):
         ctx["own"] = list(enrolments.filter(person=person))
         # "Am I on track?": the same facts as `manage.py asye_status` (issue 11).
         ctx["progress"] = nqsw_progress(ctx["own"][0], today) if ctx["own"] else None
+        if ctx["progress"] is not None:
+            ctx["timeline"] = year.timeline(ctx["own"][0], ctx["progress"])
         ctx["mash_days"] = upcoming_mash_days(person, today)
         return render(request, "home/worker.html", ctx)
 

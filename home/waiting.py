@@ -25,10 +25,13 @@ A fixed number of queries whatever the number of enrolments.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from assessment import checks
 from assessment import portfolio as portfolios
+from assessment.models import AssessorFeedback, ReflectionLog
+from caseloads.access import requests_waiting_for
 from caseloads.states import worker_states
 from cohorts.models import Enrolment
 from moderation.models import Panel, Submission
@@ -213,3 +216,32 @@ def waiting_lists(
     if PANEL_SUBMISSIONS in wanted:
         found[PANEL_SUBMISSIONS] = panel_submissions(enrolments, today)
     return {key: found[key] for key in wanted}
+
+
+# --- The navigation badge: what waits on the signed-in person, in one query -------------------
+
+
+def waiting_count(user, person) -> int:
+    """The navigation badge (issue 11): a PM's requests waiting for their decision
+    (ALLOC-APPROVE: the requests page), an assessor's reflection logs awaiting their feedback
+    (LOGS: the length of the LOGS_AWAITING list); 0 for anyone else. One query.
+
+    The logs are counted as `assessment.portfolio.facts_for` finds them awaiting: no feedback
+    on the log's current version.
+    """
+    if person is None:
+        return 0
+    if person.role == person.Role.ASSESSOR:
+        asye = (
+            Enrolment.objects.visible_to(user)
+            .current()
+            .filter(kind=Enrolment.Kind.ASYE, asye_start__isnull=False)
+        )
+        answered = AssessorFeedback.objects.filter(
+            log=OuterRef("pk"), log_version=OuterRef("version")
+        )
+        return ReflectionLog.objects.filter(enrolment__in=asye).exclude(Exists(answered)).count()
+    if person.role == person.Role.PRACTICE_MANAGER:
+        # By role, so that nobody else's every page pays a query to learn they lead no team.
+        return requests_waiting_for(user).count()
+    return 0

@@ -153,3 +153,34 @@ def test_the_home_page_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(80) as large:
         client.get(reverse("home"))
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- The navigation badge ---------------------------------------------------------------------
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_badge_counts_the_assessors_logs_and_the_pms_requests(client, people, team):
+    nqsw, _second = team
+    f.request(people["nqsw"], start=TODAY, children=1)
+    response = get(client, people["assessor"], reverse("home"))
+    assert response.context["waiting_count"] == counts_on_home(response)[waiting.LOGS_AWAITING]
+    assert 'id="waiting-badge">2<span class="visually-hidden"> waiting on you' in response.text
+    response = get(client, people["pm"], reverse("home"))
+    assert response.context["waiting_count"] == response.context["team_today"].waiting_requests
+    assert response.context["waiting_count"] == 1
+    # The badge follows the person to every page.
+    page = get(client, people["pm"], reverse("caseloads:requests"))
+    assert 'id="waiting-badge">1<' in page.text
+
+
+@pytest.mark.parametrize("role", ["nqsw", "gm", "other_assessor", "chair"])
+@time_machine.travel(TODAY, tick=False)
+def test_no_badge_for_people_nothing_waits_on(client, people, team, role):
+    response = get(client, people[role], reverse("home"))
+    assert response.context["waiting_count"] == 0
+    assert "waiting-badge" not in response.text
+
+
+def test_no_badge_for_a_superuser(client, superuser, team):
+    client.force_login(superuser)
+    assert "waiting-badge" not in client.get(reverse("home")).text

@@ -93,3 +93,60 @@ def test_the_nqsw_home_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40) as large:
         client.get(reverse("home"))
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- The year: timeline and evidence coverage --------------------------------------------------
+
+
+@time_machine.travel(DAY, tick=False)
+def test_the_timeline_runs_from_start_to_the_extended_end(client, people, enrolment):
+    from cohorts.services import record_extension
+
+    record_extension(
+        enrolment=enrolment,
+        reason="maternity",
+        first_day=date(2026, 12, 1),
+        last_day=date(2027, 2, 28),
+        approved_by=people["pm"],
+    )
+    response = home(client, enrolment.person)
+    timeline = response.context["timeline"]
+    assert (timeline.start, timeline.end) == (date(2026, 9, 1), date(2027, 11, 30))
+    kinds = [p.kind for p in timeline.points]
+    assert kinds[0] == "start" and kinds[-1] == "end" and "extension" in kinds
+    days = [p.day for p in timeline.points]
+    assert days == sorted(days)
+    # Every deadline of "Am I on track?" is on it, at its place along the year.
+    progress = response.context["progress"]
+    assert len(timeline.points) == len(progress.deadlines) + 3
+    assert all(0 <= p.x <= timeline.width for p in timeline.points)
+    page = response.text
+    assert "<svg" in page and 'aria-labelledby="year-svg-title year-svg-desc"' in page
+    # The list says the same as the drawing.
+    assert "1 Sep 2026: ASYE starts" in page
+    assert "1 Dec 2026 to 28 Feb 2027: Extension of 3 months (maternity" in page
+    assert "30 Nov 2027: ASYE ends" in page
+    assert "<script" not in page.split('id="year"')[1].split("</section>")[0]
+
+
+@time_machine.travel(DAY, tick=False)
+def test_the_coverage_marks_what_the_evidence_covers(client, enrolment):
+    af.ObservationFactory(enrolment=enrolment)  # PCF 1 and 7, KSS 2
+    response = home(client, enrolment.person)
+    rows = {row.code: row for row in response.context["progress"].coverage}
+    assert set(rows) == {"PCF", "KSS"}
+    covered = {code: [n for n, _t, c in row.cells if c] for code, row in rows.items()}
+    assert covered == {"PCF": ["1", "7"], "KSS": ["2"]}
+    assert response.context["progress"].as_dict().keys() >= {"deadlines", "findings"}
+    assert "coverage" not in response.context["progress"].as_dict()
+    page = response.text
+    assert 'id="coverage-map"' in page and 'id="coverage-table"' in page
+    assert "PCF (2 of 9)" in page
+
+
+@time_machine.travel(DAY, tick=False)
+def test_a_trainee_has_no_timeline_or_coverage(client, group):
+    trainee = factories.TraineeEnrolmentFactory(practice_group=group)
+    response = home(client, trainee.person)
+    assert response.context["timeline"] is None
+    assert 'id="coverage"' not in response.text
