@@ -404,7 +404,7 @@ def requirements(facts: checks.PortfolioFacts) -> list[Requirement]:
         ),
         Requirement(
             "NAT-SELF",
-            "Self-assessments against the KSS (start, midway, end)",
+            "Self-assessments against the standard (start, midway, end)",
             "3",
             str(len(facts.self_assessments)),
             len(facts.self_assessments) >= 3,
