@@ -16,11 +16,13 @@ day adds nothing, and a run on a later day adds only what has come due since.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
-from assessment import services
+from academy import csvfiles
+from assessment import frameworks, services
 from assessment.models import (
     AssessorFeedback,
     DevelopmentPlan,
@@ -36,8 +38,8 @@ from assessment.models import (
     SupportAgreement,
     WrittenWork,
 )
-from cohorts.demo import EMAIL_DOMAIN, SEPTEMBER_NQSWS
-from cohorts.models import Enrolment
+from cohorts.demo import ECDP, EMAIL_DOMAIN, SEPTEMBER_NQSWS
+from cohorts.models import Enrolment, Programme
 
 NQSW_DEMO = SEPTEMBER_NQSWS[0][0].staff_id  # nqsw.demo: the portfolio with gaps
 # What nqsw.demo has not done yet (the keys of TIMELINE below).
@@ -53,9 +55,11 @@ class Item:
     evidences: tuple[str, ...] = ()  # "PCF 1", "KSS 2"...
 
 
-def _elements(enrolment, labels):
+def _elements(enrolment, labels, on):
+    """The statements named by `labels` ("KSS 3") in force on `on` for the enrolment's
+    programme: an ECDP portfolio's record names none of the ASYE's (issue 14)."""
     wanted = {tuple(label.split()) for label in labels}
-    frameworks = Framework.objects.in_force(enrolment.asye_start)
+    frameworks = Framework.objects.in_force(on, enrolment.programme_run)
     return [
         e
         for e in FrameworkElement.objects.filter(framework__in=frameworks).select_related(
@@ -128,7 +132,9 @@ def self_assessment(stage, rating):
     def make(enrolment, on, elements):
         if enrolment.self_assessments.filter(stage=stage).exists():
             return
-        standard = Framework.objects.in_force(enrolment.asye_start).filter(kind="standard").first()
+        standard = (
+            Framework.objects.in_force(on, enrolment.programme_run).filter(kind="standard").first()
+        )
         services.complete_self_assessment(
             enrolment=enrolment,
             by=enrolment.person,
@@ -421,7 +427,34 @@ def portfolio(enrolment: Enrolment, today: date, gaps=frozenset()) -> None:
             continue
         if _on_leave(enrolment, on):
             continue
-        item.make(enrolment, on, _elements(enrolment, item.evidences))
+        item.make(enrolment, on, _elements(enrolment, item.evidences, on))
+
+
+SAMPLE_FRAMEWORK = (
+    Path(__file__).resolve().parent / "sample_frameworks" / "SAMPLE-early-career-placeholder.json"
+)
+SAMPLE_CODE = "SAMPLE-ECS"
+
+
+def sample_framework() -> Framework | None:
+    """The ECDP pilot's framework: the shipped placeholder file, imported as an academy
+    would import the real early career standards (issue 14), once."""
+    programme = Programme.objects.filter(name=ECDP).first()
+    if programme is None:
+        return None
+    found = Framework.objects.filter(code=SAMPLE_CODE).first()
+    if found is None:
+        found = frameworks.import_framework(
+            text=csvfiles.read_file(SAMPLE_FRAMEWORK),
+            file_name=SAMPLE_FRAMEWORK.name,
+            name="SAMPLE early career standards (placeholder, not the real text)",
+            version="sample-1",
+            in_force_from=date(2027, 1, 1),
+            code=SAMPLE_CODE,
+            source=f"assessment/sample_frameworks/{SAMPLE_FRAMEWORK.name}",
+            programmes=[programme],
+        ).framework
+    return found
 
 
 @transaction.atomic
@@ -432,6 +465,7 @@ def build(today: date | None = None, *, people=None) -> dict[str, Enrolment]:
     every feature's step the same way; the enrolments are found by the demo's email domain.
     """
     today = today or timezone.localdate()
+    sample_framework()
     enrolments = (
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE, person__email__endswith=f"@{EMAIL_DOMAIN}")

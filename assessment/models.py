@@ -127,7 +127,10 @@ class Framework(models.Model):
             return True
         if self.kind == FrameworkKind.CAPABILITIES and not programme.pcf_applies:
             return False
-        linked = [p.pk for p in self.programmes.all()]
+        if hasattr(self, "programme_ids"):  # portfolio.all_frameworks annotates them
+            linked = [int(pk) for pk in (self.programme_ids or "").split(",") if pk]
+        else:
+            linked = [p.pk for p in self.programmes.all()]
         return not linked or programme.pk in linked
 
     @property

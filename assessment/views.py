@@ -508,8 +508,11 @@ def map_evidence(request, pk, kind, record):
         request,
         enrolment,
         form,
-        title=f"Map “{item}” to the PCF and the KSS",
-        intro="EVIDENCE: tick each PCF domain and KSS statement this record evidences.",
+        title=f"Map “{item}” to its frameworks",
+        intro=(
+            "EVIDENCE: tick each domain and statement this record evidences, from the "
+            f"framework versions in force on its date for the {enrolment.programme_run.name}."
+        ),
         save=lambda f: services.map_evidence(record=item, elements=f.elements()),
         anchor=lambda r: f"{anchor}-{r.pk}",
     )

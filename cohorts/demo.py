@@ -19,7 +19,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from academy.models import Office, Person, PracticeGroup, Service
-from cohorts.models import Cohort, Enrolment, Extension
+from cohorts.models import Cohort, Enrolment, Extension, ProgrammePoint
+from cohorts.models import Programme as ProgrammeRun
 from cohorts.services import record_extension
 
 DEMO_PASSWORD = "asye-demo"
@@ -217,6 +218,28 @@ NEXT_OU_TRAINEES = [
     (Member("D0069", "Abigail Shaw"), "Bognor CLA academy"),
 ]
 
+# The two-year early career development programme's pilot (issue 14): a small cohort from
+# January 2027 beside the ASYE, assessed against the sample placeholder framework
+# (assessment/sample_frameworks, loaded by assessment.demo), not the real standards.
+ECDP = "ECDP"
+ECDP_PILOT_START = date(2027, 1, 4)  # the first working day of January 2027
+ECDP_PILOT = [
+    (Member("D0091", "Maya Lindqvist", "ecdp.demo"), "Worthing CA&I academy"),
+    (Member("D0092", "Owen Hargreaves"), "Crawley CLA academy"),
+]
+# (month due, label, optional, moderated); the final review at month 24's end, moderated.
+# The pilot's points are the demo's own choice, not the programme's published ones.
+ECDP_POINTS = [
+    (4, "3-month review", False, False),
+    (7, "6-month review", False, True),
+    (13, "12-month review", False, True),
+    (19, "18-month review", False, False),
+]
+ECDP_SOURCE = (
+    "Demo pilot of the early career development programme: 24 months; reviews at 3, 6, 12 "
+    "and 18 months (6 and 12 moderated) are the demo's placeholders, to be set from the "
+    "programme's published requirements."
+)
 
 # --- Writing rows without needless saves ---------------------------------------------------
 
@@ -366,6 +389,49 @@ def cohorts(calendar: AcademyCalendar) -> dict[str, Cohort]:
     return found
 
 
+def ecdp_programme() -> ProgrammeRun:
+    """The 24-month ECDP as an administrator would set it up in the admin (issue 14)."""
+    programme = _put(
+        ProgrammeRun,
+        {"name": ECDP},
+        {"length_months": 24, "pcf_applies": False, "move_on_month": None, "source": ECDP_SOURCE},
+    )
+    for month, label, optional, moderated in ECDP_POINTS:
+        _put(
+            ProgrammePoint,
+            {"programme": programme, "month": month},
+            {"label": label, "optional": optional, "moderated": moderated},
+        )
+    return programme
+
+
+def ecdp_pilot(people: dict[str, Person]) -> dict[str, Enrolment]:
+    """The January 2027 ECDP pilot cohort (issue 14): two NQSWs, one in pm.demo's team,
+    on the 24-month programme. A step of its own (cohorts.demo_ecdp), so that the ASYE
+    demo `build` returns is the one every feature's demo tests know."""
+    ecdp = ecdp_programme()
+    groups = {
+        group.name: group
+        for group in PracticeGroup.objects.filter(name__in=[g for _, g in ECDP_PILOT])
+    }
+    found = {}
+    for member, group_name in ECDP_PILOT:
+        group = groups[group_name]
+        person = person_for(member, Role.NQSW, service=group.service)
+        found[member.staff_id] = _enrol(
+            person,
+            {
+                "cohort": Cohort.for_start(ECDP_PILOT_START, ecdp),
+                "kind": Enrolment.Kind.ASYE,
+                "programme": "",
+                "practice_group": group,
+                "assessor": people["assessor"],
+                "asye_start": ECDP_PILOT_START,
+            },
+        )
+    return found
+
+
 def _enrol(person: Person, values: dict) -> Enrolment:
     """One current enrolment per demo person, whatever it held before."""
     held = person.enrolments.current().first() or person.enrolments.order_by("pk").first()
@@ -440,6 +506,7 @@ def enrolments(
             found[member.staff_id] = placement(
                 member, groups[group_name], Programme.OU_BA, calendar.next_january_start
             )
+
     return found
 
 

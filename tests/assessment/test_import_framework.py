@@ -175,3 +175,20 @@ def test_an_outsider_is_sent_to_the_admin_login(client, people):
     client.force_login(people["nqsw"].user)
     response = client.get(IMPORT_URL)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_programmes_assessed_against_it_are_named_on_the_command_line():
+    code, _, err = run(
+        str(SAMPLE_CSV), "--name", "Sample", "--version", "1", "--in-force-from", "2027-04-01",
+        "--code", "SAMPLE", "--programme", "ASYE",
+    )  # fmt: skip
+    assert code == 0, err
+    linked = Framework.objects.get(code="SAMPLE").programmes.values_list("name", flat=True)
+    assert list(linked) == ["ASYE"]
+    before = counts()
+    code, _, err = run(
+        str(SAMPLE_CSV), "--name", "Sample", "--version", "2", "--in-force-from", "2027-04-01",
+        "--programme", "NOPE",
+    )  # fmt: skip
+    assert code == 2 and "no such programme" in err
+    assert counts() == before

@@ -136,3 +136,27 @@ def portfolio_enrolment(enrolment):
     from cohorts.models import Enrolment
 
     return Enrolment.objects.for_listing().get(pk=enrolment.pk)
+
+
+def test_a_deferred_two_year_programme_has_its_length_plus_a_year_to_finish():
+    from assessment import checks
+
+    def limit(months, today):
+        return checks.nat_outcome(
+            status="deferred",
+            asye_start=date(2027, 1, 4),
+            final_review_signed_off=False,
+            recommendation=None,
+            due=date(2028, 12, 31),
+            today=today,
+            programme_months=months,
+        )
+
+    # The ASYE: 2 years, as NAT-OUTCOME says. The ECDP: 24 months and the same 12 (inferred).
+    asye = limit(12, date(2029, 1, 5))
+    assert [f.rule for f in asye] == ["NAT-OUTCOME"]
+    assert "within 2 years of starting, by 4 Jan 2029" in asye[0].message
+    assert limit(24, date(2029, 1, 5)) == []
+    found = limit(24, date(2030, 1, 5))
+    assert [f.rule for f in found] == ["NAT-OUTCOME"]
+    assert "within 3 years" in found[0].message

@@ -4,6 +4,7 @@ ECDP) whose months, reviews, supervision phases and caps follow its own length."
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from caseloads.models import CapRule
 from caseloads.states import worker_state
@@ -139,3 +140,36 @@ def test_caps_follow_the_programme_at_months_12_13_and_24(ecdp):
     # After month 24 the programme is over: the experienced-worker rules, no NQSW cap.
     after = worker_state(worker, date(2029, 1, 15)).cap
     assert after is None or after.applies_to != "nqsw"
+
+
+def test_an_administrator_sets_up_a_24_month_programme_in_the_admin(client, superuser):
+    client.force_login(superuser)
+    assert client.get("/admin/cohorts/programme/add/").status_code == 200
+    response = client.post(
+        "/admin/cohorts/programme/add/",
+        {
+            "name": "ECDP",
+            "length_months": "24",
+            "move_on_month": "",
+            "source": "Set up in the admin.",
+            "points-TOTAL_FORMS": "2",
+            "points-INITIAL_FORMS": "0",
+            "points-MIN_NUM_FORMS": "0",
+            "points-MAX_NUM_FORMS": "1000",
+            "points-0-month": "7",
+            "points-0-label": "6-month review",
+            "points-0-moderated": "on",
+            "points-1-month": "13",
+            "points-1-label": "12-month review",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ecdp = Programme.objects.get(name="ECDP")
+    assert (ecdp.length_months, ecdp.pcf_applies) == (24, False)
+    assert [(p.month, p.moderated) for p in ecdp.points.all()] == [(7, True), (13, False)]
+
+
+def test_a_review_point_past_the_programme_end_is_refused(ecdp):
+    point = ProgrammePoint(programme=ecdp, month=25, label="Too late")
+    with pytest.raises(ValidationError, match="lasts 24 months"):
+        point.full_clean()

@@ -83,6 +83,20 @@ class Command(BaseCommand):
         for username, description in self.logins(people):
             out.write(f"  {username:<17} {description}")
 
+    def ecdp_login(self):
+        """The ECDP pilot's NQSW (issue 14), when the pilot step ran."""
+        found = Enrolment.objects.current().filter(person__user__username="ecdp.demo")
+        enrolment = found.select_related("person", "cohort", "practice_group").first()
+        if enrolment is None:
+            return []
+        return [
+            (
+                "ecdp.demo",
+                f"{enrolment.person.full_name}, NQSW in the {enrolment.cohort.name} pilot "
+                f"(24 months) in {enrolment.practice_group.name}",
+            )
+        ]
+
     def logins(self, people):
         pm, nqsw, trainee = people["pm"], people["nqsw"], people["trainee"]
         group = pm.led_groups.get()
@@ -106,6 +120,7 @@ class Command(BaseCommand):
                 f"{people['assessor'].full_name}, ASYE assessor of {count(assessed, 'NQSW')}",
             ),
             ("nqsw.demo", f"{nqsw.full_name}, NQSW in {group.name}"),
+            *self.ecdp_login(),
             ("trainee.demo", f"{trainee.full_name}, Chichester MA trainee in {group.name}"),
             (
                 "chair.demo",

@@ -1,0 +1,48 @@
+"""The demo's January 2027 ECDP pilot (issue 14): a small 24-month cohort beside the ASYE,
+assessed against the shipped sample framework, built idempotently."""
+
+from datetime import date
+
+import pytest
+
+from assessment import demo as assessment_demo
+from assessment.models import Framework
+from cohorts import demo, demo_ecdp
+from cohorts.models import Enrolment, Programme
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2027, 2, 15)  # the pilot's second month
+
+
+def test_the_pilot_is_a_small_24_month_cohort_on_the_sample_framework():
+    people = demo.build(TODAY)
+    pilot = demo_ecdp.build(today=TODAY, people=people)
+    sample = assessment_demo.sample_framework()
+
+    ecdp = Programme.objects.get(name="ECDP")
+    assert (ecdp.length_months, ecdp.pcf_applies) == (24, False)
+    assert len(pilot) == 2
+    for enrolment in pilot.values():
+        assert enrolment.cohort.programme == ecdp
+        assert enrolment.cohort.name == "ECDP January 2027"
+        assert enrolment.asye_start == date(2027, 1, 4)
+        assert enrolment.asye_month(TODAY) == 2
+        assert enrolment.planned_end() == date(2028, 12, 31)
+        assert enrolment.assessor == people["assessor"]
+    assert pilot["D0091"].practice_group.practice_manager == people["pm"]
+    assert pilot["D0091"].person.user.username == "ecdp.demo"
+
+    assert sample.code == "SAMPLE-ECS" and "SAMPLE" in sample.name
+    assert list(sample.programmes.all()) == [ecdp]
+    assert list(Framework.objects.in_force(TODAY, ecdp)) == [sample]
+
+    # The ASYE demo is as it was: the pilot is a cohort of its own.
+    asye = Enrolment.objects.filter(kind="asye").exclude(cohort__programme=ecdp)
+    assert not asye.filter(person__staff_id__in=list(pilot)).exists()
+
+    # Again: nothing changes.
+    rows = Enrolment.history.count(), Framework.objects.count()
+    demo_ecdp.build(today=TODAY, people=people)
+    assessment_demo.sample_framework()
+    assert (Enrolment.history.count(), Framework.objects.count()) == rows
