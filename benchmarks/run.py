@@ -700,7 +700,7 @@ def resolve_kwargs(page, ctx):
 @dataclass
 class Result:
     times: list = field(default_factory=list)
-    queries: int = 0
+    queries: int | None = None
     error: str = ""
 
     @property
@@ -731,6 +731,12 @@ def main():
     parser.add_argument("--only", default="", help="measure only URL names matching this regex")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page misses the goal")
     parser.add_argument("--write-readme", action="store_true", help="table into README.md")
+    parser.add_argument(
+        "--noise-ms",
+        type=float,
+        default=NOISE_MS,
+        help="growth below this passes whatever the ratio (raise it on a loaded machine)",
+    )
     parser.add_argument("--keep-base", help="SQLite: keep the seeded demo here and reuse it")
     args = parser.parse_args()
     sizes = sorted({int(s) for arg in args.sizes for s in arg.split(",") if s})
@@ -820,12 +826,14 @@ def main():
                     continue
                 status, elapsed, queries = request(clients[(size, role)], url)
                 result.times.append(elapsed)
-                result.queries = queries
+                # The fewest seen: the idle timeout's once-a-minute session write (3
+                # statements) lands on whichever request comes at the minute.
+                result.queries = queries if result.queries is None else min(result.queries, queries)
         print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
     databases.drop()
 
-    rows, failures = table(plan, results, sizes)
-    text = report(rows, sizes, built, skipped, args.rounds, databases.postgres)
+    rows, failures = table(plan, results, sizes, args.noise_ms)
+    text = report(rows, sizes, built, skipped, args.rounds, databases.postgres, args.noise_ms)
     print(text)
     print(f"whole run: {time.perf_counter() - started_all:.0f}s", file=sys.stderr)
     if args.write_readme:
@@ -837,7 +845,7 @@ def main():
         sys.exit(1)
 
 
-def table(plan, results, sizes):
+def table(plan, results, sizes, noise_ms):
     """One row per page and role: medians, ratio, queries; and the goal's failures."""
     small, large = sizes[0], sizes[-1]
     minimal = {s: results[(MINIMAL + " [pm]", s)].median for s in sizes}
@@ -859,7 +867,7 @@ def table(plan, results, sizes):
         ratio = medians[-1] / medians[0] if medians[0] else float("nan")
         times_minimal = medians[-1] / minimal[large] if minimal[large] else float("nan")
         notes = []
-        if ratio > GOAL_RATIO and medians[-1] - medians[0] > NOISE_MS:
+        if ratio > GOAL_RATIO and medians[-1] - medians[0] > noise_ms:
             notes.append(f"ratio {ratio:.2f}x > {GOAL_RATIO}x")
         if page.listing and max(queries) > MAX_LIST_QUERIES:
             notes.append(f"{max(queries)} queries > {MAX_LIST_QUERIES}")
@@ -872,12 +880,12 @@ def table(plan, results, sizes):
     return rows, failures
 
 
-def report(rows, sizes, built, skipped, rounds, postgres):
+def report(rows, sizes, built, skipped, rounds, postgres, noise_ms):
     engine = "PostgreSQL" if postgres else "SQLite"
     lines = [
         f"{engine}, sizes {' vs '.join(map(str, sizes))} NQSWs on top of the demo academy, "
         f"median of {rounds} interleaved rounds; goal: at most {GOAL_RATIO}x "
-        f"(growth under {NOISE_MS:.0f} ms is noise), lists and dashboards at most "
+        f"(growth under {noise_ms:.0f} ms is noise), lists and dashboards at most "
         f"{MAX_LIST_QUERIES} queries.",
         "",
         "Data built per size: "

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The idle timeout: the session's expiry moves on with use (academy/middleware.py).
+    "academy.middleware.IdleSessionMiddleware",
     # Signed-in responses are never cached (academy/middleware.py).
     "academy.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,7 +136,9 @@ ACADEMY_URL = os.environ.get("DJANGO_ACADEMY_URL", "http://localhost:8000")
 
 # Idle timeout: the session lives 30 minutes past the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+# Not SESSION_SAVE_EVERY_REQUEST (a write on every page): academy.middleware.IdleSessionMiddleware
+# moves the expiry on at most once a minute, so an idle session still ends within the age.
+SESSION_IDLE_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

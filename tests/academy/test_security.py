@@ -4,13 +4,17 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -105,7 +109,43 @@ def test_pages_carry_csp_and_secure_headers(client):
 
 def test_idle_session_timeout():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # Issue 17: no session write on every page; the idle timeout is the middleware's.
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
+    assert "academy.middleware.IdleSessionMiddleware" in settings.MIDDLEWARE
+
+
+def _signed_in(client) -> bool:
+    return client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_session_in_use_lives_on_and_an_idle_one_ends_after_thirty_minutes(client):
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(factories.UserFactory())
+        assert _signed_in(client)
+        clock.shift(timedelta(minutes=20))
+        assert _signed_in(client)  # in use: the expiry moves on
+        clock.shift(timedelta(minutes=25))
+        assert _signed_in(client)  # 45 minutes after signing in, 25 idle
+        clock.shift(timedelta(minutes=30, seconds=1))
+        assert not _signed_in(client)  # idle for longer than SESSION_COOKIE_AGE
+
+
+@pytest.mark.django_db
+def test_the_session_is_written_at_most_once_a_minute(client):
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(factories.UserFactory())
+        assert _signed_in(client)
+        clock.shift(timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            assert _signed_in(client)
+        assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        clock.shift(timedelta(seconds=31))
+        with CaptureQueriesContext(connection) as queries:
+            assert _signed_in(client)
+        assert [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
 
 
 @pytest.mark.parametrize("password", ["password", "12345678901", "short"])
