@@ -135,12 +135,16 @@ class Command(BaseCommand):
         ]
 
     def panel_logins(self):
-        """The panel members with sign-ins of their own (MOD-PANEL), if moderation's demo
-        step made them: they see only the anonymised portfolios allocated to them."""
+        """The logins a feature's demo step made, if it ran: the panel members with sign-ins
+        of their own (MOD-PANEL: only the anonymised portfolios allocated to them) and the
+        ASWP route's applicant and practitioner."""
         descriptions = {
             "adults.demo": "Service Development Lead – Adult Services, panel member",
             "serviceuser.demo": "the panel's service-user member",
             "university.demo": "the panel's university member",
+            # The advanced practitioner route (issue 13), if the aswp step ran.
+            "applicant.demo": "social worker with a draft ASWP application (/aswp/)",
+            "aswp.demo": "advanced social work professional, one of five in post",
         }
         users = (
             get_user_model()
