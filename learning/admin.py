@@ -1,7 +1,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from learning.models import MashDay, MashRota, MashSlotSetting
+from learning.models import (
+    LearningOpportunity,
+    LearningTimeKind,
+    MashDay,
+    MashRota,
+    MashSlotSetting,
+    OpportunityPolicy,
+    OpportunityRecord,
+    ProtectedTimePolicy,
+    StudyAllowance,
+    StudyDayRequest,
+    StudyEntitlement,
+    Workshop,
+    WorkshopTheme,
+)
 
 
 @admin.register(MashSlotSetting)
@@ -45,3 +59,93 @@ class PathwayCourseAdmin(SimpleHistoryAdmin):
     list_select_related = ["cohort"]
     raw_id_fields = ["published_by"]
     inlines = [AttendanceInline]
+
+
+# --- LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, PROTECTED-TIME: policy data and records -------
+
+
+@admin.register(LearningOpportunity)
+class LearningOpportunityAdmin(SimpleHistoryAdmin):
+    # An academy adds its own opportunities here (LEARNING-OPPS).
+    list_display = ["name", "position", "from_mash_rota", "active"]
+    list_editable = ["position", "active"]
+
+
+@admin.register(OpportunityPolicy)
+class OpportunityPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["effective_from", "offer_by_month"]
+
+
+class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
+    """Records written by the services (offers, decisions) are read here, never changed:
+    the admin does not bypass the rules (issue 15 item 5)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OpportunityRecord)
+class OpportunityRecordAdmin(ReadOnlyRecordAdmin):
+    list_display = ["enrolment", "opportunity", "offered_on", "done_on", "evidence"]
+    list_select_related = ["enrolment__person", "opportunity"]
+    raw_id_fields = [
+        "enrolment",
+        "offered_by",
+        "done_recorded_by",
+        "allocation",
+        "observation",
+        "reflection_log",
+    ]
+
+
+@admin.register(StudyEntitlement)
+class StudyEntitlementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "learner",
+        "effective_from",
+        "days",
+        "days_per_module_week",
+        "adds_university_weeks",
+        "per_academic_year",
+    ]
+
+
+@admin.register(StudyDayRequest)
+class StudyDayRequestAdmin(ReadOnlyRecordAdmin):
+    list_display = ["enrolment", "first_day", "half_days", "status", "decided_by"]
+    list_select_related = ["enrolment__person", "decided_by"]
+    raw_id_fields = ["enrolment", "requested_by", "decided_by"]
+
+
+@admin.register(StudyAllowance)
+class StudyAllowanceAdmin(SimpleHistoryAdmin):
+    list_display = ["enrolment", "academic_year", "modules", "study_weeks"]
+    raw_id_fields = ["enrolment", "recorded_by"]
+
+
+@admin.register(WorkshopTheme)
+class WorkshopThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(SimpleHistoryAdmin):
+    # The L&D officer's workshop dates for a cohort are set here (WORKSHOPS).
+    list_display = ["theme", "cohort", "held_on", "place"]
+    list_select_related = ["theme", "cohort"]
+
+
+@admin.register(ProtectedTimePolicy)
+class ProtectedTimePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["effective_from", "share_percent", "weekly_hours"]
+
+
+@admin.register(LearningTimeKind)
+class LearningTimeKindAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "default_hours"]

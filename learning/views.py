@@ -213,7 +213,7 @@ def mine(request):
     return redirect("learning:record", enrolment.pk)
 
 
-def render_record(request, enrolment, status=200, **forms):
+def render_record(request, enrolment, **forms):
     """The learning record page, with any bound form that failed in place of a fresh one."""
     today = timezone.localdate()
     context = {
@@ -231,7 +231,7 @@ def render_record(request, enrolment, status=200, **forms):
         "time_form": LearningTimeForm(initial={"on": today}),
         **forms,
     }
-    return render(request, "learning/record.html", context, status=status)
+    return render(request, "learning/record.html", context)
 
 
 @login_required
@@ -331,7 +331,7 @@ def request_study_days(request, pk):
         else:
             messages.success(request, "Study days asked for: your practice manager decides.")
             return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
-    return render_record(request, enrolment, status=400, study_form=form)
+    return render_record(request, enrolment, study_form=form)
 
 
 @login_required
@@ -383,7 +383,7 @@ def study_allowance(request, pk):
         else:
             messages.success(request, "Study leave figures saved.")
             return redirect(reverse("learning:record", args=[enrolment.pk]) + "#study-days")
-    return render_record(request, enrolment, status=400, allowance_form=form)
+    return render_record(request, enrolment, allowance_form=form)
 
 
 @login_required
@@ -472,4 +472,4 @@ def learning_time(request, pk):
         else:
             messages.success(request, "Learning time recorded.")
             return redirect(reverse("learning:record", args=[enrolment.pk]) + "#protected-time")
-    return render_record(request, enrolment, status=400, time_form=form)
+    return render_record(request, enrolment, time_form=form)

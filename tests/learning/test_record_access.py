@@ -186,7 +186,7 @@ def test_a_superuser_never_asks_for_study_days(client, superuser, enrolment):
 def test_a_request_over_the_entitlement_is_shown_with_the_numbers(client, people, enrolment):
     login(client, people["nqsw"])
     response = client.post(urls(enrolment)["request"], {**REQUEST, "days": "3.5"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "3 study day(s) for the ASYE" in response.content.decode()
     assert "3.5 asked is 0.5 over" in response.content.decode()
 
@@ -265,7 +265,7 @@ def test_an_nqsw_has_no_university_figures(client, people, enrolment):
     response = client.post(
         urls(enrolment)["allowance"], {"academic_year": 2026, "modules": 2, "study_weeks": 4}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
 
 
 @pytest.fixture
@@ -370,5 +370,5 @@ def test_learning_time_in_the_future_is_shown_on_the_form(client, people, enrolm
     with time_machine.travel(date(2026, 9, 15)):
         login(client, people["nqsw"])
         response = client.post(reverse("learning:learning_time", args=[enrolment.pk]), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "record time once it is spent" in response.content.decode()
