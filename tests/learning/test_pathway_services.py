@@ -1,7 +1,7 @@
 """The rules of the training pathway (TRAINING-MANDATORY), concerns and the PiP (CAPABILITY)
 and move-on (MOVE-ON), each at its boundary, through the services users go through."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -255,10 +255,26 @@ def test_the_move_takes_effect_at_the_end_of_the_asye(people, enrolment, destina
     )
     end = enrolment.planned_end()
     assert services.apply_move_ons(today=end) == []
-    moved = services.apply_move_ons(today=end.replace(day=end.day) + (date(2027, 9, 1) - end))
+    # The day after the last day of the ASYE.
+    moved = services.apply_move_ons(today=end + timedelta(days=1))
     assert [m.enrolment_id for m in moved] == [enrolment.pk]
     person = Person.objects.get(pk=enrolment.person_id)
     assert person.practice_group == destination
     last = person.history.first()
     assert last.practice_group_id == destination.pk and "MOVE-ON" in last.history_change_reason
     assert services.apply_move_ons(today=date(2027, 9, 2)) == []
+
+
+def test_the_daily_command_applies_the_moves(people, enrolment, destination):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.record_move_on(
+        enrolment=enrolment, destination=destination, by=people["gm"], today=date(2027, 7, 1)
+    )
+    out = StringIO()
+    with time_machine.travel(date(2027, 9, 1), tick=False):
+        call_command("apply_move_on", stdout=out)
+    assert "1 move(s) applied." in out.getvalue()
+    assert Person.objects.get(pk=enrolment.person_id).practice_group == destination
