@@ -10,7 +10,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, Q, StringAgg, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -177,37 +187,32 @@ def _timelines(ids: Sequence[int]) -> dict[int, list[tuple[date, int | None]]]:
     return timelines
 
 
-def _latest_review_versions(ids: Sequence[int]) -> dict[tuple[int, str], int]:
-    rows = (
-        Review.objects.filter(enrolment_id__in=ids)
-        .values("enrolment_id", "kind")
-        .annotate(latest=Max("version"))
-        .values_list("enrolment_id", "kind", "latest")
-    )
-    return {(enrolment_id, kind): latest for enrolment_id, kind, latest in rows}
-
-
 def _covered(ids: Sequence[int]) -> dict[int, set[int]]:
-    """The framework elements each enrolment's evidence covers (reviews: current versions)."""
-    covered = defaultdict(set)
-    latest = _latest_review_versions(ids)
+    """The framework elements each enrolment's evidence covers (reviews: current versions).
+
+    One query: a UNION ALL of the five evidence-to-element tables (issue 11: the home pages
+    read these facts for every NQSW they show, and five queries were a third of a budget).
+    """
+    parts = []
     for model in MAPPED_MODELS:
         through = model.elements.through
         owner = model.elements.field.m2m_field_name()
         element = model.elements.field.m2m_reverse_field_name()
+        rows = through.objects.filter(**{f"{owner}__enrolment_id__in": ids})
         if model is Review:
-            rows = through.objects.filter(review__enrolment_id__in=ids).values_list(
-                "review__enrolment_id", "review__kind", "review__version", element
+            # Only the current (highest) version of each review counts.
+            latest = (
+                Review.objects.filter(
+                    enrolment_id=OuterRef(f"{owner}__enrolment_id"), kind=OuterRef(f"{owner}__kind")
+                )
+                .order_by("-version")
+                .values("version")[:1]
             )
-            for enrolment_id, kind, version, element_id in rows:
-                if latest.get((enrolment_id, kind)) == version:
-                    covered[enrolment_id].add(element_id)
-            continue
-        rows = through.objects.filter(**{f"{owner}__enrolment_id__in": ids}).values_list(
-            f"{owner}__enrolment_id", element
-        )
-        for enrolment_id, element_id in rows:
-            covered[enrolment_id].add(element_id)
+            rows = rows.filter(**{f"{owner}__version": Subquery(latest)})
+        parts.append(rows.values_list(f"{owner}__enrolment_id", element).order_by())
+    covered = defaultdict(set)
+    for enrolment_id, element_id in parts[0].union(*parts[1:], all=True):
+        covered[enrolment_id].add(element_id)
     return covered
 
 
