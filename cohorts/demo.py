@@ -407,8 +407,8 @@ def ecdp_programme() -> ProgrammeRun:
 
 def ecdp_pilot(people: dict[str, Person]) -> dict[str, Enrolment]:
     """The January 2027 ECDP pilot cohort (issue 14): two NQSWs, one in pm.demo's team,
-    on the 24-month programme. A step of its own (cohorts.demo_ecdp), so that the ASYE
-    demo `build` returns is the one every feature's demo tests know."""
+    on the 24-month programme. seed_demo calls it after `build`, so that the ASYE demo
+    `build` makes is the one every feature's demo tests know."""
     ecdp = ecdp_programme()
     groups = {
         group.name: group

@@ -7,7 +7,7 @@ import pytest
 
 from assessment import demo as assessment_demo
 from assessment.models import Framework
-from cohorts import demo, demo_ecdp
+from cohorts import demo
 from cohorts.models import Enrolment, Programme
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ TODAY = date(2027, 2, 15)  # the pilot's second month
 
 def test_the_pilot_is_a_small_24_month_cohort_on_the_sample_framework():
     people = demo.build(TODAY)
-    pilot = demo_ecdp.build(today=TODAY, people=people)
+    pilot = demo.ecdp_pilot(people)
     sample = assessment_demo.sample_framework()
 
     ecdp = Programme.objects.get(name="ECDP")
@@ -43,6 +43,6 @@ def test_the_pilot_is_a_small_24_month_cohort_on_the_sample_framework():
 
     # Again: nothing changes.
     rows = Enrolment.history.count(), Framework.objects.count()
-    demo_ecdp.build(today=TODAY, people=people)
+    demo.ecdp_pilot(people)
     assessment_demo.sample_framework()
     assert (Enrolment.history.count(), Framework.objects.count()) == rows

@@ -54,6 +54,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             people = demo.build(today)
+            # The two-year ECDP pilot beside the ASYE (issue 14), before the features' steps
+            # (assessment's loads its sample framework); apart from `build`, so the ASYE
+            # demo the features' tests read is unchanged.
+            demo.ecdp_pilot(people)
             for path in demo_steps():
                 import_string(f"{path}.build")(today=today, people=people)
         self.print_summary(today, people)
