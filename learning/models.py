@@ -610,7 +610,6 @@ class LearningTime(models.Model):
         return f"{self.hours} h of {self.kind.name} on {self.on:%d/%m/%Y}"
 
 
-
 # --- The training pathway (TRAINING-MANDATORY) -----------------------------------------------
 
 
