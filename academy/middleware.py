@@ -49,3 +49,10 @@ class IdleSessionMiddleware:
             if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_IDLE_REFRESH_SECONDS:
                 session[REFRESHED_KEY] = now  # modified: SessionMiddleware saves a new expiry
         return response
+
+
+def refreshed_at_sign_in(sender, request, user, **kwargs):
+    """Signing in saves a new session with a fresh expiry: record that as its refresh, so
+    the first page after sign-in does not write the session again (and every page's query
+    count is the same whether or not it is the first)."""
+    request.session[REFRESHED_KEY] = int(time.time())

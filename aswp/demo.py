@@ -21,15 +21,16 @@ from cohorts.demo import DEMO_GROUP, Member, person_for
 
 ROUND = "ASWP round {year}"
 APPLICANTS = [
-    (Member("D0081", "Rosa Delgado", "applicant.demo"), DEMO_GROUP, "draft"),
-    (Member("D0082", "Ewan Mitchell"), "Horsham CA&I academy", "ready"),
-    (Member("D0083", "Priti Sharma"), "Crawley CLA academy", "in_assessment"),
+    # Staff ids D0101-: D0081-D0083 are moderation's panel members, D0091- the ECDP pilot.
+    (Member("D0101", "Rosa Delgado", "applicant.demo"), DEMO_GROUP, "draft"),
+    (Member("D0102", "Ewan Mitchell"), "Horsham CA&I academy", "ready"),
+    (Member("D0103", "Priti Sharma"), "Crawley CLA academy", "in_assessment"),
 ]
 ASWPS = [
-    (Member("D0085", "Helena Brooks", "aswp.demo"), "CAI"),
-    (Member("D0086", "Dominic Ayre"), "CLA"),
-    (Member("D0087", "Fatima Noor"), "FSP"),
-    (Member("D0088", "Gavin Lowe"), "CAI"),
+    (Member("D0105", "Helena Brooks", "aswp.demo"), "CAI"),
+    (Member("D0106", "Dominic Ayre"), "CLA"),
+    (Member("D0107", "Fatima Noor"), "FSP"),
+    (Member("D0108", "Gavin Lowe"), "CAI"),
 ]
 TEXT = {
     "experience": "Eleven years in child protection and court work across two authorities.",

@@ -432,9 +432,11 @@ def context() -> dict:
     from django.utils.http import urlsafe_base64_encode
 
     from academy.models import Person, PracticeGroup
+    from aswp.models import Application as AswpApplication
+    from aswp.models import Round as AswpRound
     from caseloads.models import Allocation
     from cohorts.models import Enrolment
-    from learning.models import MashDay, MashRota
+    from learning.models import Concern, LearningOpportunity, MashDay, MashRota, PathwayCourse
     from moderation.models import (
         Allocation as ModeratorAllocation,
     )
@@ -502,6 +504,13 @@ def context() -> dict:
         "uid": urlsafe_base64_encode(force_bytes(reset_user.pk)),
         "token": default_token_generator.make_token(reset_user),
         "enrolment_admin": first(Enrolment),
+        # The ASWP route (issue 13) and learning and development (issue 12).
+        "aswp_round": first(AswpRound),
+        "aswp_application": first(AswpApplication, submitted_at__isnull=False),
+        "aswp_draft": first(AswpApplication, submitted_at__isnull=True),
+        "opportunity": first(LearningOpportunity),
+        "course": first(PathwayCourse),
+        "concern": first(Concern),
     }
 
 
@@ -638,6 +647,39 @@ PAGES = [
     Page("learning:mash_plan", ("pm",), {"group_pk": K + "group"}),
     Page("learning:mash_rota", ("pm",), {"pk": K + "rota"}),
     Page("learning:mash_change_day", ("pm",), {"pk": K + "rota", "day_pk": K + "day"}),
+    # Learning and development (issue 12): opportunities, study days, workshops, time,
+    # the training pathway, concerns, move-on.
+    Page("learning:mine", ("nqsw",), status=302),
+    Page("learning:record", ("pm", "nqsw"), {"pk": K + "enrolment"}),
+    Page(
+        "learning:opportunity_done",
+        ("pm",),
+        {"pk": K + "enrolment", "opportunity_pk": K + "opportunity"},
+    ),
+    Page("learning:pathway", ("chair",), listing=True),
+    Page("learning:course", ("chair",), {"pk": K + "course"}),
+    Page("learning:cancellations", ("chair",), listing=True),
+    Page("learning:concerns", ("chair",), listing=True),
+    Page("learning:concern_new", ("pm",)),
+    Page("learning:concern", ("chair",), {"pk": K + "concern"}),
+    Page("learning:move_on", ("gm",), listing=True),
+    # The lists behind the home pages' counts (issue 11).
+    Page("waiting", ("pm",), {"what": "reviews-due"}, listing=True),
+    # Advanced practitioners (issue 13).
+    Page("aswp:overview", ("chair",), listing=True),
+    Page("aswp:round_new", ("chair",)),
+    Page("aswp:round", ("chair",), {"pk": K + "aswp_round"}, listing=True),
+    Page("aswp:apply", ("applicant",), {"pk": K + "aswp_round"}),
+    Page("aswp:mine", ("applicant",), listing=True),
+    Page("aswp:application", ("chair",), {"pk": K + "aswp_application"}),
+    Page("aswp:application_edit", ("applicant",), {"pk": K + "aswp_draft"}),
+    Page("aswp:statement", ("pm",), {"pk": K + "aswp_draft"}),
+    Page("aswp:shortlist", ("chair",), {"pk": K + "aswp_application"}),
+    Page("aswp:start_assessment", ("chair",), {"pk": K + "aswp_application"}),
+    Page("aswp:record_step", ("chair",), {"pk": K + "aswp_application"}),
+    Page("aswp:decide", ("chair",), {"pk": K + "aswp_application"}),
+    Page("aswp:my_role", ("aswp",)),
+    Page("aswp:peer_session_new", ("aswp",)),
     # the admin: its home, every model's list, and one object page as their representative
     Page("admin:index", ("admin",), listing=True),
     Page("admin:cohorts_enrolment_change", ("admin",), {"object_id": K + "enrolment_admin"}),
@@ -645,6 +687,20 @@ PAGES = [
 
 # Patterns measured only by sending a form: a GET is refused (405) or has nothing to show.
 POST_ONLY = {
+    "aswp:set_places": "POST-only action (the overview's form)",
+    "aswp:name_supervisor": "POST-only action (the overview's form)",
+    "learning:offer_opportunity": "POST-only action (the record page's button)",
+    "learning:request_study_days": "POST-only action (the record page's form)",
+    "learning:decide_study_days": "POST-only action",
+    "learning:study_allowance": "POST-only action",
+    "learning:workshop_attendance": "POST-only action",
+    "learning:workshop_credits": "POST-only action",
+    "learning:learning_time": "POST-only action",
+    "learning:course_book": "POST-only action",
+    "learning:attendance_record": "POST-only action",
+    "learning:absence_decide": "POST-only action",
+    "learning:concern_step": "POST-only action (the concern page's forms)",
+    "learning:move_on_record": "POST-only action (the move-on list's form)",
     "logout": "POST-only (signing out)",
     "caseloads:approve": "POST-only action",
     "caseloads:decline": "POST-only action",

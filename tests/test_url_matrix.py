@@ -31,11 +31,14 @@ from django.utils.module_loading import import_string
 
 from academy.models import Person, PersonRole
 from assessment import pdf as assessment_pdf
+from aswp.models import Application as AswpApplication
+from aswp.models import Round as AswpRound
 from caseloads.models import Allocation as CaseAllocation
 from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from home.management.commands.seed_demo import demo_steps
-from learning.models import MashRota
+from learning.models import Attendance as PathwayAttendance
+from learning.models import Concern, LearningOpportunity, MashRota, PathwayCourse, Workshop
 from moderation import pdf as moderation_pdf
 from moderation.models import (
     ModerationRecord,
@@ -79,6 +82,47 @@ EXPECTED = {
     #   anonymous | nqsw trainee grade10 aswp social_worker | practice_manager group_manager
     #   assessor | sdl_professional_practice sdl_adult_services principal_social_worker
     #   ld_officer external_panel_member | admin superuser
+    # Learning and development (issue 12), the home pages' lists (issue 11), the ASWP route
+    # (issue 13): read against who may see what in each app's access module.
+    "aswp:application":                     "L 44444 4O4 O4OO4 OO",
+    "aswp:application_edit":                "L 44444 334 44444 44",
+    "aswp:apply":                           "L 33O3O 333 33333 33",
+    "aswp:decide":                          "L 44444 4O4 O4OO4 OO",
+    "aswp:mine":                            "L OOOOO OOO OOOOO OO",
+    "aswp:my_role":                         "L 333O3 333 33333 33",
+    "aswp:name_supervisor":                 "L MMMMM MMM MMMMM MM",
+    "aswp:overview":                        "L 33333 333 O3OO3 OO",
+    "aswp:peer_session_new":                "L 333O3 333 O3OO3 OO",
+    "aswp:record_step":                     "L 44444 4O4 O4OO4 OO",
+    "aswp:round":                           "L 44444 4O4 O4OO4 OO",
+    "aswp:round_new":                       "L 33333 333 O3OO3 OO",
+    "aswp:set_places":                      "L MMMMM MMM MMMMM MM",
+    "aswp:shortlist":                       "L 44444 4O4 O4OO4 OO",
+    "aswp:start_assessment":                "L 44444 4O4 O4OO4 OO",
+    "aswp:statement":                       "L 44444 OO4 44444 44",
+    "learning:absence_decide":              "L MMMMM MMM MMMMM MM",
+    "learning:attendance_record":           "L MMMMM MMM MMMMM MM",
+    "learning:cancellations":               "L 33333 333 O3OO3 OO",
+    "learning:concern":                     "L 44444 OOO O4OO4 44",
+    "learning:concern_new":                 "L 33333 O3O 33333 33",
+    "learning:concern_step":                "L MMMMM MMM MMMMM MM",
+    "learning:concerns":                    "L OOOOO OOO OOOOO OO",
+    "learning:course":                      "L OOOOO OOO OOOOO OO",
+    "learning:course_book":                 "L MMMMM MMM MMMMM MM",
+    "learning:decide_study_days":           "L MMMMM MMM MMMMM MM",
+    "learning:learning_time":               "L MMMMM MMM MMMMM MM",
+    "learning:mine":                        "L OO444 444 44444 44",
+    "learning:move_on":                     "L 33333 3O3 33333 OO",
+    "learning:move_on_record":              "L MMMMM MMM MMMMM MM",
+    "learning:offer_opportunity":           "L MMMMM MMM MMMMM MM",
+    "learning:opportunity_done":            "L O4444 O33 34334 OO",
+    "learning:pathway":                     "L OOOOO OOO OOOOO OO",
+    "learning:record":                      "L O4444 OOO O4OO4 OO",
+    "learning:request_study_days":          "L MMMMM MMM MMMMM MM",
+    "learning:study_allowance":             "L MMMMM MMM MMMMM MM",
+    "learning:workshop_attendance":         "L MMMMM MMM MMMMM MM",
+    "learning:workshop_credits":            "L MMMMM MMM MMMMM MM",
+    "waiting":                              "L 44444 OO4 44444 44",
     # Signing in, home and the admin's index
     "home":                                 "L OOOOO OOO OOOOO OO",
     "login":                                "O OOOOO OOO OOOOO OO",
@@ -211,6 +255,14 @@ def arguments(people) -> dict[str, dict]:
     allocation = CaseAllocation.objects.filter(worker=people["nqsw"]).order_by("pk").first()
     session = Session.objects.filter(attendances__enrolment=nqsw).order_by("pk").first()
     pk = {"pk": nqsw.pk}
+    opportunity = LearningOpportunity.objects.order_by("pk").first()
+    workshop = Workshop.objects.filter(cohort=nqsw.cohort).order_by("pk").first()
+    course = PathwayCourse.objects.order_by("pk").first()
+    place = PathwayAttendance.objects.order_by("pk").first()
+    concern = Concern.objects.order_by("pk").first()
+    aswp_round = AswpRound.objects.order_by("pk").first()
+    submitted = AswpApplication.objects.filter(submitted_at__isnull=False).order_by("pk").first()
+    draft = AswpApplication.objects.filter(submitted_at__isnull=True).order_by("pk").first()
 
     def record(related):
         return {"pk": nqsw.pk, "record": getattr(nqsw, related).order_by("pk").first().pk}
@@ -248,6 +300,34 @@ def arguments(people) -> dict[str, dict]:
         "caseloads:end_allocation": {"pk": allocation.pk},
         "caseloads:case": {"pk": allocation.case_id},
         "learning:mash_plan": {"group_pk": group.pk},
+        # Learning and development (issue 12), nqsw.demo's record.
+        "learning:record": pk,
+        "learning:offer_opportunity": {**pk, "opportunity_pk": opportunity.pk},
+        "learning:opportunity_done": {**pk, "opportunity_pk": opportunity.pk},
+        "learning:request_study_days": pk,
+        "learning:decide_study_days": {**pk, "request_pk": 1},
+        "learning:study_allowance": pk,
+        "learning:workshop_attendance": {**pk, "workshop_pk": workshop.pk},
+        "learning:workshop_credits": pk,
+        "learning:learning_time": pk,
+        "learning:course": {"pk": course.pk},
+        "learning:course_book": {"pk": course.pk},
+        "learning:attendance_record": {"pk": place.pk},
+        "learning:absence_decide": {"pk": place.pk},
+        "learning:concern": {"pk": concern.pk},
+        "learning:concern_step": {"pk": concern.pk, "step": "review"},
+        "learning:move_on_record": pk,
+        "waiting": {"what": "reviews-due"},
+        # The ASWP route (issue 13): the open round, a submitted application and a draft.
+        "aswp:round": {"pk": aswp_round.pk},
+        "aswp:apply": {"pk": aswp_round.pk},
+        "aswp:application": {"pk": submitted.pk},
+        "aswp:application_edit": {"pk": draft.pk},
+        "aswp:statement": {"pk": draft.pk},
+        "aswp:shortlist": {"pk": submitted.pk},
+        "aswp:start_assessment": {"pk": submitted.pk},
+        "aswp:record_step": {"pk": submitted.pk},
+        "aswp:decide": {"pk": submitted.pk},
         "learning:mash_rota": {"pk": rota.pk},
         "learning:mash_change_day": {"pk": rota.pk, "day_pk": rota.days.order_by("pk")[0].pk},
         "learning:mash_publish": {"pk": rota.pk},

@@ -89,7 +89,7 @@ def extra_seats():
     return {
         "deputy": factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD),
         "ld": factories.PersonFactory(role=Person.Role.LD_OFFICER),
-        "sdl_adults": factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD),
+        "sdl_adults": factories.PersonFactory(role=Person.Role.ADULT_SERVICES_LEAD),
     }
 
 
