@@ -290,7 +290,10 @@ def appoint(*, person: Person, from_date: date, reason: str, by: Person) -> Pers
             raise ValidationError(refusal.message)
         person = Person.objects.select_for_update().get(pk=person.pk)
         person.role = Person.Role.ASWP
-        person._change_reason = f"{reason}; ASWP from {from_date:%d/%m/%Y} (by {by.full_name})"
+        # simple-history keeps at most 100 characters of a reason (PostgreSQL refuses more):
+        # the date and who come first, so a long panel reason is what gets cut.
+        why = f"ASWP from {from_date:%d/%m/%Y} (by {by.full_name}): {reason}"
+        person._change_reason = why if len(why) <= 100 else why[:99] + "…"
         person.save(update_fields=["role"])
     return person
 
