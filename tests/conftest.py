@@ -7,6 +7,40 @@ from pytest_django.plugin import blocking_manager_key
 from academy.models import Person
 from tests import factories
 
+# The files that take longest, heaviest first; every other file follows in collection
+# order. With `--dist loadfile` each file goes whole to the next free worker, so a long file
+# left to the end runs alone while the other core idles (xdist's default order, by number
+# of tests, put these few-test files last: about 5 minutes of one core idle per pass).
+# The first browser file builds the shared demo (tests/browser/conftest.py) while the other
+# worker takes the URL matrix, which builds its own demo on a fixed day.
+HEAVY_FIRST = [
+    "tests/browser/test_pages_a11y.py",
+    "tests/test_url_matrix.py",
+    "tests/academy/test_seed_demo.py",
+    "tests/caseloads/test_demo.py",
+    "tests/browser/test_assessment_a11y.py",
+    "tests/browser/test_moderation_a11y.py",
+    "tests/browser/test_caseloads_a11y.py",
+    "tests/browser/test_home_a11y.py",
+    "tests/browser/test_supervision_a11y.py",
+    "tests/browser/test_demo_logins.py",
+    "tests/browser/test_aswp_a11y.py",
+    "tests/browser/test_pathway_a11y.py",
+    "tests/browser/test_mash_a11y.py",
+    "tests/browser/test_learning_a11y.py",
+    "tests/supervision/test_reminders_cron.py",
+    "tests/moderation/test_queries.py",
+    "tests/assessment/test_pdf.py",
+    "tests/moderation/test_demo.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    """Heaviest files first (a stable sort: each file's tests keep their order)."""
+    rank = {path: i for i, path in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 # The rows the data migrations seed (services, rule tables, policies), as they are right
 # after migrating: a transactional test's flush empties every table, and the next test on
 # the same worker needs them back whatever order xdist runs the files in.
