@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -461,6 +462,20 @@ class Workshop(models.Model):
 
     def __str__(self):
         return f"{self.theme} ({self.cohort}, {self.held_on:%d/%m/%Y})"
+
+    def clean(self):
+        # WORKSHOPS: the days are part of the cohort's ASYE year, so a date outside it is a
+        # typing slip (a wrong year), never a plan.
+        if self.held_on and self.cohort_id:
+            start = self.cohort.start_date
+            ends = start.replace(year=start.year + 1)
+            if not start <= self.held_on < ends:
+                raise ValidationError(
+                    {
+                        "held_on": f"WORKSHOPS: the day falls in {self.cohort}'s ASYE year, "
+                        f"{start:%d/%m/%Y} to {ends - timedelta(days=1):%d/%m/%Y}."
+                    }
+                )
 
 
 class WorkshopAttendance(models.Model):

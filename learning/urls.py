@@ -41,6 +41,9 @@ urlpatterns += [
         name="workshop_attendance",
     ),
     path("enrolments/<int:pk>/credits/", views.workshop_credits, name="workshop_credits"),
+    path("workshops/", views.workshops_list, name="workshops"),
+    path("workshops/new/", views.workshop_new, name="workshop_new"),
+    path("workshops/<int:pk>/change/", views.workshop_change, name="workshop_change"),
 ]
 urlpatterns += [
     path("enrolments/<int:pk>/time/", views.learning_time, name="learning_time"),
