@@ -784,7 +784,10 @@ class AbsenceDecisionRole(models.TextChoices):
 
 class AbsenceDecision(models.Model):
     """The PM's or the GM's decision on one cancellation or non-attendance. Both are needed
-    (TRAINING-MANDATORY); each is recorded once and never edited."""
+    (TRAINING-MANDATORY); each is recorded once per role. The manager in that role may
+    change it, with a reason, until the NQSW's ASYE is over (pathway_services
+    .change_absence_decision): `decided_by` is who made the verdict in force, the history
+    keeps every earlier verdict."""
 
     AsRole = AbsenceDecisionRole
 
@@ -794,6 +797,9 @@ class AbsenceDecision(models.Model):
     authorised = models.BooleanField()
     note = models.TextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
+    # The latest change, if any (earlier ones are in the history).
+    changed_at = models.DateTimeField(null=True, blank=True)
+    change_reason = models.TextField("why the decision changed", blank=True)
 
     history = HistoricalRecords()
 
@@ -814,6 +820,12 @@ class AbsenceDecision(models.Model):
                 condition=Q(authorised=True) | ~Q(note=""),
                 name="%(app_label)s_%(class)s_refusal_explained",
                 violation_error_message="Say why the absence is not authorised.",
+            ),
+            models.CheckConstraint(
+                condition=Q(changed_at__isnull=True, change_reason="")
+                | Q(changed_at__isnull=False) & ~Q(change_reason=""),
+                name="%(app_label)s_%(class)s_change_explained",
+                violation_error_message="TRAINING-MANDATORY: say why the decision changed.",
             ),
         ]
 

@@ -62,6 +62,7 @@ urlpatterns += [
         name="attendance_record",
     ),
     path("pathway/places/<int:pk>/decide/", pathway_views.absence_decide, name="absence_decide"),
+    path("pathway/decisions/<int:pk>/change/", pathway_views.absence_change, name="absence_change"),
     path("pathway/cancellations/", pathway_views.cancellations, name="cancellations"),
     path("concerns/", pathway_views.concerns, name="concerns"),
     path("concerns/new/", pathway_views.concern_new, name="concern_new"),
