@@ -42,9 +42,7 @@ def cancelled_place(enrolment, ld, n=1):
         by=ld,
     )
     place = services.book_place(course=course, enrolment=enrolment, by=ld)
-    return services.record_attendance(
-        attendance=place, status=Attendance.Status.CANCELLED, by=ld
-    )
+    return services.record_attendance(attendance=place, status=Attendance.Status.CANCELLED, by=ld)
 
 
 def authorised_by_both(place):
@@ -52,9 +50,7 @@ def authorised_by_both(place):
     pm = services.decide_absence(
         attendance=place, as_role="pm", authorised=True, by=group.practice_manager
     )
-    services.decide_absence(
-        attendance=place, as_role="gm", authorised=True, by=group.group_manager
-    )
+    services.decide_absence(attendance=place, as_role="gm", authorised=True, by=group.group_manager)
     return pm
 
 
@@ -169,9 +165,7 @@ def test_the_third_cancellation_flag_follows_cancellations_not_authorisation(enr
     assert row.cancellations == 3
     findings = services.attendance_findings(fresh(places[0]), 3, row.cancellations)
     assert [f.numbers.get("cancellations") for f in findings] == [None, 3]
-    services.change_absence_decision(
-        decision=decisions[0], authorised=True, reason="r2", by=pm
-    )
+    services.change_absence_decision(decision=decisions[0], authorised=True, reason="r2", by=pm)
     findings = services.attendance_findings(fresh(places[0]), 3, row.cancellations)
     assert [f.numbers.get("cancellations") for f in findings] == [3]
 

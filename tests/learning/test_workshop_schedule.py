@@ -245,9 +245,7 @@ def test_the_set_the_date_link_fills_in_the_cohort_and_the_day(client, cast, enr
 
 
 @pytest.mark.parametrize("who", ["ld", "admin", "superuser", "pm", "gm", "nqsw", "assessor"])
-def test_only_the_ld_officer_or_an_administrator_moves_a_day(
-    client, cast, day_one, who, superuser
-):
+def test_only_the_ld_officer_or_an_administrator_moves_a_day(client, cast, day_one, who, superuser):
     sign_in(client, cast, who, superuser)
     data = {"held_on": "2026-11-18", "place": day_one.place, "reason": "Room double-booked"}
     response = client.post(reverse("learning:workshop_change", args=[day_one.pk]), data)
