@@ -34,7 +34,9 @@ def test_the_ld_officer_schedules_and_moves_a_workshop(page, assert_page_ok, ld_
     assert_page_ok()
     page.get_by_label("Why it moves").fill("The university moved the room booking")
     page.get_by_role("button", name="Save the change").click()
-    expect(page.get_by_text("that is the date and venue it already has")).to_be_visible()
+    expect(
+        page.get_by_role("listitem").filter(has_text="that is the date and venue")
+    ).to_be_visible()
     assert_page_ok()
 
     page.goto(reverse("learning:workshop_new"))
