@@ -170,7 +170,6 @@ def get_absence_decision_for_user(user, pk) -> AbsenceDecision:
         AbsenceDecision.objects.filter(
             attendance__in=Attendance.objects.filter(attendance_filter(user))
         )
-        .select_related("attendance")
         .filter(pk=pk)
         .first()
     )
