@@ -436,7 +436,14 @@ def context() -> dict:
     from aswp.models import Round as AswpRound
     from caseloads.models import Allocation
     from cohorts.models import Enrolment
-    from learning.models import Concern, LearningOpportunity, MashDay, MashRota, PathwayCourse
+    from learning.models import (
+        Concern,
+        LearningOpportunity,
+        MashDay,
+        MashRota,
+        PathwayCourse,
+        Workshop,
+    )
     from moderation.models import (
         Allocation as ModeratorAllocation,
     )
@@ -456,6 +463,10 @@ def context() -> dict:
     pm = Person.objects.get(user=users["pm"])
     portfolio = portfolio_enrolment()
     users["portfolio_nqsw"] = portfolio.person.user
+    # The L&D officer schedules the workshops; the demo gives them no fixed login.
+    ld = Person.objects.filter(role=Person.Role.LD_OFFICER, user__isnull=False).order_by("pk")
+    if ld.exists():
+        users["ld"] = ld.first().user
     group = PracticeGroup.objects.filter(practice_manager=pm).order_by("pk").first()
     allocation = (
         Allocation.objects.filter(status="approved", worker__enrolments__practice_group=group)
@@ -511,6 +522,7 @@ def context() -> dict:
         "opportunity": first(LearningOpportunity),
         "course": first(PathwayCourse),
         "concern": first(Concern),
+        "workshop": first(Workshop),
     }
 
 
@@ -663,6 +675,9 @@ PAGES = [
     Page("learning:concern_new", ("pm",)),
     Page("learning:concern", ("chair",), {"pk": K + "concern"}),
     Page("learning:move_on", ("gm",), listing=True),
+    Page("learning:workshops", ("ld",), listing=True),
+    Page("learning:workshop_new", ("ld",)),
+    Page("learning:workshop_change", ("ld",), {"pk": K + "workshop"}),
     # The lists behind the home pages' counts (issue 11).
     Page("waiting", ("pm",), {"what": "reviews-due"}, listing=True),
     # Advanced practitioners (issue 13).
@@ -699,6 +714,7 @@ POST_ONLY = {
     "learning:course_book": "POST-only action",
     "learning:attendance_record": "POST-only action",
     "learning:absence_decide": "POST-only action",
+    "learning:absence_change": "POST-only action (the course page's form)",
     "learning:concern_step": "POST-only action (the concern page's forms)",
     "learning:move_on_record": "POST-only action (the move-on list's form)",
     "logout": "POST-only (signing out)",

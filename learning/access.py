@@ -4,6 +4,10 @@ A team's rota is seen by whoever sees the team (academy.access.practice_group_fi
 PM and GM, the service's GMs, staff placed in it, the Professional Practice team and
 administrators); it is planned, changed and published by the team's PM, or an
 administrator. An NQSW sees their own MASH days, published ones only.
+
+The learning record of an enrolment (LEARNING-OPPS, STUDY-DAYS, WORKSHOPS, PROTECTED-TIME)
+is seen by whoever sees the enrolment; the workshops' days are scheduled by the L&D officer
+or an administrator.
 """
 
 import rules
@@ -68,6 +72,10 @@ def is_learning_and_development_officer(user) -> bool:
 # officer or an administrator; the NQSW may say they submitted the assignment.
 can_record_workshops = can_manage_learning | is_learning_and_development_officer
 can_record_credits_submitted = can_record_own_learning | is_learning_and_development_officer
+# WORKSHOPS: the days themselves are set with the university for a whole cohort, by the L&D
+# officer (or an administrator); a PM records attendance for their team only, so schedules
+# nothing.
+can_schedule_workshops = is_administrator | is_learning_and_development_officer
 
 
 def register():
@@ -79,6 +87,7 @@ def register():
     rules.add_perm("learning.request_study_days", is_the_enrolled_worker)
     rules.add_perm("learning.record_workshops", can_record_workshops)
     rules.add_perm("learning.record_credits_submitted", can_record_credits_submitted)
+    rules.add_perm("learning.schedule_workshops", can_schedule_workshops)
 
 
 def get_learning_enrolment_for_user(user, pk) -> Enrolment:
@@ -135,15 +144,29 @@ def menu(user) -> list[MenuItem]:
         if person.role == Person.Role.NQSW:
             items.append(MenuItem("My MASH days", "learning:my_mash"))
         return items
+    items = []
     if is_administrator(user) or (person is not None and person.led_groups.exists()):
-        return [MenuItem("MASH rota", "learning:mash_overview", "learning")]
-    return []
+        items.append(MenuItem("MASH rota", "learning:mash_overview", "learning"))
+    if can_schedule_workshops(user):
+        items.append(MenuItem("Workshops", "learning:workshops"))
+    return items
 
 
 def get_study_request_for_user(user, enrolment, pk) -> StudyDayRequest:
     found = enrolment.study_requests.filter(pk=pk).first()
     if found is None:
         raise Http404("No such study day request.")
+    return found
+
+
+def get_scheduled_workshop_for_user(user, pk) -> Workshop:
+    """A workshop day, for the people who schedule them (WORKSHOPS); 404 to anyone else,
+    who reaches a workshop only through an NQSW's record."""
+    found = None
+    if can_schedule_workshops(user):
+        found = Workshop.objects.select_related("theme", "cohort").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such workshop.")
     return found
 
 

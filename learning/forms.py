@@ -2,7 +2,15 @@ from decimal import Decimal
 
 from django import forms
 
-from learning.models import CreditsState, EvidenceKind, LearningTimeKind, MashDay, MashRota
+from cohorts.models import Cohort
+from learning.models import (
+    CreditsState,
+    EvidenceKind,
+    LearningTimeKind,
+    MashDay,
+    MashRota,
+    Workshop,
+)
 
 
 class ProposeRotaForm(forms.ModelForm):
@@ -122,3 +130,28 @@ class LearningTimeForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
     what = forms.CharField(label="What", max_length=200)
+
+
+class WorkshopForm(forms.ModelForm):
+    """WORKSHOPS: one of the three days for a cohort, with its date and venue."""
+
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.order_by("-start_date", "name"))
+
+    class Meta:
+        model = Workshop
+        fields = ["theme", "cohort", "held_on", "place"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"theme": "Workshop", "held_on": "Date", "place": "Venue"}
+
+
+class RescheduleWorkshopForm(forms.Form):
+    """WORKSHOPS: a new date (or venue) before the day, and why."""
+
+    held_on = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="Venue", max_length=200)
+    reason = forms.CharField(
+        label="Why it moves",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the workshop's history.",
+    )

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -462,6 +463,20 @@ class Workshop(models.Model):
     def __str__(self):
         return f"{self.theme} ({self.cohort}, {self.held_on:%d/%m/%Y})"
 
+    def clean(self):
+        # WORKSHOPS: the days are part of the cohort's ASYE year, so a date outside it is a
+        # typing slip (a wrong year), never a plan.
+        if self.held_on and self.cohort_id:
+            start = self.cohort.start_date
+            ends = start.replace(year=start.year + 1)
+            if not start <= self.held_on < ends:
+                raise ValidationError(
+                    {
+                        "held_on": f"WORKSHOPS: the day falls in {self.cohort}'s ASYE year, "
+                        f"{start:%d/%m/%Y} to {ends - timedelta(days=1):%d/%m/%Y}."
+                    }
+                )
+
 
 class WorkshopAttendance(models.Model):
     workshop = models.ForeignKey(Workshop, models.PROTECT, related_name="attendances")
@@ -769,7 +784,10 @@ class AbsenceDecisionRole(models.TextChoices):
 
 class AbsenceDecision(models.Model):
     """The PM's or the GM's decision on one cancellation or non-attendance. Both are needed
-    (TRAINING-MANDATORY); each is recorded once and never edited."""
+    (TRAINING-MANDATORY); each is recorded once per role. The manager in that role may
+    change it, with a reason, until the NQSW's ASYE is over (pathway_services
+    .change_absence_decision): `decided_by` is who made the verdict in force, the history
+    keeps every earlier verdict."""
 
     AsRole = AbsenceDecisionRole
 
@@ -779,6 +797,9 @@ class AbsenceDecision(models.Model):
     authorised = models.BooleanField()
     note = models.TextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
+    # The latest change, if any (earlier ones are in the history).
+    changed_at = models.DateTimeField(null=True, blank=True)
+    change_reason = models.TextField("why the decision changed", blank=True)
 
     history = HistoricalRecords()
 
@@ -799,6 +820,12 @@ class AbsenceDecision(models.Model):
                 condition=Q(authorised=True) | ~Q(note=""),
                 name="%(app_label)s_%(class)s_refusal_explained",
                 violation_error_message="Say why the absence is not authorised.",
+            ),
+            models.CheckConstraint(
+                condition=Q(changed_at__isnull=True, change_reason="")
+                | Q(changed_at__isnull=False) & ~Q(change_reason=""),
+                name="%(app_label)s_%(class)s_change_explained",
+                violation_error_message="TRAINING-MANDATORY: say why the decision changed.",
             ),
         ]
 

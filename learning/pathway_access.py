@@ -4,7 +4,8 @@
 - Pathway courses are a published timetable: every signed-in member of staff sees them.
   Places and attendance are seen by whoever sees the NQSW's enrolment. The L&D officer
   (or an administrator) publishes courses and records attendance.
-- A cancellation or non-attendance is decided by the NQSW's PM and by their GM, each once.
+- A cancellation or non-attendance is decided by the NQSW's PM and by their GM, each once;
+  the manager in that role changes the decision, with a reason, until the ASYE is over.
   Nobody else decides, a superuser included: the rule names those two managers.
 - The cancellation flags are for the Professional Practice team (the Service Development
   Lead – Professional Practice among them) and administrators.
@@ -161,6 +162,20 @@ def get_attendance_for_user(user, pk) -> Attendance:
     if attendance is None:
         raise Http404("No such place on a course.")
     return attendance
+
+
+def get_absence_decision_for_user(user, pk) -> AbsenceDecision:
+    """A PM's or GM's decision on a place the user sees, or 404."""
+    decision = (
+        AbsenceDecision.objects.filter(
+            attendance__in=Attendance.objects.filter(attendance_filter(user))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise Http404("No such decision.")
+    return decision
 
 
 def get_concern_for_user(user, pk) -> Concern:

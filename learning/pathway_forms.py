@@ -51,6 +51,22 @@ class AbsenceDecisionForm(forms.Form):
         self.fields["as_role"].choices = [(role, role) for role in roles]
 
 
+class AbsenceChangeForm(forms.Form):
+    """TRAINING-MANDATORY: a new verdict on an absence already decided, and why."""
+
+    authorised = StrictBooleanField(
+        label="I authorise this absence", required=False, widget=forms.CheckboxInput
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you do not authorise it.",
+    )
+    reason = forms.CharField(
+        label="Why the decision changes", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ConcernForm(forms.Form):
     enrolment = forms.ModelChoiceField(queryset=None, label="NQSW")
     what = forms.CharField(

@@ -22,6 +22,7 @@ from learning.models import (
     PathwayCourse,
 )
 from learning.pathway_access import decides_absence_as, manages_enrolment_as_gm, records_move_on
+from learning.services import history_reason
 
 # --- The training pathway (TRAINING-MANDATORY) -----------------------------------------------
 
@@ -111,6 +112,91 @@ def decide_absence(
             decision.save()
     except IntegrityError as e:
         raise ValidationError("TRAINING-MANDATORY: this manager has already decided.") from e
+    return decision
+
+
+# Where a final panel's submissions are read: through the enrolment, by the panel's kind,
+# as this app may not import moderation (moderation -> assessment -> learning).
+FINAL_PANEL = "final"
+
+
+def decisions_frozen_because(enrolment: Enrolment, final_submitted: bool) -> str:
+    """Why the absence decisions of this NQSW can no longer change, or "" while they can
+    (TRAINING-MANDATORY). Frozen once the ASYE is over: the enrolment finished (passed,
+    failed, withdrawn) or the portfolio submitted to its final moderation panel, which
+    reads the record as it was. A 6-month panel does not freeze them: the ASYE goes on."""
+    if enrolment.status not in Enrolment.CURRENT_STATUSES:
+        return (
+            "TRAINING-MANDATORY: the ASYE of "
+            f"{enrolment.person.full_name} is over ({enrolment.get_status_display().lower()}); "
+            "its absence decisions stay as they were."
+        )
+    if final_submitted:
+        return (
+            f"TRAINING-MANDATORY: {enrolment.person.full_name}'s portfolio is submitted to the "
+            "final moderation panel; its absence decisions stay as the panel reads them."
+        )
+    return ""
+
+
+def final_submitted(enrolment: Enrolment) -> bool:
+    return bool(final_submitted_among([enrolment.pk]))
+
+
+def final_submitted_among(enrolment_ids) -> set[int]:
+    """Which of these enrolments have their portfolio submitted to a final panel (one
+    query, for a list of places)."""
+    return set(
+        Enrolment.objects.filter(
+            pk__in=enrolment_ids,
+            moderation_submissions__panel__kind=FINAL_PANEL,
+            moderation_submissions__submitted_at__isnull=False,
+        ).values_list("pk", flat=True)
+    )
+
+
+def change_absence_decision(
+    *, decision: AbsenceDecision, authorised: bool, note: str = "", reason: str, by: Person
+) -> AbsenceDecision:
+    """TRAINING-MANDATORY: the manager in the decision's role (the PM, or a GM, of the
+    NQSW's team: the one who decided or whoever holds the role now) changes it, with a
+    reason kept on the decision and in its history. The verdict in force is the changed
+    one, so the authorisation and the flags, which are read from it, follow."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "TRAINING-MANDATORY: say why the decision changes."})
+    with transaction.atomic():
+        decision = (
+            AbsenceDecision.objects.select_for_update()
+            .select_related(
+                "attendance__enrolment__person",
+                "attendance__enrolment__practice_group",
+            )
+            .get(pk=decision.pk)
+        )
+        attendance = decision.attendance
+        if decision.as_role not in decides_absence_as(by.user, attendance):
+            raise ValidationError(
+                f"TRAINING-MANDATORY: only the NQSW's {decision.get_as_role_display().lower()} "
+                "changes this decision."
+            )
+        enrolment = attendance.enrolment
+        why = decisions_frozen_because(enrolment, final_submitted(enrolment))
+        if why:
+            raise ValidationError(why)
+        note = "" if authorised else note.strip()
+        if authorised == decision.authorised and note == decision.note:
+            raise ValidationError("TRAINING-MANDATORY: that is the decision already recorded.")
+        decision.authorised = authorised
+        decision.note = note
+        decision.decided_by = by
+        decision.changed_at = timezone.now()
+        decision.change_reason = reason
+        decision.full_clean()
+        verdict = "authorised" if authorised else "refused"
+        why = f"Changed to {verdict} by {by.full_name}: {reason}"
+        decision._change_reason = history_reason(why)
+        decision.save()
     return decision
 
 

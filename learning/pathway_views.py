@@ -29,6 +29,7 @@ from learning.pathway_access import (
     attendance_filter,
     concern_enrolments,
     decides_absence_as,
+    get_absence_decision_for_user,
     get_attendance_for_user,
     get_concern_for_user,
     get_course_for_user,
@@ -89,19 +90,28 @@ def _course_rows(request, course):
         .values_list("enrolment")
         .annotate(n=Count("pk"))
     )
+    submitted = services.final_submitted_among([a.enrolment_id for a in attendances])
     rows = []
     for attendance in attendances:
         decided = {d.as_role for d in attendance.decisions.all()}
-        roles = [r for r in decides_absence_as(request.user, attendance) if r not in decided]
+        mine = decides_absence_as(request.user, attendance) if attendance.is_absence else []
+        frozen = services.decisions_frozen_because(
+            attendance.enrolment, attendance.enrolment_id in submitted
+        )
         rows.append(
             {
                 "attendance": attendance,
                 "findings": services.attendance_findings(
                     attendance, flag_at, counts.get(attendance.enrolment_id, 0)
                 ),
-                "decide_roles": [(r, AbsenceDecision.AsRole(r).label) for r in roles]
-                if attendance.is_absence
-                else [],
+                "decide_roles": [
+                    (r, AbsenceDecision.AsRole(r).label) for r in mine if r not in decided
+                ],
+                # TRAINING-MANDATORY: the viewer's own role's decisions, while they may change.
+                "change_decisions": []
+                if frozen
+                else [d for d in attendance.decisions.all() if d.as_role in mine],
+                "frozen": frozen if set(mine) & decided else "",
             }
         )
     return rows
@@ -201,6 +211,31 @@ def absence_decide(request, pk):
             messages.success(request, "Decision recorded.")
     else:
         messages.error(request, "The decision could not be read: try again.")
+    return redirect("learning:course", attendance.course_id)
+
+
+@login_required
+@require_POST
+def absence_change(request, pk):
+    decision = get_absence_decision_for_user(request.user, pk)
+    attendance = get_attendance_for_user(request.user, decision.attendance_id)
+    if decision.as_role not in decides_absence_as(request.user, attendance):
+        raise PermissionDenied(
+            f"TRAINING-MANDATORY: only the NQSW's {decision.get_as_role_display().lower()} "
+            "changes this decision."
+        )
+    form = forms.AbsenceChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_absence_decision(
+                decision=decision, **form.cleaned_data, by=staff_member(request.user)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Decision changed: the earlier one is kept in its history.")
+    else:
+        messages.error(request, "Say why the decision changes.")
     return redirect("learning:course", attendance.course_id)
 
 

@@ -1,18 +1,19 @@
-"""Writes to the MASH rota (MASH-ROTA): propose, change a day, publish. Keyword-only,
+"""Writes of the learning record and its timetables: the MASH rota (MASH-ROTA), learning
+opportunities, study days, the workshops' days and attendance, protected time. Keyword-only,
 atomic, with the acting person."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from academy.models import Person, PracticeGroup
 from caseloads.models import Allocation
-from cohorts.models import Enrolment
-from learning import studydays
+from cohorts.models import Cohort, Enrolment
+from learning import studydays, workshops
 from learning.models import (
     CreditsState,
     EvidenceKind,
@@ -28,6 +29,7 @@ from learning.models import (
     Workshop,
     WorkshopAttendance,
     WorkshopCredits,
+    WorkshopTheme,
 )
 from learning.periods import proposal
 from learning.rota import is_available
@@ -285,6 +287,87 @@ def record_study_allowance(
 
 # --- WORKSHOPS -------------------------------------------------------------------------
 
+# simple-history keeps at most 100 characters of a reason (PostgreSQL refuses more).
+HISTORY_REASON_LENGTH = 100
+
+
+def history_reason(text: str) -> str:
+    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
+
+
+def _workshop_day_to_come(held_on: date, today: date) -> None:
+    if held_on < today:
+        raise ValidationError(
+            {"held_on": "WORKSHOPS: a workshop is scheduled for a day to come, not the past."}
+        )
+
+
+def schedule_workshop(
+    *,
+    theme: WorkshopTheme,
+    cohort: Cohort,
+    held_on: date,
+    place: str,
+    by: Person,
+    today: date | None = None,
+) -> Workshop:
+    """The L&D officer sets the day of one of the three resilience workshops for a cohort
+    (WORKSHOPS): once per cohort and theme, on a weekday of the cohort's ASYE year."""
+    today = today or timezone.localdate()
+    _workshop_day_to_come(held_on, today)
+    with transaction.atomic():
+        if Workshop.objects.filter(cohort=cohort, theme=theme).exists():
+            raise ValidationError(
+                {"theme": f"WORKSHOPS: {theme} already has a date for {cohort}: change that one."}
+            )
+        workshop = Workshop(theme=theme, cohort=cohort, held_on=held_on, place=place.strip())
+        workshop.full_clean()
+        workshop._change_reason = history_reason(f"Scheduled by {by.full_name}")
+        try:
+            with transaction.atomic():
+                workshop.save()
+        except IntegrityError as e:  # scheduled at the same moment by someone else
+            raise ValidationError(
+                {"theme": f"WORKSHOPS: {theme} already has a date for {cohort}."}
+            ) from e
+    return workshop
+
+
+def reschedule_workshop(
+    *,
+    workshop: Workshop,
+    held_on: date,
+    place: str,
+    reason: str,
+    by: Person,
+    today: date | None = None,
+) -> Workshop:
+    """Move a workshop to another day (or venue) before it is held, with a reason kept in
+    its history (WORKSHOPS). Refused once the day has passed or any attendance is
+    recorded: attendance is recorded against the day the NQSWs were (or were not) there,
+    and moving the day would leave it pointing at a day they never had."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "WORKSHOPS: say why the workshop moves."})
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        why = workshops.fixed_because(workshop, workshop.attendances.count(), today)
+        if why:
+            raise ValidationError(why)
+        _workshop_day_to_come(held_on, today)
+        place = place.strip()
+        if held_on == workshop.held_on and place == workshop.place:
+            raise ValidationError("WORKSHOPS: that is the date and venue it already has.")
+        before = workshop.held_on
+        workshop.held_on = held_on
+        workshop.place = place
+        workshop.full_clean()
+        moved = f"from {before:%d/%m/%Y} " if held_on != before else "venue "
+        workshop._change_reason = history_reason(f"Moved {moved}by {by.full_name}: {reason}")
+        workshop.save()
+    return workshop
+
 
 def record_workshop_attendance(
     *, enrolment: Enrolment, workshop: Workshop, attended: bool, by: Person
@@ -292,11 +375,14 @@ def record_workshop_attendance(
     """Attended or absent, for an NQSW of the workshop's cohort, once the day has come."""
     if enrolment.kind != Enrolment.Kind.ASYE or enrolment.cohort_id != workshop.cohort_id:
         raise ValidationError("WORKSHOPS: the workshop is for the NQSWs of its cohort.")
-    if workshop.held_on > timezone.localdate():
-        raise ValidationError(
-            f"WORKSHOPS: attendance is recorded on or after the day ({workshop.held_on:%d/%m/%Y})."
-        )
     with transaction.atomic():
+        # Locked, so the day cannot move while its first attendance is being recorded.
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        if workshop.held_on > timezone.localdate():
+            raise ValidationError(
+                "WORKSHOPS: attendance is recorded on or after the day "
+                f"({workshop.held_on:%d/%m/%Y})."
+            )
         attendance, _ = WorkshopAttendance.objects.update_or_create(
             workshop=workshop,
             enrolment=enrolment,

@@ -41,6 +41,9 @@ urlpatterns += [
         name="workshop_attendance",
     ),
     path("enrolments/<int:pk>/credits/", views.workshop_credits, name="workshop_credits"),
+    path("workshops/", views.workshops_list, name="workshops"),
+    path("workshops/new/", views.workshop_new, name="workshop_new"),
+    path("workshops/<int:pk>/change/", views.workshop_change, name="workshop_change"),
 ]
 urlpatterns += [
     path("enrolments/<int:pk>/time/", views.learning_time, name="learning_time"),
@@ -59,6 +62,7 @@ urlpatterns += [
         name="attendance_record",
     ),
     path("pathway/places/<int:pk>/decide/", pathway_views.absence_decide, name="absence_decide"),
+    path("pathway/decisions/<int:pk>/change/", pathway_views.absence_change, name="absence_change"),
     path("pathway/cancellations/", pathway_views.cancellations, name="cancellations"),
     path("concerns/", pathway_views.concerns, name="concerns"),
     path("concerns/new/", pathway_views.concern_new, name="concern_new"),

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,13 +19,14 @@ from academy.access import (
 )
 from academy.forms import add_errors, parse_yes_no
 from academy.models import PracticeGroup
-from cohorts.models import academic_year
-from learning import services
+from cohorts.models import Cohort, academic_year
+from learning import services, workshops
 from learning.access import (
     get_day_for_user,
     get_learning_enrolment_for_user,
     get_opportunity_for_user,
     get_rota_for_user,
+    get_scheduled_workshop_for_user,
     get_study_request_for_user,
     get_workshop_for_user,
 )
@@ -35,11 +36,13 @@ from learning.forms import (
     MoveDayForm,
     OpportunityDoneForm,
     ProposeRotaForm,
+    RescheduleWorkshopForm,
     StudyAllowanceForm,
     StudyDecisionForm,
     StudyRequestForm,
+    WorkshopForm,
 )
-from learning.models import CreditsState, MashDay, MashRota
+from learning.models import CreditsState, MashDay, MashRota, Workshop, WorkshopTheme
 from learning.periods import proposal
 from learning.record import enrolment_of, learning_record
 from learning.rota import is_available, mash_season_start, weeks_of
@@ -473,3 +476,80 @@ def learning_time(request, pk):
             messages.success(request, "Learning time recorded.")
             return redirect(reverse("learning:record", args=[enrolment.pk]) + "#protected-time")
     return render_record(request, enrolment, time_form=form)
+
+
+# --- Scheduling the workshops (WORKSHOPS) ------------------------------------------------
+
+SCHEDULERS = "WORKSHOPS: the L&D officer schedules the university workshops."
+
+
+@login_required
+@require_GET
+def workshops_list(request):
+    """The three days of every cohort, with what may still move."""
+    require(request.user, "learning.schedule_workshops", why=SCHEDULERS)
+    today = timezone.localdate()
+    themes = list(WorkshopTheme.objects.all())
+    cohorts = Cohort.objects.order_by("-start_date", "name").prefetch_related(
+        Prefetch("workshops", queryset=Workshop.objects.annotate(recorded=Count("attendances")))
+    )
+    rows = []
+    for cohort in cohorts:
+        by_theme = {w.theme_id: w for w in cohort.workshops.all()}
+        days = []
+        for theme in themes:
+            workshop = by_theme.get(theme.pk)
+            fixed = workshops.fixed_because(workshop, workshop.recorded, today) if workshop else ""
+            days.append({"theme": theme, "workshop": workshop, "fixed": fixed})
+        rows.append((cohort, days))
+    return render(request, "learning/workshops.html", {"rows": rows, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_new(request):
+    require(request.user, "learning.schedule_workshops", why=SCHEDULERS)
+    # The list's "Set the date" links name the cohort and the day.
+    initial = {key: request.GET[key] for key in ("cohort", "theme") if request.GET.get(key)}
+    form = WorkshopForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = services.schedule_workshop(
+                **form.cleaned_data, by=staff_member(request.user)
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{workshop.theme} set for {workshop.held_on:%d/%m/%Y}.")
+            return redirect(reverse("learning:workshops") + f"#cohort-{workshop.cohort_id}")
+    return render(request, "learning/workshop_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_change(request, pk):
+    workshop = get_scheduled_workshop_for_user(request.user, pk)
+    today = timezone.localdate()
+    form = RescheduleWorkshopForm(
+        request.POST or None, initial={"held_on": workshop.held_on, "place": workshop.place}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_workshop(
+                workshop=workshop, **form.cleaned_data, by=staff_member(request.user)
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{workshop.theme} ({workshop.cohort}): change saved.")
+            return redirect(reverse("learning:workshops") + f"#cohort-{workshop.cohort_id}")
+    return render(
+        request,
+        "learning/workshop_change.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "fixed": workshops.fixed_because(workshop, workshop.attendances.count(), today),
+            "history": workshop.history.all(),
+        },
+    )

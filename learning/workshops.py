@@ -1,5 +1,6 @@
 """Where one NQSW stands on the university's resilience workshops and the optional credits
-(WORKSHOPS): each of the three days with its date and attendance, for their cohort."""
+(WORKSHOPS): each of the three days with its date and attendance, for their cohort; and
+whether a day may still move (the scheduling pages and learning/services.py ask the same)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -67,3 +68,22 @@ def credits_of(enrolment: Enrolment) -> WorkshopCredits | None:
 
 def credits_label(credits: WorkshopCredits | None) -> str:
     return credits.get_state_display() if credits else CreditsState.NOT_TAKEN.label
+
+
+def fixed_because(workshop: Workshop, recorded: int, today: date) -> str:
+    """Why a workshop's date can no longer change, or "" while it can (WORKSHOPS). `recorded`
+    is how many NQSWs have attendance recorded for it. A day may move up to and including
+    the day itself (a day called off that morning), never once attendance is recorded:
+    attendance belongs to the day the NQSWs were, or were not, there."""
+    if recorded:
+        return (
+            f"{RULE}: attendance is already recorded for {recorded} NQSW(s) on "
+            f"{workshop.held_on:%d/%m/%Y}, so the day keeps its date: moving it would record "
+            "those NQSWs as present or absent on a day they never had."
+        )
+    if workshop.held_on < today:
+        return (
+            f"{RULE}: this workshop was held on {workshop.held_on:%d/%m/%Y}; a day already held "
+            "keeps its date. Record its attendance on the NQSWs' learning records."
+        )
+    return ""

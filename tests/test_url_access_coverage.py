@@ -89,6 +89,7 @@ ACCESS_TESTS = {
     "learning:course_book": "learning/test_pathway_access.py",
     "learning:attendance_record": "learning/test_pathway_access.py",
     "learning:absence_decide": "learning/test_pathway_access.py",
+    "learning:absence_change": "learning/test_absence_change.py",
     "learning:cancellations": "learning/test_pathway_access.py",
     "learning:concerns": "learning/test_pathway_access.py",
     "learning:concern_new": "learning/test_pathway_access.py",
@@ -106,6 +107,9 @@ ACCESS_TESTS = {
     "learning:study_allowance": "learning/test_record_access.py",
     "learning:workshop_attendance": "learning/test_record_access.py",
     "learning:workshop_credits": "learning/test_record_access.py",
+    "learning:workshops": "learning/test_workshop_schedule.py",
+    "learning:workshop_new": "learning/test_workshop_schedule.py",
+    "learning:workshop_change": "learning/test_workshop_schedule.py",
     "learning:learning_time": "learning/test_record_access.py",
     "caseloads:case": "caseloads/test_together.py",
     # Moderation

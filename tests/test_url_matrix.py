@@ -37,8 +37,15 @@ from caseloads.models import Allocation as CaseAllocation
 from cohorts import demo as academy_demo
 from cohorts.models import Enrolment
 from home.management.commands.seed_demo import demo_steps
+from learning.models import (
+    AbsenceDecision,
+    Concern,
+    LearningOpportunity,
+    MashRota,
+    PathwayCourse,
+    Workshop,
+)
 from learning.models import Attendance as PathwayAttendance
-from learning.models import Concern, LearningOpportunity, MashRota, PathwayCourse, Workshop
 from moderation import pdf as moderation_pdf
 from moderation.models import (
     ModerationRecord,
@@ -100,6 +107,7 @@ EXPECTED = {
     "aswp:shortlist":                       "L 44444 4O4 O4OO4 OO",
     "aswp:start_assessment":                "L 44444 4O4 O4OO4 OO",
     "aswp:statement":                       "L 44444 OO4 44444 44",
+    "learning:absence_change":              "L MMMMM MMM MMMMM MM",
     "learning:absence_decide":              "L MMMMM MMM MMMMM MM",
     "learning:attendance_record":           "L MMMMM MMM MMMMM MM",
     "learning:cancellations":               "L 33333 333 O3OO3 OO",
@@ -122,6 +130,9 @@ EXPECTED = {
     "learning:study_allowance":             "L MMMMM MMM MMMMM MM",
     "learning:workshop_attendance":         "L MMMMM MMM MMMMM MM",
     "learning:workshop_credits":            "L MMMMM MMM MMMMM MM",
+    "learning:workshop_change":             "L 44444 444 444O4 OO",
+    "learning:workshop_new":                "L 33333 333 333O3 OO",
+    "learning:workshops":                   "L 33333 333 333O3 OO",
     "waiting":                              "L 44444 OO4 44444 44",
     # Signing in, home and the admin's index
     "home":                                 "L OOOOO OOO OOOOO OO",
@@ -314,6 +325,8 @@ def arguments(people) -> dict[str, dict]:
         "learning:course_book": {"pk": course.pk},
         "learning:attendance_record": {"pk": place.pk},
         "learning:absence_decide": {"pk": place.pk},
+        "learning:absence_change": {"pk": AbsenceDecision.objects.order_by("pk")[0].pk},
+        "learning:workshop_change": {"pk": workshop.pk},
         "learning:concern": {"pk": concern.pk},
         "learning:concern_step": {"pk": concern.pk, "step": "review"},
         "learning:move_on_record": pk,
