@@ -22,6 +22,9 @@ Decisions where the rules are silent (each marked *inferred* in the code too):
 | 6-month reflection, NAT-PDP 6-12    |                                                  |
 | 9-month review                      | the first day of month 10, only when the         |
 |                                     | agreement plans one ("optional")                 |
+| a programme's other review points   | the first day of the point's month (the ECDP's   |
+| (cohorts.ProgrammePoint, issue 14)  | 12-month review: month 13); an optional one      |
+|                                     | other than the 9-month is never required         |
 | final review, NAT-SELF end,         | the last day of the programme (month 12 of the   |
 | 12-month reflection, OBS-THREE,     | ASYE, 24 of the ECDP, plus extensions)           |
 | NAT-EVIDENCE, EVIDENCE coverage,    |                                                  |
