@@ -126,9 +126,16 @@ class Record:
 
 
 def read_table(
-    text: str, columns: Sequence[str], *, other_columns: str = "reject"
+    text: str,
+    columns: Sequence[str],
+    *,
+    other_columns: str = "reject",
+    optional: Sequence[str] = (),
 ) -> tuple[list[Record], RowErrors]:
     """The rows of a CSV file with the given columns, in any order, and the problems so far.
+
+    `optional` columns may be left out of the header (their cells then read as empty); a
+    file without them reads exactly as before they existed.
 
     Header names are compared without surrounding spaces or case. A header problem (empty
     file, missing, duplicate or unknown column) raises CSVRejected at once, since no row can
@@ -155,11 +162,13 @@ def read_table(
     if any(NUL in name for name in raw_header):
         raise CSVRejected([RowError(1, columns[0], f"the header {NUL_MESSAGE}")])
     header = [name.strip().lower() for name in raw_header]
-    header_errors = check_header(header, columns, strict=strict)
+    header_errors = check_header(header, columns, strict=strict, optional=optional)
     if header_errors:
         raise CSVRejected(header_errors)
 
     where = {column: header.index(column) for column in columns}
+    where |= {column: header.index(column) for column in optional if column in header}
+    absent = {column: "" for column in optional if column not in header}
     records, errors = [], RowErrors()
     number = 1
     while True:
@@ -187,7 +196,7 @@ def read_table(
         values = {
             column: cells[index].strip() if index < len(cells) else ""
             for column, index in where.items()
-        }
+        } | absent
         if any(cell.strip() for cell in cells[: len(header)]):
             records.append(Record(number, values))
     return records, errors
@@ -212,11 +221,14 @@ def unreadable(error: csv.Error) -> str:
     return text
 
 
-def check_header(header: Sequence[str], columns: Sequence[str], *, strict=True) -> list[RowError]:
+def check_header(
+    header: Sequence[str], columns: Sequence[str], *, strict=True, optional: Sequence[str] = ()
+) -> list[RowError]:
     """Problems with a header row (names already stripped and lower-cased), on row 1.
 
-    Strict: the header has exactly the columns, in any order. Otherwise other columns are
-    allowed, but each of the columns must still be there once.
+    Strict: the header has exactly the columns, in any order, and any of the optional ones.
+    Otherwise other columns are allowed, but each of the columns must still be there once.
+    The messages name the required columns only, as they did before optional ones existed.
     """
     expected = ", ".join(columns)
     rule = f"the header is exactly: {expected}" if strict else f"expected: {expected}"
@@ -226,9 +238,9 @@ def check_header(header: Sequence[str], columns: Sequence[str], *, strict=True) 
     errors = []
     seen = set()
     for position, name in enumerate(header, start=1):
-        if name in seen and (strict or name in columns):
+        if name in seen and (strict or name in columns or name in optional):
             errors.append(RowError(1, name, "this column appears twice"))
-        elif name not in columns and strict:
+        elif name not in columns and name not in optional and strict:
             errors.append(
                 RowError(1, name or f"#{position}", f"unexpected column {name!r} ({rule})")
             )

@@ -22,6 +22,9 @@ Decisions where the rules are silent (each marked *inferred* in the code too):
 | 6-month reflection, NAT-PDP 6-12    |                                                  |
 | 9-month review                      | the first day of month 10, only when the         |
 |                                     | agreement plans one ("optional")                 |
+| a programme's other review points   | the first day of the point's month (the ECDP's   |
+| (cohorts.ProgrammePoint, issue 14)  | 12-month review: month 13); an optional one      |
+|                                     | other than the 9-month is never required         |
 | final review, NAT-SELF end,         | the last day of the programme (month 12 of the   |
 | 12-month reflection, OBS-THREE,     | ASYE, 24 of the ECDP, plus extensions)           |
 | NAT-EVIDENCE, EVIDENCE coverage,    |                                                  |
@@ -36,12 +39,12 @@ Decisions where the rules are silent (each marked *inferred* in the code too):
 - NAT-OUTCOME: a deferred ASYE still open two years after it began is a breach.
 """
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from academy.findings import BREACH, WARNING, Finding
-from assessment.models import DevelopmentPlan, Review, SelfAssessment
+from assessment.models import DevelopmentPlan, Review, SelfAssessment, review_kind
 from cohorts.models import Enrolment
 from cohorts.months import add_months
 
@@ -53,7 +56,6 @@ def _in_a_sentence(label: str) -> str:
 
 # The models' choices, referenced rather than retyped (values and labels).
 THREE_MONTHS, SIX_MONTHS, NINE_MONTHS, FINAL = Review.Kind
-REVIEW_LABELS = {kind.value: _in_a_sentence(kind.label) for kind in Review.Kind}
 SELF_STAGES = {stage.value: _in_a_sentence(stage.label) for stage in SelfAssessment.Stage}
 PLAN_PERIODS = {period.value: _in_a_sentence(period.label) for period in DevelopmentPlan.Period}
 DEFERRED = Enrolment.Status.DEFERRED
@@ -80,6 +82,25 @@ NATIONAL = Minimums()
 
 
 @dataclass(frozen=True)
+class ReviewPoint:
+    """One review of the programme (REVIEWS): a programme point's, or the final review."""
+
+    kind: str  # Review.kind: "three_months" ... for the ASYE's months, "month_13", "final"
+    label: str  # "3-month review", "12-month review", "Final review"
+    due: date
+    optional: bool = False
+
+
+# The ASYE's points as cohorts' 0005 migration seeds them: (month, label, optional). Due
+# without a programme's points (pure tests, a caller that has none) uses these.
+ASYE_POINTS = (
+    (4, "3-month review", False),
+    (7, "6-month review", False),
+    (10, "9-month review", True),
+)
+
+
+@dataclass(frozen=True)
 class Due:
     """When each requirement is due, derived from the ASYE start and extensions."""
 
@@ -88,25 +109,53 @@ class Due:
     six_months: date
     nine_months: date
     final: date
+    # The programme's reviews in order, the final last (issue 14: the ECDP's are its own).
+    reviews: tuple[ReviewPoint, ...] = ()
 
     @classmethod
-    def derive(cls, month_starts_on: Callable[[int], date], planned_end: date) -> "Due":
+    def derive(
+        cls,
+        month_starts_on: Callable[[int], date],
+        planned_end: date,
+        points: Iterable[tuple[int, str, bool]] = ASYE_POINTS,
+    ) -> "Due":
         """From Enrolment.month_starts_on and Enrolment.planned_end (MONTH-2 included).
 
-        The final review is due at the programme's end (12 or 24 months, issue 14). The
-        3-, 6- and 9-month reviews are the portfolio's review kinds (REVIEWS) for every
-        programme; a programme's further points (the ECDP's 12- and 18-month reviews,
-        cohorts.ProgrammePoint) are in its key dates."""
+        The final review is due at the programme's end (12 or 24 months, issue 14); the
+        other reviews at the start of their programme point's month (cohorts.ProgrammePoint:
+        `points` as (month, label, optional)). The 3-, 6- and 9-month dates stay the
+        plans' and self-assessments' due dates (NAT-PDP, NAT-SELF) for every programme."""
+        reviews = [
+            ReviewPoint(review_kind(month), label, month_starts_on(month), optional)
+            for month, label, optional in sorted(points)
+        ]
+        reviews.append(ReviewPoint(FINAL, Review.Kind.FINAL.label, planned_end))
         return cls(
             agreement=month_starts_on(2) - timedelta(days=1),
             three_months=month_starts_on(4),
             six_months=month_starts_on(7),
             nine_months=month_starts_on(10),
             final=planned_end,
+            reviews=tuple(reviews),
         )
 
+    def review_point(self, kind: str) -> ReviewPoint | None:
+        """The programme's review of this kind, or None when the programme has none."""
+        return next((point for point in self.reviews if point.kind == kind), None)
+
     def review(self, kind: str) -> date:
-        return getattr(self, kind)
+        point = self.review_point(kind)
+        return point.due if point else getattr(self, kind)
+
+    def required_reviews(self, nine_month_planned: bool) -> list[ReviewPoint]:
+        """The reviews that must be signed off: every point but an optional one, which
+        counts once planned (NAT-AGREEMENT: the agreement plans the 9-month review; a
+        programme's other optional points have no plan to count them, inferred)."""
+        return [
+            point
+            for point in self.reviews
+            if not point.optional or (point.kind == NINE_MONTHS and nine_month_planned)
+        ]
 
     def self_assessment(self, stage: str) -> date:
         return {
@@ -297,16 +346,13 @@ def nat_pdp(done: Collection[str], *, due: Due, today: date | None) -> list[Find
 def reviews(
     signed_off: Collection[str], *, due: Due, nine_month_planned: bool, today: date | None
 ) -> list[Finding]:
-    """REVIEWS: the 3-month, 6-month, (planned) 9-month and final reviews, signed off."""
-    findings = []
-    for kind, label in REVIEW_LABELS.items():
-        if kind == NINE_MONTHS and not nine_month_planned:
-            continue
-        if kind not in signed_off:
-            findings.append(
-                _unmet("REVIEWS", f"the {label} is not signed off", due.review(kind), today)
-            )
-    return findings
+    """REVIEWS: the programme's reviews (the ASYE's 3-month, 6-month, planned 9-month) and
+    the final review, signed off."""
+    return [
+        _unmet("REVIEWS", f"the {_in_a_sentence(point.label)} is not signed off", point.due, today)
+        for point in due.required_reviews(nine_month_planned)
+        if point.kind not in signed_off
+    ]
 
 
 def logs(awaiting: Sequence[date], *, today: date | None, minimums: Minimums = NATIONAL) -> list:
@@ -433,14 +479,8 @@ def deadlines(facts: PortfolioFacts) -> list[Deadline]:
             for stage, label in SELF_STAGES.items()
         ),
         *(
-            Deadline(
-                "REVIEWS",
-                Review.Kind(kind).label,
-                due.review(kind),
-                kind in facts.reviews_signed_off,
-            )
-            for kind in REVIEW_LABELS
-            if kind != NINE_MONTHS or facts.nine_month_review_planned
+            Deadline("REVIEWS", point.label, point.due, point.kind in facts.reviews_signed_off)
+            for point in due.required_reviews(facts.nine_month_review_planned)
         ),
         Deadline(
             "OBS-THREE",

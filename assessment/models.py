@@ -816,6 +816,23 @@ class ReviewKind(models.TextChoices):
     FINAL = "final", "Final review"
 
 
+# A review is one of its programme's points (cohorts.ProgrammePoint, issue 14) or the final
+# review. The kind names the point by its month: the ASYE's months keep the kinds they had
+# before programmes were data (so no row changed), any other month is "month_<n>" (the
+# ECDP's 12-month review, due at the start of month 13, is "month_13").
+ASYE_REVIEW_KINDS = {
+    4: ReviewKind.THREE_MONTHS,
+    7: ReviewKind.SIX_MONTHS,
+    10: ReviewKind.NINE_MONTHS,
+}
+POINT_KIND_PREFIX = "month_"
+
+
+def review_kind(month: int) -> str:
+    """The Review.kind of the review due at the start of programme month `month`."""
+    return ASYE_REVIEW_KINDS.get(month, f"{POINT_KIND_PREFIX}{month}")
+
+
 class Review(SignedOffVersion):
     """A progress review (REVIEWS); the initial review is the SupportAgreement."""
 
@@ -825,7 +842,9 @@ class Review(SignedOffVersion):
     Kind = ReviewKind
 
     enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="reviews")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # No choices: the kinds are the programme's points (review_kind) and the final review;
+    # services.save_review refuses a kind the NQSW's programme does not have.
+    kind = models.CharField(max_length=12)
     held_on = models.DateField()
     progress = models.TextField("Progress against the PCF and the KSS")
     nqsw_comments = models.TextField("The NQSW's comments", blank=True)
@@ -844,7 +863,7 @@ class Review(SignedOffVersion):
         constraints = [
             *_version_constraints("review", "enrolment", "kind"),
             models.CheckConstraint(
-                condition=Q(kind__in=ReviewKind.values),
+                condition=Q(kind__in=ReviewKind.values) | Q(kind__startswith=POINT_KIND_PREFIX),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Unknown kind of review.",
             ),
@@ -852,6 +871,14 @@ class Review(SignedOffVersion):
 
     def __str__(self):
         return f"{self.get_kind_display()}, version {self.version}"
+
+    def get_kind_display(self) -> str:
+        """The kind's label; a programme point's own label is its ProgrammePoint's (the
+        portfolio shows that one), this is the generic one: "month_13" -> "12-month review"."""
+        if self.kind in ReviewKind.values:
+            return ReviewKind(self.kind).label
+        month = self.kind.removeprefix(POINT_KIND_PREFIX)
+        return f"{int(month) - 1}-month review" if month.isdigit() else self.kind
 
     def clean(self):
         super().clean()

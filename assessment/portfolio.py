@@ -20,6 +20,7 @@ from django.db.models import (
     StringAgg,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -163,8 +164,15 @@ def all_frameworks() -> list[Framework]:
 
 
 def due_for(enrolment: Enrolment) -> checks.Due:
-    """Due dates from the ASYE start and the approved extensions (MONTH-2)."""
-    return checks.Due.derive(enrolment.month_starts_on, enrolment.planned_end())
+    """Due dates from the ASYE start and the approved extensions (MONTH-2), the reviews at
+    the enrolment's programme's points (issue 14; prefetch_points for many enrolments)."""
+    points = [(p.month, p.label, p.optional) for p in enrolment.programme_run.points.all()]
+    return checks.Due.derive(enrolment.month_starts_on, enrolment.planned_end(), points)
+
+
+def prefetch_points(enrolments: Iterable[Enrolment]) -> None:
+    """Their programmes' review points in one query (a handful of rows), for due_for."""
+    prefetch_related_objects([e.programme_run for e in enrolments], "points")
 
 
 def heat(count: int) -> str:
@@ -229,6 +237,7 @@ def facts_for(
         return {}
     frameworks = all_frameworks() if frameworks is None else frameworks
     policies = list(EvidencePolicy.objects.all())
+    prefetch_points(enrolments)
     timelines = _timelines(ids)
 
     observations = defaultdict(list)
@@ -392,10 +401,13 @@ def requirements(facts: checks.PortfolioFacts) -> list[Requirement]:
     by_assessor = sum(1 for b in facts.observations_by_assessor if b)
     observations = len(facts.observations_by_assessor)
     by_others = observations - by_assessor
-    reviews_needed = [checks.THREE_MONTHS, checks.SIX_MONTHS, checks.FINAL]
-    if facts.nine_month_review_planned:
-        reviews_needed.insert(2, checks.NINE_MONTHS)
-    reviews_done = [k for k in reviews_needed if k in facts.reviews_signed_off]
+    reviews_needed = due.required_reviews(facts.nine_month_review_planned)
+    reviews_done = [p for p in reviews_needed if p.kind in facts.reviews_signed_off]
+    # "3-month, 6-month, planned 9-month, final" for the ASYE; the programme's own otherwise.
+    reviews_named = ", ".join(
+        ("planned " if p.optional else "") + p.label.removesuffix(" review")
+        for p in due.reviews[:-1]
+    )
     return [
         Requirement(
             "NAT-AGREEMENT",
@@ -425,7 +437,7 @@ def requirements(facts: checks.PortfolioFacts) -> list[Requirement]:
         ),
         Requirement(
             "REVIEWS",
-            "Reviews signed off (3-month, 6-month, planned 9-month, final)",
+            f"Reviews signed off ({reviews_named}, final)",
             str(len(reviews_needed)),
             str(len(reviews_done)),
             len(reviews_done) == len(reviews_needed),
@@ -632,20 +644,23 @@ def load(enrolment: Enrolment) -> Portfolio:
     recommendations = _versions_newest_first(enrolment.recommendations.all())
 
     agreement = agreements[0] if agreements else None
+    # The agreement plans the ASYE's reviews; a programme's other points have no planned
+    # date of their own (issue 14: their key dates show when they are due).
+    planned_field = {
+        Review.Kind.THREE_MONTHS: "three_month_review_on",
+        Review.Kind.SIX_MONTHS: "six_month_review_on",
+        Review.Kind.NINE_MONTHS: "nine_month_review_on",
+        Review.Kind.FINAL: "final_review_on",
+    }
     reviews = [
         ScheduledReview(
-            key=kind,
-            label=label,
-            due=due.review(kind),
-            planned=getattr(agreement, f"{prefix}_review_on", None),
-            versions=review_versions[kind],
+            key=point.kind,
+            label=f"{point.label} (optional)" if point.optional else point.label,
+            due=point.due,
+            planned=getattr(agreement, planned_field.get(point.kind, ""), None),
+            versions=review_versions[point.kind],
         )
-        for kind, label, prefix in [
-            (Review.Kind.THREE_MONTHS, "3-month review", "three_month"),
-            (Review.Kind.SIX_MONTHS, "6-month review", "six_month"),
-            (Review.Kind.NINE_MONTHS, "9-month review (optional)", "nine_month"),
-            (Review.Kind.FINAL, "Final review", "final"),
-        ]
+        for point in due.reviews
     ]
 
     portfolio = Portfolio(

@@ -34,6 +34,7 @@ from assessment.models import (
     SignedOffVersion,
     SupportAgreement,
     WrittenWork,
+    review_kind,
 )
 from cohorts.models import Enrolment
 from cohorts.services import lock_enrolment
@@ -535,10 +536,14 @@ def save_review(
     elements: Iterable[FrameworkElement] | None = None,
     **values,
 ) -> Review:
-    """REVIEWS: a 3-month, 6-month, 9-month or final review."""
+    """REVIEWS: a review at one of the programme's points (the ASYE's 3-, 6- and 9-month,
+    the ECDP's own, issue 14) or the final review."""
     _refuse_unknown(values, REVIEW_FIELDS)
-    if kind not in Review.Kind.values:
-        raise ValidationError("Unknown kind of review.")
+    points = enrolment.programme_run.points.all()
+    if kind != Review.Kind.FINAL and kind not in {review_kind(p.month) for p in points}:
+        raise ValidationError(
+            f"REVIEWS: the {enrolment.programme_run.name} has no review of this kind."
+        )
     if kind == Review.Kind.FINAL and sign_off:
         _refuse_unsettled_capability(enrolment)
     return _save_version(

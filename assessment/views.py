@@ -718,7 +718,9 @@ def _capability_outcomes(enrolment) -> str:
 @require_http_methods(["GET", "POST"])
 def review(request, pk, kind):
     enrolment = get_portfolio_for_user(request.user, pk)
-    if kind not in Review.Kind.values:
+    # The reviews are the NQSW's programme's points and the final (issue 14).
+    point = portfolios.due_for(enrolment).review_point(kind)
+    if point is None:
         raise Http404("No such review.")
     require(
         request.user,
@@ -733,8 +735,7 @@ def review(request, pk, kind):
         .order_by("-version")
         .first()
     )
-    due = portfolios.due_for(enrolment).review(kind)
-    label = Review.Kind(kind).label
+    due, label = point.due, point.label
     return _versioned_page(
         request,
         enrolment,

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from academy import csvfiles, invitations
 from academy.models import Office, Person, PracticeGroup, Service
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Cohort, Enrolment, Programme
 
 COLUMNS = (
     "staff_id",
@@ -46,6 +46,12 @@ COLUMNS = (
     "programme",
     "assessor_staff_id",
 )
+# Columns a file may leave out, read as empty when it does (issue 14): a file without them
+# imports exactly as before. `programme` above is a trainee's university course, so the
+# early career programme an NQSW runs (the ASYE, the ECDP: cohorts.Programme by name) has
+# a column of its own; empty, an NQSW stays on the programme they run, a new one starts
+# the ASYE.
+OPTIONAL_COLUMNS = ("early_career_programme",)
 # The template offered for download: the header and one example row per kind of person.
 TEMPLATE_ROWS = (
     "PM1,Priya Patel,priya.patel@example.org,practice_manager,CAI,Worthing,Worthing CA&I,,,",
@@ -257,6 +263,8 @@ class _Row:
     asye_start: str
     programme: str
     assessor_staff_id: str
+    early_career_programme: str = ""
+    programme_obj: Programme | None = None  # the early career programme the row names
     service_obj: Service | None = None
     start: date | None = None
     person: Person | None = None
@@ -295,7 +303,7 @@ def import_people_csv(text, *, today=None, dry_run=False, base_url=None) -> Impo
     says what a real import would do. Each new person is emailed an invitation when the
     import commits, its links pointing at base_url (default settings.ACADEMY_URL).
     """
-    records, errors = csvfiles.read_table(text, COLUMNS)
+    records, errors = csvfiles.read_table(text, COLUMNS, optional=OPTIONAL_COLUMNS)
     rows = [_Row(number=record.row, **record.values) for record in records]
     run = _PeopleImport(rows, errors, today=today or timezone.localdate())
     with csvfiles.all_or_nothing(run.errors, dry_run=dry_run):
@@ -328,6 +336,7 @@ class _PeopleImport:
         self.groups = {}  # group name (lower case) -> _Group
         self.changed_pm = []  # groups whose practice manager this import sets
         self.services = {service.code: service for service in Service.objects.all()}
+        self.programmes = {p.name.lower(): p for p in Programme.objects.all()}
 
     def error(self, row, column, message):
         self.errors.add(row.number, column, message)
@@ -384,6 +393,28 @@ class _PeopleImport:
                 self.error(row, column, message)
         row.service_obj = form.cleaned_data.get("service")
         row.start = form.cleaned_data.get("asye_start")
+        self._check_early_career_programme(row)
+
+    def _check_early_career_programme(self, row):
+        given = row.early_career_programme
+        if not given:
+            return
+        if row.role and row.role != Person.Role.NQSW:
+            self.error(
+                row,
+                "early_career_programme",
+                "only nqsw rows have an early career programme; must be empty for "
+                f"{_an(_role_label(row.role))}",
+            )
+            return
+        row.programme_obj = self.programmes.get(given.lower())
+        if row.programme_obj is None:
+            names = ", ".join(p.name for p in self.programmes.values())
+            self.error(
+                row,
+                "early_career_programme",
+                f"unknown programme {given!r} (expected one of {names})",
+            )
 
     def _check_privilege(self, row):
         if row.role not in PRIVILEGED_ROLES:
@@ -706,8 +737,12 @@ class _PeopleImport:
 
         creating = current is None
         enrolment = current or Enrolment(person=row.person, kind=kind)
+        # The programme the row names; else the one the NQSW runs; else the ASYE (None).
+        programme = row.programme_obj
+        if programme is None and current is not None and kind == Enrolment.Kind.ASYE:
+            programme = current.cohort.programme
         if row.start is not None:
-            cohort = Cohort.for_start(row.start)
+            cohort = Cohort.for_start(row.start, programme)
         elif creating:
             cohort = Cohort.for_start(self.today)
         else:

@@ -2,10 +2,38 @@ from django import forms
 
 from academy.forms import StrictBooleanField
 from academy.models import Person, PracticeGroup
+from cohorts.models import ProgrammePoint
+from moderation import points
 from moderation.models import Answer, Decision, ExternalSample, ModerationForm, Panel, PanelMember
 from moderation.services import Seat
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def panel_kinds() -> list[tuple[str, str]]:
+    """MOD-POINTS: the 6-month and final panels, and one for each other month a programme
+    marks moderated (cohorts.ProgrammePoint, issue 14: the ECDP's 12-month review)."""
+    others = {}
+    rows = (
+        ProgrammePoint.objects.filter(moderated=True)
+        .exclude(month=points.SIX_MONTHS_MONTH)
+        .order_by("month", "programme__name")
+        .values_list("month", "programme__name")
+    )
+    for month, programme in rows:
+        others.setdefault(month, []).append(programme)
+    six, final = Panel.Kind.choices
+    return [
+        six,
+        *(
+            (
+                points.kind_for_month(m),
+                f"{points.kind_label(points.kind_for_month(m))} (month {m}: {', '.join(names)})",
+            )
+            for m, names in others.items()
+        ),
+        final,
+    ]
 
 
 def _people(*roles):
@@ -86,6 +114,7 @@ class PanelForm(forms.Form):
         if panel is not None:
             kwargs.setdefault("initial", self.initial_for(panel))
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = panel_kinds()
         services = PracticeGroup.objects.values("service_id")
         self.fields["group_managers"].queryset = (
             _people(Person.Role.GROUP_MANAGER)

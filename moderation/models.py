@@ -26,6 +26,7 @@ from academy.validators import validate_date_between
 from assessment.models import RecommendationOutcome
 from cohorts.access import knows_enrolment
 from cohorts.models import Enrolment, academic_year
+from moderation import points
 
 # No 0/O, 1/I: a code is read aloud at the meeting and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -134,7 +135,10 @@ class Panel(models.Model):
 
     Kind = PanelKind
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # No choices: besides the ASYE's two kinds, a panel may follow a programme's other
+    # moderated point, "month_<n>" (moderation/points.py, issue 14); PanelForm offers those
+    # the programmes have.
+    kind = models.CharField(max_length=10)
     held_on = models.DateField("meeting date")
     venue = models.CharField(max_length=200, blank=True)
     # Fixed when the panel is set up (MOD-SUBMIT), from the policy in force.
@@ -154,10 +158,10 @@ class Panel(models.Model):
         ordering = ["-held_on", "kind"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=PanelKind.values),
+                condition=Q(kind__in=PanelKind.values) | Q(kind__startswith=points.POINT_PREFIX),
                 name="%(app_label)s_%(class)s_kind_valid",
-                violation_error_message="MOD-POINTS: a panel follows the 6-month reviews or "
-                "the completion of the ASYE.",
+                violation_error_message="MOD-POINTS: a panel follows the 6-month reviews, a "
+                "programme's moderated point or the completion of the ASYE.",
             ),
             models.CheckConstraint(
                 condition=Q(submissions_due_on__lt=F("held_on")),
@@ -174,6 +178,14 @@ class Panel(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} moderation panel, {self.held_on:%d/%m/%Y}"
+
+    def get_kind_display(self) -> str:
+        return points.kind_label(self.kind)
+
+    @property
+    def point_name(self) -> str:
+        """What the panel moderates: "6-month point (ASYE month 7)", "completion of the ASYE"."""
+        return points.what(self.kind)
 
     def clean(self):
         """A new or moved meeting date lies within PANEL_RANGE_ACADEMIC_YEARS academic

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from academy.models import Person
@@ -58,12 +58,14 @@ def due_for_panel(panel: Panel) -> list[tuple[Enrolment, date]]:
     extensions.
     """
     policy = ModerationPolicy.in_force(panel.held_on)
-    months_in = 6 if panel.kind == Panel.Kind.SIX_MONTHS else 11
+    month = points.point_month(panel.kind)
+    months_in = 11 if month is None else month - 1
     earliest = years_after(panel.held_on, -3)
     latest = add_days(panel.held_on, -months_in * 28)
     candidates = (
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE, asye_start__gte=earliest, asye_start__lte=latest)
+        .filter(_runs_the_point(panel.kind))
         .exclude(moderation_submissions__panel=panel)
         .for_listing()
         .order_by("person__full_name", "pk")
@@ -75,6 +77,20 @@ def due_for_panel(panel: Panel) -> list[tuple[Enrolment, date]]:
             due.append((enrolment, reached))
     taken = _moderated_already(panel.kind, [e.pk for e, _ in due], exclude_panel=panel)
     return [(e, reached) for e, reached in due if e.pk not in taken]
+
+
+def _runs_the_point(kind: str) -> Q:
+    """Enrolments whose programme has the point a panel of `kind` follows (MOD-POINTS).
+
+    The 6-month and final panels take every NQSW, as they did before programmes were data
+    (both the ASYE and the ECDP moderate them); a "month_<n>" panel only those whose
+    programme marks its month-n point moderated (cohorts.ProgrammePoint, issue 14)."""
+    if kind in (points.SIX_MONTHS, points.FINAL):
+        return Q()
+    return Q(
+        cohort__programme__points__month=points.point_month(kind),
+        cohort__programme__points__moderated=True,
+    )
 
 
 @transaction.atomic
@@ -91,6 +107,14 @@ def enter_for_panel(*, panel: Panel, enrolments: Iterable[Enrolment], by: Person
             refuse(
                 "MOD-POINTS",
                 f"{enrolment.person.full_name} has no ASYE under way to moderate.",
+            )
+        if panel.kind not in (points.SIX_MONTHS, points.FINAL) and not (
+            Enrolment.objects.filter(_runs_the_point(panel.kind), pk=enrolment.pk).exists()
+        ):
+            refuse(
+                "MOD-POINTS",
+                f"{enrolment.person.full_name}'s {enrolment.programme_run.name} has no "
+                f"moderated {points.what(panel.kind)}.",
             )
         reached = points.point(panel.kind, enrolment.month_starts_on, enrolment.planned_end())
         problem = points.refusal(panel.kind, reached, panel.held_on)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from academy.models import Person
 from assessment import services
 from assessment.models import PortfolioPdf
 from cohorts.models import Enrolment
@@ -147,3 +148,14 @@ def test_pdf_page_preparing_and_ready(page, assert_page_ok, demo_users):
     page.reload()
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
     assert_page_ok()
+
+
+def test_an_ecdp_nqsws_12_month_review_form(page, assert_page_ok, demo_users):
+    """Issue 14: the ECDP pilot's NQSW (ecdp.demo) has the programme's own review points."""
+    person = Person.objects.get(user__username="ecdp.demo")
+    enrolment = Enrolment.objects.filter(person=person, kind=Enrolment.Kind.ASYE).get()
+    base = f"/assessment/{enrolment.pk}/"
+    sign_in(page, "assessor.demo")
+    _visit(page, assert_page_ok, base, person.full_name)
+    expect(page.get_by_role("rowheader", name="12-month review")).to_be_visible()
+    _visit(page, assert_page_ok, f"{base}reviews/month_13/", "12-month review")

@@ -14,6 +14,8 @@ class Command(BaseCommand):
     help = (
         "Import starters from a CSV file (columns: "
         + ", ".join(importing.COLUMNS)
+        + "; optional: "
+        + ", ".join(importing.OPTIONAL_COLUMNS)
         + "): people, practice groups and enrolments. Nothing is saved unless every row "
         "is valid."
     )
