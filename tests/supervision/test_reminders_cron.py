@@ -12,15 +12,12 @@ import re
 import secrets
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
-from contextlib import closing
 from pathlib import Path
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
 
 ROOT = Path(__file__).resolve().parents[2]
 CRON_LINE = re.compile(r"`15 7 \* \* \* cd /srv/asye && (?P<command>[^`]+)`")
@@ -93,20 +90,23 @@ def run(args, env, shell=False):
     )
 
 
-@pytest.fixture(scope="module")
-def migrated_copy(django_db_setup, django_db_blocker, tmp_path_factory):
-    """On SQLite the test database is exactly a migrated database: copied (SQLite's backup
-    API, outside any test's transaction) it saves migrating again in a subprocess, which
-    takes a minute. None on PostgreSQL, where the subprocess migrates as cron would."""
-    with django_db_blocker.unblock():
-        connection = connections[DEFAULT_DB_ALIAS]
-        if connection.vendor != "sqlite":
-            return None
-        connection.ensure_connection()
-        copy = tmp_path_factory.mktemp("migrated") / "asye.sqlite3"
-        with closing(sqlite3.connect(copy)) as scratch:
-            connection.connection.backup(scratch)
-        return copy
+def migrate_scratch(tmp_path, migrated_copy, env):
+    """The scratch database the cron line runs against, migrated: a copy of the test
+    database on SQLite (tests/conftest.py), else migrated in a subprocess as cron would."""
+    if migrated_copy:
+        shutil.copy(migrated_copy, tmp_path / "asye.sqlite3")
+        return
+    migrated = run(
+        [
+            sys.executable,
+            "manage.py",
+            "migrate",
+            "--noinput",
+            "--settings=academy.settings.production",
+        ],
+        env,
+    )
+    assert migrated.returncode == 0, migrated.stderr
 
 
 # A database test so that the test database exists (on SQLite it is copied); the test
@@ -124,11 +124,7 @@ def test_the_readme_cron_line_sends_reminders_under_production_settings(tmp_path
         env = production_env(tmp_path, smtp.port)
         python = [sys.executable, "manage.py"]
         production = ["--settings=academy.settings.production"]
-        if migrated_copy:
-            shutil.copy(migrated_copy, tmp_path / "asye.sqlite3")
-        else:
-            migrated = run([*python, "migrate", "--noinput", *production], env)
-            assert migrated.returncode == 0, migrated.stderr
+        migrate_scratch(tmp_path, migrated_copy, env)
         made = run([*python, "shell", "-c", MAKE_AN_OVERDUE_NQSW, *production], env)
         assert made.returncode == 0, made.stderr
         # The line as written, from the repository instead of /srv/asye.
