@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from academy.access import allowed, person_of, sees_every_cohort
-from academy.models import Person
+from academy.models import Person, PracticeGroup
 from caseloads.states import worker_states
 from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
@@ -60,7 +60,13 @@ def home(request):
         ctx["mash_days"] = upcoming_mash_days(person, today)
         return render(request, "home/worker.html", ctx)
 
-    ctx["led_groups"] = list(person.led_groups.select_related("office", "service"))
+    # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks
+    # `led_groups.exists()`) answers from these rows instead of a query of its own.
+    prefetch_related_objects(
+        [person],
+        Prefetch("led_groups", queryset=PracticeGroup.objects.select_related("office", "service")),
+    )
+    ctx["led_groups"] = list(person.led_groups.all())
     wanted = waiting_lists_for(person, bool(ctx["led_groups"]))
     if ctx["led_groups"] or wanted:
         # Read once for the list, "Who needs me today?" and the waiting lists (issue 11);
@@ -81,6 +87,12 @@ def home(request):
     if wanted:
         lists = waiting.waiting_lists(team, today, wanted, states)
         ctx["waiting"] = [(key, waiting.TITLES[key], len(lists[key])) for key in wanted]
+    # The navigation badge (home.waiting.waiting_count) from the counts just made, so the
+    # page does not count them twice: the PM's requests, the assessor's logs.
+    if person.role == Person.Role.PRACTICE_MANAGER and "team_today" in ctx:
+        ctx["waiting_count"] = ctx["waiting_requests"]
+    elif person.role == Person.Role.ASSESSOR:
+        ctx["waiting_count"] = len(lists[waiting.LOGS_AWAITING])
     if person.role == Person.Role.GROUP_MANAGER:
         # The PM's view across the service, by team (issue 11).
         ctx["by_team"] = [
