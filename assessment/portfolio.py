@@ -157,6 +157,26 @@ def self_assessment_day(enrolment: Enrolment) -> date:
     return min(max(timezone.localdate(), first), last)
 
 
+def with_elements(frameworks, elements, programme_links) -> list[Framework]:
+    """`all_frameworks` from rows read elsewhere (`academy.tables.read_together`): each
+    framework's elements set as if prefetched, its programme ids as if annotated."""
+    by_framework = {}
+    for element in sorted(elements, key=lambda e: (e.framework_id, e.number)):
+        by_framework.setdefault(element.framework_id, []).append(element)
+    programmes = {}
+    for link in programme_links:
+        programmes.setdefault(link.framework_id, []).append(str(link.programme_id))
+    for framework in frameworks:
+        found = by_framework.get(framework.pk, [])
+        for element in found:
+            element.framework = framework
+        cached = framework.elements.all()
+        cached._result_cache, cached._prefetch_done = found, True
+        framework._prefetched_objects_cache = {"elements": cached}
+        framework.programme_ids = ",".join(programmes.get(framework.pk, [])) or None
+    return list(frameworks)
+
+
 def all_frameworks() -> list[Framework]:
     """Every framework with its elements, and the ids of its programmes gathered into the
     framework's own row (Framework.applies_to reads them): two queries, a handful of rows."""
@@ -345,10 +365,12 @@ def _fact_rows(ids: Sequence[int]):
 
 
 def facts_for(
-    enrolments: Sequence[Enrolment], frameworks: Sequence[Framework] | None = None
+    enrolments: Sequence[Enrolment],
+    frameworks: Sequence[Framework] | None = None,
+    policies: Sequence[EvidencePolicy] | None = None,
 ) -> dict[int, checks.PortfolioFacts]:
     """The checks' facts for each enrolment, keyed by its id, in a fixed number of queries
-    (the frameworks unless given, the evidence policies, and `_fact_rows`' one UNION ALL).
+    (the frameworks and the evidence policies unless given, and `_fact_rows`' one UNION ALL).
 
     The enrolments should come from `Enrolment.objects.for_listing()` (extensions and the
     practice group prefetched) so that their due dates cost nothing more.
@@ -357,7 +379,7 @@ def facts_for(
     if not ids:
         return {}
     frameworks = all_frameworks() if frameworks is None else frameworks
-    policies = list(EvidencePolicy.objects.all())
+    policies = list(EvidencePolicy.objects.all()) if policies is None else policies
 
     history, observations = [], defaultdict(list)
     feedback, written = defaultdict(int), {}
