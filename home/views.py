@@ -13,9 +13,10 @@ from home import overview, waiting, year
 from home.policy import policy_tables, worker_tables
 from home.progress import nqsw_progress
 from home.team_today import by_team, team_enrolments, team_today
-from learning.access import upcoming_mash_days
+from learning.models import MashDay
 from learning.pathway_access import records_move_on
 from learning.pathway_services import without_destination
+from learning.rota import is_available
 
 # The caption of a staff member's list of enrolments, by role.
 STAFF_CAPTIONS = {
@@ -64,7 +65,7 @@ def home(request):
         ctx["progress"] = nqsw_progress(ctx["own"][0], today, tables) if ctx["own"] else None
         if ctx["progress"] is not None:
             ctx["timeline"] = year.timeline(ctx["own"][0], ctx["progress"])
-        ctx["mash_days"] = upcoming_mash_days(person, today)
+        ctx["mash_days"] = upcoming_mash_days(person, today, ctx["own"])
         return render(request, "home/worker.html", ctx)
 
     # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks
@@ -115,6 +116,22 @@ def home(request):
             for group, counts in by_team(today, team, states, tables.supervision)
         ]
     return render(request, "home/staff.html", ctx)
+
+
+def upcoming_mash_days(person, today, own, limit=5) -> list[MashDay]:
+    """`learning.access.upcoming_mash_days` in one query: each day's availability
+    (`learning.rota.is_available`) is judged on the NQSW's own enrolment as the home page
+    read it (programme and extensions), not on a fresh copy per day that would read its
+    programme and extensions again day by day."""
+    known = {enrolment.pk: enrolment for enrolment in own}
+    days = list(
+        MashDay.objects.published_for(person)
+        .prefetch_related(None)
+        .filter(date__gte=today)[: limit * 4]
+    )
+    for day in days:
+        day.enrolment = known.get(day.enrolment_id, day.enrolment)
+    return [day for day in days if is_available(day.enrolment, day.date)][:limit]
 
 
 def without_destination_on_home(user, today) -> list[Enrolment]:

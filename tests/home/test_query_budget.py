@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from learning import services as learning
+from learning.models import MashDay
 from moderation import services as moderation
 from supervision import services as supervision
 from tests import factories
@@ -59,6 +61,15 @@ def rows_for(enrolment, n: int, allocations: int, review: bool = False):
     )
 
 
+def mash_days(enrolment, starts_on: date, weeks: int):
+    """A published MASH rota for the team (MASH-ROTA): the NQSW's days on their home page."""
+    pm = enrolment.practice_group.practice_manager
+    rota = learning.propose_rota(
+        practice_group=enrolment.practice_group, starts_on=starts_on, weeks=weeks, by=pm
+    )
+    learning.publish_rota(rota=rota, by=pm)
+
+
 def more_nqsws(enrolment, n: int):
     """`n` more NQSWs in the team, with the same assessor, each with records of their own."""
     for _ in range(n):
@@ -83,11 +94,13 @@ def grow_and_count(client, user, people, enrolment, trainee) -> tuple[int, int]:
     rows_for(enrolment, 1, allocations=1, review=True)
     f.allocate(trainee.person, start=date(2026, 10, 1), children=1)
     more_nqsws(enrolment, 1)
+    mash_days(enrolment, date(2027, 1, 4), weeks=1)
     small = queries(client, user)
     # Ten times the NQSWs and their records; the caseloads grow as far as the caps allow.
     rows_for(enrolment, 9, allocations=6)
     f.allocate(trainee.person, start=date(2026, 10, 1), children=2)
     more_nqsws(enrolment, 9)
+    mash_days(enrolment, date(2027, 1, 11), weeks=4)
     return small, queries(client, user)
 
 
@@ -97,6 +110,7 @@ def test_each_home_page_in_at_most_15_queries_whatever_the_rows(client, people, 
     trainee = factories.TraineeEnrolmentFactory(practice_group=enrolment.practice_group)
     user = trainee.person.user if role == "trainee" else people[role].user
     small, large = grow_and_count(client, user, people, enrolment, trainee)
+    assert MashDay.objects.filter(enrolment=enrolment).count() >= 2  # on the NQSW home
     assert small <= BUDGET, f"{role}: {small} queries"
     assert large == small, f"{role}: {small} queries, then {large} with 10x the rows"
 
