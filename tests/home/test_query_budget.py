@@ -120,3 +120,18 @@ def test_a_superusers_home_page_too(client, people, enrolment, superuser):
     trainee = factories.TraineeEnrolmentFactory(practice_group=enrolment.practice_group)
     small, large = grow_and_count(client, superuser, people, enrolment, trainee)
     assert small <= BUDGET and large == small, (small, large)
+
+
+def test_the_gms_home_in_month_11_whatever_the_nqsws_without_a_destination(
+    client, people, enrolment
+):
+    """MOVE-ON's list (issue 12) within the 15: one NQSW without a destination, then ten."""
+    july = date(2027, 7, 5)
+    with time_machine.travel(july, tick=False):
+        small = queries(client, people["gm"].user)
+        for _ in range(9):
+            factories.EnrolmentFactory(practice_group=enrolment.practice_group)
+        large = queries(client, people["gm"].user)
+        listed = client.get(reverse("home")).context["without_destination"]
+    assert len(listed) == 10
+    assert small <= BUDGET and large == small, (small, large)
