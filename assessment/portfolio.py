@@ -11,18 +11,23 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
+    DateField,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     StringAgg,
     Subquery,
     Value,
+    When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from academy.findings import Finding
@@ -153,6 +158,26 @@ def self_assessment_day(enrolment: Enrolment) -> date:
     return min(max(timezone.localdate(), first), last)
 
 
+def with_elements(frameworks, elements, programme_links) -> list[Framework]:
+    """`all_frameworks` from rows read elsewhere (`academy.tables.read_together`): each
+    framework's elements set as if prefetched, its programme ids as if annotated."""
+    by_framework = {}
+    for element in sorted(elements, key=lambda e: (e.framework_id, e.number)):
+        by_framework.setdefault(element.framework_id, []).append(element)
+    programmes = {}
+    for link in programme_links:
+        programmes.setdefault(link.framework_id, []).append(str(link.programme_id))
+    for framework in frameworks:
+        found = by_framework.get(framework.pk, [])
+        for element in found:
+            element.framework = framework
+        cached = framework.elements.all()
+        cached._result_cache, cached._prefetch_done = found, True
+        framework._prefetched_objects_cache = {"elements": cached}
+        framework.programme_ids = ",".join(programmes.get(framework.pk, [])) or None
+    return list(frameworks)
+
+
 def all_frameworks() -> list[Framework]:
     """Every framework with its elements, and the ids of its programmes gathered into the
     framework's own row (Framework.applies_to reads them): two queries, a handful of rows."""
@@ -183,24 +208,25 @@ def heat(count: int) -> str:
 # --- Facts for the checks, for many enrolments at once --------------------------------------
 
 
-def _timelines(ids: Sequence[int]) -> dict[int, list[tuple[date, int | None]]]:
-    rows = (
-        Enrolment.history.filter(id__in=ids)
-        .order_by("history_date", "history_id")
-        .values_list("id", "history_date", "assessor_id")
-    )
+def _timelines_from(rows) -> dict[int, list[tuple[date, int | None]]]:
     timelines = defaultdict(list)
-    for enrolment_id, recorded, assessor_id in rows:
-        timelines[enrolment_id].append((timezone.localdate(recorded), assessor_id))
+    for enrolment_id, recorded, _history_id, assessor_id in sorted(
+        rows, key=lambda row: (row[1], row[2])
+    ):
+        timelines[enrolment_id].append((recorded, assessor_id))
     return timelines
 
 
-def _covered(ids: Sequence[int]) -> dict[int, set[int]]:
-    """The framework elements each enrolment's evidence covers (reviews: current versions).
+def _timelines(ids: Sequence[int]) -> dict[int, list[tuple[date, int | None]]]:
+    rows = Enrolment.history.filter(id__in=ids).values_list(
+        "id", TruncDate("history_date"), "history_id", "assessor_id"
+    )
+    return _timelines_from(rows)
 
-    One query: a UNION ALL of the five evidence-to-element tables (issue 11: the home pages
-    read these facts for every NQSW they show, and five queries were a third of a budget).
-    """
+
+def _covered_parts(ids: Sequence[int]) -> list:
+    """The framework elements each enrolment's evidence covers (reviews: current versions),
+    as (enrolment id, element id) rows from the five evidence-to-element tables."""
     parts = []
     for model in MAPPED_MODELS:
         through = model.elements.through
@@ -217,17 +243,142 @@ def _covered(ids: Sequence[int]) -> dict[int, set[int]]:
                 .values("version")[:1]
             )
             rows = rows.filter(**{f"{owner}__version": Subquery(latest)})
-        parts.append(rows.values_list(f"{owner}__enrolment_id", element).order_by())
+        parts.append(rows.annotate(enrolment=F(f"{owner}__enrolment_id"), element=F(element)))
+    return parts
+
+
+def _covered(ids: Sequence[int]) -> dict[int, set[int]]:
+    """The framework elements each enrolment's evidence covers (reviews: current versions)."""
+    parts = [rows.values_list("enrolment", "element").order_by() for rows in _covered_parts(ids)]
     covered = defaultdict(set)
     for enrolment_id, element_id in parts[0].union(*parts[1:], all=True):
         covered[enrolment_id].add(element_id)
     return covered
 
 
+# The columns of `_fact_rows`: every branch of the UNION ALL gives the same six, typed alike
+# (a branch fills the ones it has no use for with typed NULLs).
+_NO_DAY = Cast(Value(None), DateField())
+_NO_NUMBER = Cast(Value(None), IntegerField())
+_NO_TEXT = Cast(Value(None), CharField())
+
+
+def _branch(queryset, tag: str, enrolment, day=_NO_DAY, n=_NO_NUMBER, m=_NO_NUMBER, text=_NO_TEXT):
+    return (
+        queryset.annotate(
+            f_enrolment=enrolment if not isinstance(enrolment, str) else F(enrolment),
+            f_tag=Value(tag, output_field=CharField()),
+            f_day=day,
+            f_n=n,
+            f_m=m,
+            f_text=text,
+        )
+        .values_list("f_enrolment", "f_tag", "f_day", "f_n", "f_m", "f_text")
+        .order_by()
+    )
+
+
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _fact_rows(ids: Sequence[int]):
+    """Every row the checks' facts are made of, for all `ids`, in ONE query: a UNION ALL of
+    the enrolments' history (the assessor timeline) and of each portfolio table (issue 11: the
+    home pages read these facts for every NQSW they show; one query each was most of the
+    15-query budget). Rows are (enrolment id, tag, day, n, m, text)."""
+    answered = Exists(
+        AssessorFeedback.objects.filter(log=OuterRef("pk"), log_version=OuterRef("version"))
+    )
+    branches = [
+        *(_branch(rows, "covered", "enrolment", n=F("element")) for rows in _covered_parts(ids)),
+        _branch(
+            DirectObservation.objects.filter(enrolment_id__in=ids),
+            "observation",
+            "enrolment_id",
+            day=F("observed_on"),
+            n=F("observer_id"),
+        ),
+        _branch(
+            PracticeFeedback.objects.filter(enrolment_id__in=ids)
+            .values("enrolment_id", "source")
+            .annotate(count=Count("id")),
+            "feedback",
+            "enrolment_id",
+            n=F("count"),
+            text=F("source"),
+        ),
+        _branch(
+            WrittenWork.objects.filter(enrolment_id__in=ids)
+            .values("enrolment_id")
+            .annotate(added=Count("id"), assessed=Count("id", filter=Q(assessed_by__isnull=False))),
+            "written",
+            "enrolment_id",
+            n=F("added"),
+            m=F("assessed"),
+        ),
+        _branch(
+            ReflectionLog.objects.filter(enrolment_id__in=ids),
+            "log",
+            "enrolment_id",
+            day=F("written_on"),
+            n=_flag(answered),
+            text=F("period"),
+        ),
+        _branch(
+            SupportAgreement.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False),
+            "agreement",
+            "enrolment_id",
+            day=F("agreed_on"),
+            n=F("version"),
+            m=_flag(Q(nine_month_review_on__isnull=False)),
+        ),
+        _branch(
+            Review.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False),
+            "review",
+            "enrolment_id",
+            text=F("kind"),
+        ),
+        _branch(
+            SelfAssessment.objects.filter(enrolment_id__in=ids),
+            "self",
+            "enrolment_id",
+            text=F("stage"),
+        ),
+        _branch(
+            DevelopmentPlan.objects.filter(enrolment_id__in=ids),
+            "plan",
+            "enrolment_id",
+            text=F("period"),
+        ),
+        _branch(
+            Recommendation.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False),
+            "recommendation",
+            "enrolment_id",
+            n=F("version"),
+            text=F("outcome"),
+        ),
+        _branch(
+            Enrolment.history.filter(id__in=ids),
+            "history",
+            "id",
+            day=TruncDate("history_date"),
+            n=F("history_id"),
+            m=F("assessor_id"),
+        ),
+    ]
+    # A UNION takes the first queryset's model ordering, which must name a column of the
+    # result: the evidence-to-element tables, first, have none.
+    return branches[0].union(*branches[1:], all=True)
+
+
 def facts_for(
-    enrolments: Sequence[Enrolment], frameworks: Sequence[Framework] | None = None
+    enrolments: Sequence[Enrolment],
+    frameworks: Sequence[Framework] | None = None,
+    policies: Sequence[EvidencePolicy] | None = None,
 ) -> dict[int, checks.PortfolioFacts]:
-    """The checks' facts for each enrolment, keyed by its id, in a fixed number of queries.
+    """The checks' facts for each enrolment, keyed by its id, in a fixed number of queries
+    (the frameworks and the evidence policies unless given, and `_fact_rows`' one UNION ALL).
 
     The enrolments should come from `Enrolment.objects.for_listing()` (extensions and the
     practice group prefetched) so that their due dates cost nothing more.
@@ -236,93 +387,48 @@ def facts_for(
     if not ids:
         return {}
     frameworks = all_frameworks() if frameworks is None else frameworks
-    policies = list(EvidencePolicy.objects.all())
+    policies = list(EvidencePolicy.objects.all()) if policies is None else policies
     prefetch_points(enrolments)
-    timelines = _timelines(ids)
 
-    observations = defaultdict(list)
-    rows = DirectObservation.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "observed_on", "observer_id"
-    )
-    for enrolment_id, observed_on, observer_id in rows:
-        observations[enrolment_id].append((observed_on, observer_id))
-
-    feedback = defaultdict(int)
-    rows = (
-        PracticeFeedback.objects.filter(enrolment_id__in=ids)
-        .values("enrolment_id", "source")
-        .annotate(n=Count("id"))
-        .values_list("enrolment_id", "source", "n")
-    )
-    for enrolment_id, source, n in rows:
-        feedback[enrolment_id, source] = n
-
-    written = {
-        enrolment_id: (added, assessed)
-        for enrolment_id, added, assessed in WrittenWork.objects.filter(enrolment_id__in=ids)
-        .values("enrolment_id")
-        .annotate(added=Count("id"), assessed=Count("id", filter=Q(assessed_by__isnull=False)))
-        .values_list("enrolment_id", "added", "assessed")
-    }
-
-    milestones = defaultdict(set)
-    awaiting = defaultdict(list)
-    rows = (
-        ReflectionLog.objects.filter(enrolment_id__in=ids)
-        .annotate(
-            answered=Exists(
-                AssessorFeedback.objects.filter(log=OuterRef("pk"), log_version=OuterRef("version"))
-            )
-        )
-        .values_list("enrolment_id", "period", "written_on", "answered")
-    )
-    for enrolment_id, period, written_on, answered in rows:
-        milestones[enrolment_id].add(period)
-        if not answered:
-            awaiting[enrolment_id].append(written_on)
-
+    history, observations = [], defaultdict(list)
+    feedback, written = defaultdict(int), {}
+    milestones, awaiting = defaultdict(set), defaultdict(list)
+    agreements, recommendations = defaultdict(list), defaultdict(list)
+    signed_reviews, stages, plans = defaultdict(set), defaultdict(set), defaultdict(set)
+    covered = defaultdict(set)
+    for pk, tag, day, n, m, text in _fact_rows(ids):
+        if tag == "history":
+            history.append((pk, day, n, m))
+        elif tag == "observation":
+            observations[pk].append((day, n))
+        elif tag == "feedback":
+            feedback[pk, text] = n
+        elif tag == "written":
+            written[pk] = (n, m)
+        elif tag == "log":
+            milestones[pk].add(text)
+            if not n:
+                awaiting[pk].append(day)
+        elif tag == "agreement":
+            agreements[pk].append((n, day, bool(m)))
+        elif tag == "review":
+            signed_reviews[pk].add(text)
+        elif tag == "self":
+            stages[pk].add(text)
+        elif tag == "plan":
+            plans[pk].add(text)
+        elif tag == "recommendation":
+            recommendations[pk].append((n, text))
+        elif tag == "covered":
+            covered[pk].add(n)
+    timelines = _timelines_from(history)
     agreed_on, nine_month = {}, {}
-    rows = (
-        SupportAgreement.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False)
-        .order_by("enrolment_id", "version")
-        .values_list("enrolment_id", "agreed_on", "nine_month_review_on")
-    )
-    for enrolment_id, agreed, nine in rows:
-        agreed_on.setdefault(enrolment_id, agreed)  # the first signed-off version
-        nine_month[enrolment_id] = nine is not None  # the latest signed-off version
-
-    signed_reviews = defaultdict(set)
-    rows = (
-        Review.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False)
-        .values_list("enrolment_id", "kind")
-        .order_by()
-        .distinct()
-    )
-    for enrolment_id, kind in rows:
-        signed_reviews[enrolment_id].add(kind)
-
-    stages = defaultdict(set)
-    for enrolment_id, stage in SelfAssessment.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "stage"
-    ):
-        stages[enrolment_id].add(stage)
-
-    plans = defaultdict(set)
-    for enrolment_id, period in DevelopmentPlan.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "period"
-    ):
-        plans[enrolment_id].add(period)
-
-    recommendation = {}
-    rows = (
-        Recommendation.objects.filter(enrolment_id__in=ids, signed_off_at__isnull=False)
-        .order_by("enrolment_id", "version")
-        .values_list("enrolment_id", "outcome")
-    )
-    for enrolment_id, outcome in rows:
-        recommendation[enrolment_id] = outcome  # the latest signed-off version wins
-
-    covered = _covered(ids)
+    for pk, versions in agreements.items():
+        versions.sort()
+        agreed_on[pk] = versions[0][1]  # the first signed-off version
+        nine_month[pk] = versions[-1][2]  # the latest signed-off version
+    # The latest signed-off version wins.
+    recommendation = {pk: max(versions)[1] for pk, versions in recommendations.items()}
 
     facts = {}
     for enrolment in enrolments:

@@ -93,6 +93,16 @@ class AllocationStatus(models.TextChoices):
 LIVE_ALLOCATION_STATUSES = (AllocationStatus.REQUESTED, AllocationStatus.APPROVED)
 
 
+def counting_q(on: date) -> Q:
+    """ALLOC-APPROVE, CAP-COUNT as a condition (`AllocationQuerySet.counting_on`): approved or
+    ended allocations started by `on` whose last day, if any, is `on` or later."""
+    return Q(
+        Q(end_date__isnull=True) | Q(end_date__gte=on),
+        status__in=[AllocationStatus.APPROVED, AllocationStatus.ENDED],
+        start_date__lte=on,
+    )
+
+
 class AllocationQuerySet(models.QuerySet):
     def live(self):
         """Requests still waiting and approved allocations not yet ended."""
@@ -104,11 +114,7 @@ class AllocationQuerySet(models.QuerySet):
         Approved ones, and approved ones whose ending is recorded but whose last day
         (`end_date`, inclusive) is `on` or later, so that past dates keep their history.
         """
-        return self.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on),
-            status__in=[AllocationStatus.APPROVED, AllocationStatus.ENDED],
-            start_date__lte=on,
-        )
+        return self.filter(counting_q(on))
 
     def visible_to(self, user):
         """Allocations of the workers whose enrolments `user` sees, and the user's own."""
@@ -368,10 +374,16 @@ class RuleSettingName(models.TextChoices):
 class RuleSettingQuerySet(models.QuerySet):
     def in_force(self, on: date) -> rules.Settings:
         """The inferred thresholds in force on `on` (one query); defaults fill any gap."""
-        latest = {}
-        for setting in self.filter(effective_from__lte=on).order_by("effective_from"):
+        return settings_in_force(self.filter(effective_from__lte=on), on)
+
+
+def settings_in_force(rows, on: date) -> rules.Settings:
+    """The thresholds in force on `on` among `rows` (RuleSetting rows, any versions)."""
+    latest = {}
+    for setting in sorted(rows, key=lambda row: row.effective_from):
+        if setting.effective_from <= on:
             latest[setting.name] = setting.value
-        return rules.Settings.from_values(latest)
+    return rules.Settings.from_values(latest)
 
 
 class RuleSetting(models.Model):

@@ -12,13 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import BooleanField, Case, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from academy.findings import WARNING, Finding
 from academy.models import Person
 from caseloads import rules
-from caseloads.models import Allocation, CapRule, RuleSetting, VisitSignOff
+from caseloads.models import (
+    Allocation,
+    CapRule,
+    RuleSetting,
+    VisitSignOff,
+    counting_q,
+    settings_in_force,
+)
 from cohorts.models import Enrolment
 from cohorts.months import add_days, add_months, calendar_months_between
 
@@ -138,11 +145,18 @@ class WorkerState:
         return [f for f in self.findings if f.severity == WARNING]
 
 
-def worker_states(enrolments: Iterable[Enrolment], on: date) -> list[WorkerState]:
+def worker_states(
+    enrolments: Iterable[Enrolment],
+    on: date,
+    cap_table: list[rules.CapRow] | None = None,
+    setting_rows=None,
+) -> list[WorkerState]:
     """The caseload state of each enrolment's worker on `on`, in the order given.
 
     A constant number of queries however many enrolments (pass
-    `Enrolment.objects.visible_to(user).current().for_listing()` for the board).
+    `Enrolment.objects.visible_to(user).current().for_listing()` for the board). Pass
+    `cap_table_all_versions()` and the RuleSetting rows (all versions) if already read, and
+    they are not read again.
     """
     enrolments = list(enrolments)
     prefetch_related_objects(
@@ -154,7 +168,7 @@ def worker_states(enrolments: Iterable[Enrolment], on: date) -> list[WorkerState
         "visit_signoff",
     )
     people = [enrolment.person for enrolment in enrolments]
-    return _states(people, {e.person_id: e for e in enrolments}, on)
+    return _states(people, {e.person_id: e for e in enrolments}, on, cap_table, setting_rows)
 
 
 def people_states(people: Iterable[Person], on: date) -> list[WorkerState]:
@@ -180,21 +194,41 @@ class _Snapshot:
         on: date,
         extra_case_ids: Iterable[int] = (),
         companions: Iterable[Allocation] = (),
+        cap_table: list[rules.CapRow] | None = None,
+        setting_rows=None,
     ):
         self.people, self.enrolments, self.on = people, enrolments, on
         ids = {person.pk for person in people}
+        # One query for the workers' counting allocations and waiting requests and for
+        # everyone else counting on the same cases (issue 11: a home page's budget).
+        counting = counting_q(on)
+        theirs = Q(worker_id__in=ids) & (counting | Q(status=Allocation.Status.REQUESTED))
+        cases = Allocation.objects.filter(theirs).values("case_id")
+        extra_case_ids = set(extra_case_ids)
+        found = list(
+            Allocation.objects.filter(
+                theirs | (counting & (Q(case_id__in=cases) | Q(case_id__in=extra_case_ids)))
+            )
+            .annotate(
+                is_counting=Case(
+                    When(counting, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .select_related("case", "worker__service", "worker__practice_group__service")
+        )
         self.held = defaultdict(list)
-        for allocation in (
-            Allocation.objects.counting_on(on).filter(worker_id__in=ids).select_related("case")
-        ):
-            self.held[allocation.worker_id].append(allocation)
         self.waiting = defaultdict(list)
-        for allocation in (
-            Allocation.objects.filter(worker_id__in=ids, status=Allocation.Status.REQUESTED)
-            .select_related("case")
-            .order_by("requested_at", "pk")
-        ):
-            self.waiting[allocation.worker_id].append(allocation)
+        for allocation in sorted(found, key=lambda a: a.pk):
+            if allocation.worker_id not in ids:
+                continue
+            if allocation.is_counting:
+                self.held[allocation.worker_id].append(allocation)
+            elif allocation.status == Allocation.Status.REQUESTED:
+                self.waiting[allocation.worker_id].append(allocation)
+        for waiting in self.waiting.values():
+            waiting.sort(key=lambda a: (a.requested_at, a.pk))
         # SOLE-CP-CLA: a request made together with another (decided_with) is judged with
         # its companion on the case, as the one decision approves both.
         companions = list(companions)
@@ -216,16 +250,8 @@ class _Snapshot:
             for group in (self.held, self.waiting)
             for found in group.values()
             for a in found
-        } | set(extra_case_ids)
-        on_cases = (
-            list(
-                Allocation.objects.counting_on(on)
-                .filter(case_id__in=case_ids)
-                .select_related("worker__service", "worker__practice_group__service")
-            )
-            if case_ids
-            else []
-        )
+        } | extra_case_ids
+        on_cases = [a for a in found if a.is_counting and a.case_id in case_ids]
         self.workers = {p.pk: worker_from(p, enrolments.get(p.pk), on) for p in people}
         colleague_enrolments = enrolments_for({a.worker_id for a in [*on_cases, *companions]} - ids)
         self.on_case = defaultdict(list)
@@ -240,8 +266,16 @@ class _Snapshot:
                 self.workers[companion.worker_id] = worker_from(
                     companion.worker, colleague_enrolments.get(companion.worker_id), on
                 )
-        self.caps = CapRule.objects.rows_in_force(on)
-        self.settings = RuleSetting.objects.in_force(on)
+        self.caps = (
+            CapRule.objects.rows_in_force(on)
+            if cap_table is None
+            else rules.in_force([row for row in cap_table if row.effective_from <= on], on)
+        )
+        self.settings = (
+            RuleSetting.objects.in_force(on)
+            if setting_rows is None
+            else settings_in_force(setting_rows, on)
+        )
 
     def holding(self, allocation: Allocation, companion: Allocation | None = None) -> rules.Holding:
         """The allocation's case as the rules see it from its worker's side (with its
@@ -304,8 +338,14 @@ class _Snapshot:
         )
 
 
-def _states(people: list[Person], enrolments: dict[int, Enrolment], on: date) -> list[WorkerState]:
-    snapshot = _Snapshot(people, enrolments, on)
+def _states(
+    people: list[Person],
+    enrolments: dict[int, Enrolment],
+    on: date,
+    cap_table=None,
+    setting_rows=None,
+) -> list[WorkerState]:
+    snapshot = _Snapshot(people, enrolments, on, cap_table=cap_table, setting_rows=setting_rows)
     return [snapshot.state(person) for person in people]
 
 

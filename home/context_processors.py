@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.utils.functional import SimpleLazyObject
 
 from academy.access import is_administrator, person_of
 from academy.navigation import MenuItem
@@ -23,7 +24,8 @@ def navigation(request):
     signed_in = user is not None and user.is_authenticated
     return {
         "current_person": person,
-        # What waits on the signed-in person, as a badge on Home (issue 11).
-        "waiting_count": waiting_count(user, person) if signed_in else 0,
+        # What waits on the signed-in person, as a badge on Home (issue 11). Lazy: the home
+        # page already counts it for its own panels and passes that, which then costs nothing.
+        "waiting_count": SimpleLazyObject(lambda: waiting_count(user, person)) if signed_in else 0,
         "menu": [(item, item.is_current(match)) for item in items],
     }

@@ -76,14 +76,17 @@ def panel_summary(today: date) -> PanelSummary | None:
     )
 
 
-def cohorts_at_a_glance(today: date) -> list[CohortGlance]:
+def cohorts_at_a_glance(today: date, tables=None) -> list[CohortGlance]:
     """Each cohort with current ASYE enrolments: how many are on track and at risk."""
     enrolments = list(
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE, asye_start__isnull=False)
         .for_listing()
     )
-    facts = portfolios.facts_for(enrolments)
+    if tables is None:
+        facts = portfolios.facts_for(enrolments)
+    else:
+        facts = portfolios.facts_for(enrolments, tables.frameworks, tables.evidence)
     cohorts, counts = {}, Counter()
     for enrolment in enrolments:
         cohorts[enrolment.cohort_id] = enrolment.cohort

@@ -30,13 +30,14 @@ from academy.findings import BREACH
 from assessment import checks
 from assessment import portfolio as portfolios
 from caseloads import rules
-from caseloads.states import NextBand, cap_table_all_versions, next_band, worker_states
+from caseloads.states import NextBand, next_band, worker_states
 from cohorts.models import Enrolment
 from home import year
+from home.policy import PolicyTables, worker_tables
+from learning.protected import ProtectedTime, protected_time
 from learning.record import opportunity_summary
-from moderation.models import Submission
 from supervision import schedule as sched
-from supervision.models import SupervisionPolicy, schedule_for
+from supervision.models import schedule_for
 
 MOD_SUBMIT = "MOD-SUBMIT"
 
@@ -107,6 +108,9 @@ class Progress:
     findings: tuple[FindingFacts, ...] = ()
     # The evidence coverage grid of the home page (home.year.coverage); not in asye_status.
     coverage: tuple = ()
+    # PROTECTED-TIME: the share of time to date against 10% (learning.protected); not in
+    # asye_status, whose JSON keys are the issue's contract.
+    protected: ProtectedTime | None = None
 
     @property
     def stage(self) -> str:
@@ -179,15 +183,15 @@ def _caseload(state, enrolment: Enrolment, on: date, table) -> CaseloadFacts:
     )
 
 
-def _supervision(enrolment: Enrolment, on: date) -> SupervisionFacts:
-    schedule = schedule_for(enrolment, today=on, policies=SupervisionPolicy.all_versions())
+def _supervision(enrolment: Enrolment, on: date, policies) -> SupervisionFacts:
+    schedule = schedule_for(enrolment, today=on, policies=policies)
     if schedule is None:
         return SupervisionFacts(None, sched.ON_TRACK, None)
     # The schedule itself says "on_leave" while a recorded absence (EXT-1) covers the day.
     return SupervisionFacts(schedule.next_due, schedule.state, schedule.rule_today)
 
 
-def _submission_deadlines(enrolment: Enrolment, on: date) -> list[checks.Deadline]:
+def _submission_deadlines(enrolment: Enrolment, submissions) -> list[checks.Deadline]:
     """MOD-SUBMIT: each panel the NQSW is entered for, due by its submission date."""
     return [
         checks.Deadline(
@@ -196,30 +200,34 @@ def _submission_deadlines(enrolment: Enrolment, on: date) -> list[checks.Deadlin
             submission.panel.submissions_due_on,
             submission.is_submitted,
         )
-        for submission in Submission.objects.filter(enrolment=enrolment).select_related("panel")
+        for submission in submissions
     ]
 
 
-def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
+def nqsw_progress(enrolment: Enrolment, on: date, tables: PolicyTables | None = None) -> Progress:
     """Every fact of the NQSW's (or trainee's) home page and of `asye_status` on `on`.
 
-    A fixed number of queries; pass an enrolment from `Enrolment.objects.for_listing()`.
+    A fixed number of queries; pass an enrolment from `Enrolment.objects.for_listing()`
+    (and its `home.policy.worker_tables` if already read).
     """
-    state = worker_states([enrolment], on)[0]
-    table = cap_table_all_versions()
+    tables = worker_tables([enrolment]) if tables is None else tables
+    table = tables.cap_table
+    state = worker_states([enrolment], on, cap_table=table, setting_rows=tables.setting_rows)[0]
     deadlines: list[checks.Deadline] = []
     findings = list(state.findings)
     opportunities: list[dict] = []
     coverage = ()
+    protected = None
     if enrolment.kind == Enrolment.Kind.ASYE and enrolment.asye_start is not None:
-        frameworks = portfolios.all_frameworks()
-        facts = portfolios.facts_for([enrolment], frameworks)[enrolment.pk]
+        frameworks = tables.frameworks
+        facts = portfolios.facts_for([enrolment], frameworks, tables.evidence)[enrolment.pk]
         deadlines = checks.deadlines(facts)
         findings += checks.evaluate(facts, on)
         opportunities, opportunity_findings = opportunity_summary(enrolment, on)
         findings += opportunity_findings
         coverage = year.coverage(enrolment, facts.uncovered, frameworks)
-    deadlines += _submission_deadlines(enrolment, on)
+        protected = protected_time(enrolment, on)
+    deadlines += _submission_deadlines(enrolment, tables.submissions.get(enrolment.pk, []))
     deadlines.sort(key=lambda d: d.due)
     findings.sort(key=lambda f: not f.is_breach)
     return Progress(
@@ -229,9 +237,10 @@ def nqsw_progress(enrolment: Enrolment, on: date) -> Progress:
         asye_month=enrolment.asye_month(on),
         phase=enrolment.phase(on),
         caseload=_caseload(state, enrolment, on, table),
-        supervision=_supervision(enrolment, on),
+        supervision=_supervision(enrolment, on, tables.supervision),
         deadlines=tuple(DeadlineFacts(d.rule, d.what, d.due, d.state(on)) for d in deadlines),
         learning_opportunities=tuple(opportunities),
         findings=tuple(FindingFacts(f.rule, f.severity, f.message) for f in findings),
         coverage=coverage,
+        protected=protected,
     )

@@ -31,23 +31,22 @@ def team_enrolments(user, schedules: bool = True) -> list[Enrolment]:
     return list(with_schedule_data(found) if schedules else found)
 
 
-def team_today(user, today: date, enrolments=None, states=None) -> TeamToday:
+def team_today(user, today: date, enrolments=None, states=None, policies=None) -> TeamToday:
     """What waits on `user` among the current enrolments they can see on `today`.
 
     The home page passes the `team_enrolments` and their `worker_states` it already read
-    for its other lists, so they are read once.
+    for its other lists, so they are read once (and the supervision policies, if read).
     """
     enrolments = team_enrolments(user) if enrolments is None else enrolments
     states = worker_states(enrolments, today) if states is None else states
-    return _counts(
-        enrolments, states, today, SupervisionPolicy.all_versions(), requests_waiting_for(user)
-    )
+    policies = SupervisionPolicy.all_versions() if policies is None else policies
+    return _counts(enrolments, states, today, policies, requests_waiting_for(user))
 
 
-def by_team(today: date, enrolments, states) -> list[tuple[object, TeamToday]]:
+def by_team(today: date, enrolments, states, policies=None) -> list[tuple[object, TeamToday]]:
     """The group manager's view (issue 11): the PM's counts for each practice group of the
     enrolments, by group name, in the same fixed number of queries as one team."""
-    policies = SupervisionPolicy.all_versions()
+    policies = SupervisionPolicy.all_versions() if policies is None else policies
     groups = {}
     for enrolment, state in zip(enrolments, states, strict=True):
         found = groups.setdefault(enrolment.practice_group_id, (enrolment.practice_group, [], []))

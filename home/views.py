@@ -1,17 +1,22 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from academy.access import allowed, person_of, sees_every_cohort
-from academy.models import Person
+from academy.models import Person, PracticeGroup
 from caseloads.states import worker_states
+from cohorts.access import visible_enrolments
 from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
+from home.policy import policy_tables, worker_tables
 from home.progress import nqsw_progress
 from home.team_today import by_team, team_enrolments, team_today
-from learning.access import upcoming_mash_days
+from learning.models import MashDay
+from learning.pathway_access import records_move_on
+from learning.pathway_services import without_destination
+from learning.rota import is_available
 
 # The caption of a staff member's list of enrolments, by role.
 STAFF_CAPTIONS = {
@@ -44,7 +49,7 @@ def home(request):
         ctx["can_import"] = allowed(request.user, "academy.import_people")
         # The chair's and Professional Practice's first questions (issue 11).
         ctx["panel"] = overview.panel_summary(today)
-        ctx["glance"] = overview.cohorts_at_a_glance(today)
+        ctx["glance"] = overview.cohorts_at_a_glance(today, policy_tables())
         return render(request, "home/all.html", ctx)
 
     if person is None:
@@ -52,21 +57,35 @@ def home(request):
 
     enrolments = Enrolment.objects.visible_to(request.user).current().for_listing()
     if person.is_early_career:
-        ctx["own"] = list(enrolments.filter(person=person))
+        # Their rows (extensions, supervision record...) come with the policy tables, in
+        # one query (home.policy.worker_tables), instead of the listing's prefetch.
+        ctx["own"] = list(enrolments.filter(person=person).prefetch_related(None))
+        tables = worker_tables(ctx["own"]) if ctx["own"] else None
         # "Am I on track?": the same facts as `manage.py asye_status` (issue 11).
-        ctx["progress"] = nqsw_progress(ctx["own"][0], today) if ctx["own"] else None
+        ctx["progress"] = nqsw_progress(ctx["own"][0], today, tables) if ctx["own"] else None
         if ctx["progress"] is not None:
             ctx["timeline"] = year.timeline(ctx["own"][0], ctx["progress"])
-        ctx["mash_days"] = upcoming_mash_days(person, today)
+        ctx["mash_days"] = upcoming_mash_days(person, today, ctx["own"])
         return render(request, "home/worker.html", ctx)
 
-    ctx["led_groups"] = list(person.led_groups.select_related("office", "service"))
+    # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks
+    # `led_groups.exists()`) answers from these rows instead of a query of its own.
+    prefetch_related_objects(
+        [person],
+        Prefetch("led_groups", queryset=PracticeGroup.objects.select_related("office", "service")),
+    )
+    ctx["led_groups"] = list(person.led_groups.all())
     wanted = waiting_lists_for(person, bool(ctx["led_groups"]))
     if ctx["led_groups"] or wanted:
         # Read once for the list, "Who needs me today?" and the waiting lists (issue 11);
         # in the listing's order (Enrolment.Meta.ordering: by name).
         team = team_enrolments(request.user, schedules=wanted == waiting.PM_LISTS)
-        states = worker_states(team, today) if wanted == waiting.PM_LISTS else None
+        tables = policy_tables()
+        states = (
+            worker_states(team, today, cap_table=tables.cap_table, setting_rows=tables.setting_rows)
+            if wanted == waiting.PM_LISTS
+            else None
+        )
         listed = [e for e in team if e.person_id != person.pk][: HOME_LIMIT + 1]
     else:
         listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
@@ -76,18 +95,56 @@ def home(request):
     ctx["caption"] = STAFF_CAPTIONS.get(person.role)
     if ctx["led_groups"]:
         # "Who needs me today?" (issue 11), with ALLOC-APPROVE's queue of requests.
-        ctx["team_today"] = team_today(request.user, today, team, states)
+        ctx["team_today"] = team_today(request.user, today, team, states, tables.supervision)
         ctx["waiting_requests"] = ctx["team_today"].waiting_requests
     if wanted:
-        lists = waiting.waiting_lists(team, today, wanted, states)
+        lists = waiting.waiting_lists(team, today, wanted, states, tables)
         ctx["waiting"] = [(key, waiting.TITLES[key], len(lists[key])) for key in wanted]
+    # The navigation badge (home.waiting.waiting_count) from the counts just made, so the
+    # page does not count them twice: the PM's requests, the assessor's logs.
+    if person.role == Person.Role.PRACTICE_MANAGER and "team_today" in ctx:
+        ctx["waiting_count"] = ctx["waiting_requests"]
+    elif person.role == Person.Role.ASSESSOR:
+        ctx["waiting_count"] = len(lists[waiting.LOGS_AWAITING])
     if person.role == Person.Role.GROUP_MANAGER:
+        # MOVE-ON (issue 12): their service's NQSWs from month 11 with no destination, until
+        # the ASYE ends (when the move takes effect, a missing one is past recording here).
+        ctx["without_destination"] = without_destination_on_home(request.user, today)
         # The PM's view across the service, by team (issue 11).
         ctx["by_team"] = [
             (group, counts, _count_in_group(lists, wanted, group))
-            for group, counts in by_team(today, team, states)
+            for group, counts in by_team(today, team, states, tables.supervision)
         ]
     return render(request, "home/staff.html", ctx)
+
+
+def upcoming_mash_days(person, today, own, limit=5) -> list[MashDay]:
+    """`learning.access.upcoming_mash_days` in one query: each day's availability
+    (`learning.rota.is_available`) is judged on the NQSW's own enrolment as the home page
+    read it (programme and extensions), not on a fresh copy per day that would read its
+    programme and extensions again day by day."""
+    known = {enrolment.pk: enrolment for enrolment in own}
+    days = list(
+        MashDay.objects.published_for(person)
+        .prefetch_related(None)
+        .filter(date__gte=today)[: limit * 4]
+    )
+    for day in days:
+        day.enrolment = known.get(day.enrolment_id, day.enrolment)
+    return [day for day in days if is_available(day.enrolment, day.date)][:limit]
+
+
+def without_destination_on_home(user, today) -> list[Enrolment]:
+    """MOVE-ON (issue 12): the NQSWs the user records move-on for, from month 11 with no
+    destination (`learning.pathway_services.without_destination_for`, with each
+    enrolment's programme read in the same query: their month 11 is counted from it), until
+    the ASYE ends, when the move takes effect (`apply_move_ons`)."""
+    found = without_destination(visible_enrolments(user).select_related("cohort__programme"), today)
+    return [
+        e
+        for e in found
+        if records_move_on(user, e) and e.planned_end() is not None and today <= e.planned_end()
+    ]
 
 
 def _count_in_group(lists, wanted, group) -> list[int]:

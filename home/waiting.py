@@ -87,10 +87,15 @@ def _label(deadline: checks.Deadline, today: date) -> str:
     return f"to do by {checks.format_day(deadline.due)}"
 
 
-def _portfolio_lists(enrolments: list[Enrolment], today: date) -> dict[str, list[Item]]:
+def _portfolio_lists(
+    enrolments: list[Enrolment], today: date, tables=None
+) -> dict[str, list[Item]]:
     """The lists read from the portfolios' facts (ASYE enrolments with a start only)."""
     asye = [e for e in enrolments if e.kind == Enrolment.Kind.ASYE and e.asye_start is not None]
-    facts = portfolios.facts_for(asye)
+    if tables is None:
+        facts = portfolios.facts_for(asye)
+    else:
+        facts = portfolios.facts_for(asye, tables.frameworks, tables.evidence)
     ahead = today + timedelta(days=AHEAD_DAYS)
     found = {key: [] for key in (REVIEWS_DUE, OBSERVATIONS_DUE, OBSERVATIONS_NEEDED)}
     found[REVIEWS_TO_DO], found[LOGS_AWAITING] = [], []
@@ -205,11 +210,12 @@ def panel_submissions(enrolments: list[Enrolment], today: date) -> list[Item]:
 
 
 def waiting_lists(
-    enrolments: list[Enrolment], today: date, wanted: tuple[str, ...], states=None
+    enrolments: list[Enrolment], today: date, wanted: tuple[str, ...], states=None, tables=None
 ) -> dict[str, list[Item]]:
     """The lists in `wanted` for `enrolments` (`home.team_today.team_enrolments`: the
-    current ones the user can see) on `today`; pass their `worker_states` if already read."""
-    found = _portfolio_lists(enrolments, today)
+    current ones the user can see) on `today`; pass their `worker_states` and the
+    `home.policy.policy_tables()` if already read."""
+    found = _portfolio_lists(enrolments, today, tables)
     if VISIT_SIGNOFF in wanted:
         states = worker_states(enrolments, today) if states is None else states
         found[VISIT_SIGNOFF] = visit_signoff_missing(states, today)

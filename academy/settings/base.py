@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the staff profile with the user (one query, not three).
+    "academy.backends.ModelBackendWithPerson",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

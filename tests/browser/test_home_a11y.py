@@ -36,6 +36,15 @@ def test_the_nqsws_year_and_coverage(page, assert_page_ok, demo_users):
     expect(page.locator("#year-list li").last).to_contain_text("ASYE ends")
     page.get_by_text("The coverage as a table").click()
     expect(page.locator("#coverage-table")).to_be_visible()
+    # PROTECTED-TIME (issue 12): the share of time to date against 10%.
+    expect(page.locator("#progress-protected")).to_contain_text("against 10%")
+    assert_page_ok()
+
+
+def test_the_gms_nqsws_without_a_destination(page, assert_page_ok, demo_users):
+    """MOVE-ON (issue 12): the panel is on the group manager's home whatever the month."""
+    sign_in(page, "gm.demo")
+    expect(page.get_by_role("heading", name="NQSWs without a destination")).to_be_visible()
     assert_page_ok()
 
 

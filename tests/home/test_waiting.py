@@ -142,7 +142,7 @@ def test_the_home_page_queries_do_not_grow_with_the_rows(
     """Ten times the NQSWs, logs and allocations, the same number of queries."""
     nqsw, _second = team
     client.force_login(people[role].user)
-    with django_assert_max_num_queries(80) as small:
+    with django_assert_max_num_queries(15) as small:
         client.get(reverse("home"))
     for _ in range(10):
         extra = factories.EnrolmentFactory(
@@ -150,7 +150,7 @@ def test_the_home_page_queries_do_not_grow_with_the_rows(
         )
         f.allocate(extra.person, start=date(2026, 10, 1), children=1)
         af.LogFactory(enrolment=extra)
-    with django_assert_max_num_queries(80) as large:
+    with django_assert_max_num_queries(15) as large:
         client.get(reverse("home"))
     assert len(large.captured_queries) == len(small.captured_queries)
 
