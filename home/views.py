@@ -7,16 +7,13 @@ from django.utils import timezone
 from academy.access import allowed, person_of, sees_every_cohort
 from academy.models import Person, PracticeGroup
 from caseloads.states import worker_states
-from cohorts.access import visible_enrolments
 from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
 from home.policy import policy_tables, worker_tables
 from home.progress import nqsw_progress
 from home.team_today import by_team, team_enrolments, team_today
-from learning.models import MashDay
-from learning.pathway_access import records_move_on
-from learning.pathway_services import without_destination
-from learning.rota import is_available
+from learning.access import upcoming_mash_days
+from learning.pathway_services import without_destination_for
 
 # The caption of a staff member's list of enrolments, by role.
 STAFF_CAPTIONS = {
@@ -65,7 +62,7 @@ def home(request):
         ctx["progress"] = nqsw_progress(ctx["own"][0], today, tables) if ctx["own"] else None
         if ctx["progress"] is not None:
             ctx["timeline"] = year.timeline(ctx["own"][0], ctx["progress"])
-        ctx["mash_days"] = upcoming_mash_days(person, today, ctx["own"])
+        ctx["mash_days"] = upcoming_mash_days(person, today, enrolments=ctx["own"])
         return render(request, "home/worker.html", ctx)
 
     # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks
@@ -109,42 +106,13 @@ def home(request):
     if person.role == Person.Role.GROUP_MANAGER:
         # MOVE-ON (issue 12): their service's NQSWs from month 11 with no destination, until
         # the ASYE ends (when the move takes effect, a missing one is past recording here).
-        ctx["without_destination"] = without_destination_on_home(request.user, today)
+        ctx["without_destination"] = without_destination_for(request.user, today)
         # The PM's view across the service, by team (issue 11).
         ctx["by_team"] = [
             (group, counts, _count_in_group(lists, wanted, group))
             for group, counts in by_team(today, team, states, tables.supervision)
         ]
     return render(request, "home/staff.html", ctx)
-
-
-def upcoming_mash_days(person, today, own, limit=5) -> list[MashDay]:
-    """`learning.access.upcoming_mash_days` in one query: each day's availability
-    (`learning.rota.is_available`) is judged on the NQSW's own enrolment as the home page
-    read it (programme and extensions), not on a fresh copy per day that would read its
-    programme and extensions again day by day."""
-    known = {enrolment.pk: enrolment for enrolment in own}
-    days = list(
-        MashDay.objects.published_for(person)
-        .prefetch_related(None)
-        .filter(date__gte=today)[: limit * 4]
-    )
-    for day in days:
-        day.enrolment = known.get(day.enrolment_id, day.enrolment)
-    return [day for day in days if is_available(day.enrolment, day.date)][:limit]
-
-
-def without_destination_on_home(user, today) -> list[Enrolment]:
-    """MOVE-ON (issue 12): the NQSWs the user records move-on for, from month 11 with no
-    destination (`learning.pathway_services.without_destination_for`, with each
-    enrolment's programme read in the same query: their month 11 is counted from it), until
-    the ASYE ends, when the move takes effect (`apply_move_ons`)."""
-    found = without_destination(visible_enrolments(user).select_related("cohort__programme"), today)
-    return [
-        e
-        for e in found
-        if records_move_on(user, e) and e.planned_end() is not None and today <= e.planned_end()
-    ]
 
 
 def _count_in_group(lists, wanted, group) -> list[int]:

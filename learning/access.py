@@ -130,9 +130,18 @@ def get_day_for_user(user, rota, pk) -> MashDay:
     return day
 
 
-def upcoming_mash_days(person, today, limit=5) -> list[MashDay]:
-    """The person's next published MASH days, leave excepted (their home page)."""
-    days = MashDay.objects.published_for(person).filter(date__gte=today)[: limit * 4]
+def upcoming_mash_days(person, today, limit=5, enrolments=()) -> list[MashDay]:
+    """The person's next published MASH days, leave excepted (their home page).
+    `enrolments`: their enrolments as the caller already read them (programme and
+    extensions), so each day's availability is judged on those instead of reading them
+    again."""
+    days = MashDay.objects.published_for(person).filter(date__gte=today)
+    if enrolments:
+        days = days.prefetch_related(None)
+    days = list(days[: limit * 4])
+    known = {enrolment.pk: enrolment for enrolment in enrolments}
+    for day in days:
+        day.enrolment = known.get(day.enrolment_id, day.enrolment)
     return [day for day in days if is_available(day.enrolment, day.date)][:limit]
 
 

@@ -412,7 +412,8 @@ def without_destination(enrolments, today: date):
     candidates = (
         enrolments.current()
         .filter(kind=Enrolment.Kind.ASYE, move_on__isnull=True)
-        .select_related("person", "practice_group")
+        # The programme sets month 11 (move_on_opens): read with the rows, not one by one.
+        .select_related("person", "practice_group", "cohort__programme")
         .prefetch_related("extensions")
         .order_by("person__full_name")
     )
@@ -446,8 +447,11 @@ def apply_move_ons(*, today: date | None = None) -> list[MoveOn]:
 
 def without_destination_for(user, today: date | None = None):
     """MOVE-ON for a home page: the NQSWs the user records move-on for (a GM's service)
-    in month 11 or later with no destination yet."""
+    in month 11 or later with no destination yet, until their ASYE ends (the move takes
+    effect then: a destination missing after that is past recording on the home page)."""
     today = today or timezone.localdate()
     return [
-        e for e in without_destination(visible_enrolments(user), today) if records_move_on(user, e)
+        e
+        for e in without_destination(visible_enrolments(user), today)
+        if records_move_on(user, e) and e.planned_end() is not None and today <= e.planned_end()
     ]
