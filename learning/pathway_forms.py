@@ -35,8 +35,9 @@ class AttendanceForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices, label="Attendance")
 
 
-class AbsenceDecisionForm(forms.Form):
-    as_role = forms.ChoiceField(label="Decide as", widget=forms.HiddenInput)
+class AbsenceVerdictForm(forms.Form):
+    """TRAINING-MANDATORY: authorised or not, with a note when not."""
+
     authorised = StrictBooleanField(
         label="I authorise this absence", required=False, widget=forms.CheckboxInput
     )
@@ -45,23 +46,21 @@ class AbsenceDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you do not authorise it.",
     )
+
+
+class AbsenceDecisionForm(AbsenceVerdictForm):
+    as_role = forms.ChoiceField(label="Decide as", widget=forms.HiddenInput)
+
+    field_order = ["as_role", "authorised", "note"]
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["as_role"].choices = [(role, role) for role in roles]
 
 
-class AbsenceChangeForm(forms.Form):
-    """TRAINING-MANDATORY: a new verdict on an absence already decided, and why."""
+class AbsenceChangeForm(AbsenceVerdictForm):
+    """A new verdict on an absence already decided, and why."""
 
-    authorised = StrictBooleanField(
-        label="I authorise this absence", required=False, widget=forms.CheckboxInput
-    )
-    note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you do not authorise it.",
-    )
     reason = forms.CharField(
         label="Why the decision changes", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
