@@ -6,20 +6,16 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from academy.models import Person
 from learning.models import AbsenceDecision, Workshop
-from tests.browser.conftest import DEMO_PASSWORD, sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture
 def ld_officer(demo_users):
-    """The demo's L&D officer, given the demo password (the demo gives them no login)."""
-    user = Person.objects.get(role=Person.Role.LD_OFFICER).user
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    return user
+    """The demo's L&D officer, ld.demo."""
+    return demo_users["ld.demo"]
 
 
 def test_the_ld_officer_schedules_and_moves_a_workshop(page, assert_page_ok, ld_officer):
