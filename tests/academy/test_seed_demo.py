@@ -27,6 +27,8 @@ DEMO_LOGINS = [
     "nqsw.demo",
     "trainee.demo",
     "chair.demo",
+    "sdl.demo",
+    "ld.demo",
     "admin.demo",
 ]
 AUTUMN = date(2026, 11, 22)  # a Sunday in ASYE month 3 of the September 2026 cohort

@@ -55,6 +55,8 @@ DEMO_LOGINS = {
     "nqsw.demo": (Person.Role.NQSW, None),
     "trainee.demo": (Person.Role.TRAINEE, None),
     "chair.demo": (Person.Role.PRINCIPAL_SOCIAL_WORKER, "All cohorts"),
+    "sdl.demo": (Person.Role.SERVICE_DEVELOPMENT_LEAD, "All cohorts"),
+    "ld.demo": (Person.Role.LD_OFFICER, "All cohorts"),
     "admin.demo": (Person.Role.ADMIN, "All cohorts"),
 }
 AXE_OPTIONS = {

@@ -131,6 +131,16 @@ class Command(BaseCommand):
                 f"{people['chair'].full_name}, principal social worker, moderation chair: "
                 "every cohort",
             ),
+            (
+                "sdl.demo",
+                f"{people['deputy_chair'].full_name}, Service Development Lead – Professional "
+                "Practice, deputy chair: concerns and PiP, repeated cancellations",
+            ),
+            (
+                "ld.demo",
+                f"{people['ld_officer'].full_name}, learning and development officer: the "
+                "training pathway and the workshops",
+            ),
             ("admin.demo", f"{people['admin'].full_name}, administrator: everything, /admin/"),
             *[
                 (user.username, f"{user.person.full_name}, {description}")
