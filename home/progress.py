@@ -93,6 +93,13 @@ class FindingFacts:
     severity: str
     message: str
 
+    @property
+    def text(self) -> str:
+        """The message with its rule ID once: most messages already start with it."""
+        if self.message.startswith(self.rule):
+            return self.message
+        return f"{self.rule}: {self.message}"
+
 
 @dataclass(frozen=True)
 class Progress:
