@@ -447,11 +447,10 @@ def apply_move_ons(*, today: date | None = None) -> list[MoveOn]:
 
 def without_destination_for(user, today: date | None = None):
     """MOVE-ON for a home page: the NQSWs the user records move-on for (a GM's service)
-    in month 11 or later with no destination yet, until their ASYE ends (the move takes
-    effect then: a destination missing after that is past recording on the home page)."""
+    in month 11 or later with no destination yet: the same NQSWs the move-on page counts.
+    One whose ASYE has ended while their enrolment is still current stays on the list: a
+    destination recorded then takes effect at the next `apply_move_on`."""
     today = today or timezone.localdate()
     return [
-        e
-        for e in without_destination(visible_enrolments(user), today)
-        if records_move_on(user, e) and e.planned_end() is not None and today <= e.planned_end()
+        e for e in without_destination(visible_enrolments(user), today) if records_move_on(user, e)
     ]

@@ -55,10 +55,14 @@ def test_the_gm_sees_nqsws_without_a_destination_from_month_11(client, people, d
     assert (nqsw.full_name in found and link in found) is listed
 
 
-def test_not_after_the_end_of_the_asye(client, people):
+def test_after_the_end_of_the_asye_as_on_the_move_on_page(client, people):
+    """Still current with no destination after the planned end: still missing, on the home
+    page as on the move-on page (both read learning.pathway_services.without_destination)."""
     with time_machine.travel(AFTER_THE_END, tick=False):
         response = home(client, people["gm"])
-    assert response.context["without_destination"] == []
+        move_on_page = client.get(reverse("learning:move_on")).text
+    assert [e.person for e in response.context["without_destination"]] == [people["nqsw"]]
+    assert "1 NQSW(s) in month 11 or later have no destination yet" in move_on_page
 
 
 def test_a_recorded_destination_takes_the_nqsw_off_the_list(client, people, enrolment):
