@@ -1,5 +1,10 @@
+import fcntl
+import os
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -83,19 +88,38 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(scope="session")
-def migrated_copy(django_db_setup, django_db_blocker, tmp_path_factory):
+def migrated_copy(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
     """A file holding a migrated SQLite database, for tests that run manage.py in a
-    subprocess (the README's cron lines): on SQLite the test database is exactly that, so it
-    is copied (SQLite's backup API, outside any test's transaction) instead of migrating
-    again in the subprocess, which takes a minute. None on PostgreSQL."""
+    subprocess against a scratch SQLite database (the README's cron lines). Migrating takes
+    a minute, so: on SQLite the test database, which is exactly that, is copied (SQLite's
+    backup API, outside any test's transaction); on PostgreSQL the first worker to need it
+    migrates one file for the whole run and the others copy it."""
     with django_db_blocker.unblock():
-        if connection.vendor != "sqlite":
-            return None
-        connection.ensure_connection()
-        copy = tmp_path_factory.mktemp("migrated") / "asye.sqlite3"
-        with closing(sqlite3.connect(copy)) as scratch:
-            connection.connection.backup(scratch)
-        return copy
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            copy = tmp_path_factory.mktemp("migrated") / "asye.sqlite3"
+            with closing(sqlite3.connect(copy)) as scratch:
+                connection.connection.backup(scratch)
+            return copy
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # shared by the run's workers
+    copy = root / "migrated.sqlite3"
+    with open(root / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not copy.exists():
+            partial = root / "migrated.partial.sqlite3"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+            env["DATABASE_URL"] = f"sqlite:///{partial}"
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                cwd=Path(__file__).resolve().parents[1],
+                env={**env, "DJANGO_SETTINGS_MODULE": "academy.settings.test"},
+                check=True,
+                timeout=600,
+            )
+            partial.rename(copy)
+    return copy
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_the_readme_cron_line_applies_move_ons_under_production_settings(tmp_pat
     env = production_env(tmp_path, 25)
     python = [sys.executable, "manage.py"]
     production = ["--settings=academy.settings.production"]
-    migrate_scratch(tmp_path, migrated_copy, env)
+    migrate_scratch(tmp_path, migrated_copy)
     made = run([*python, "shell", "-c", MAKE_A_FINISHED_NQSW_WITH_A_DESTINATION, *production], env)
     assert made.returncode == 0, made.stderr
     # The line as written, from the repository instead of /srv/asye.

@@ -90,23 +90,10 @@ def run(args, env, shell=False):
     )
 
 
-def migrate_scratch(tmp_path, migrated_copy, env):
-    """The scratch database the cron line runs against, migrated: a copy of the test
-    database on SQLite (tests/conftest.py), else migrated in a subprocess as cron would."""
-    if migrated_copy:
-        shutil.copy(migrated_copy, tmp_path / "asye.sqlite3")
-        return
-    migrated = run(
-        [
-            sys.executable,
-            "manage.py",
-            "migrate",
-            "--noinput",
-            "--settings=academy.settings.production",
-        ],
-        env,
-    )
-    assert migrated.returncode == 0, migrated.stderr
+def migrate_scratch(tmp_path, migrated_copy):
+    """The scratch database the cron line runs against: a copy of a migrated SQLite
+    database (tests/conftest.py `migrated_copy`)."""
+    shutil.copy(migrated_copy, tmp_path / "asye.sqlite3")
 
 
 # A database test so that the test database exists (on SQLite it is copied); the test
@@ -124,7 +111,7 @@ def test_the_readme_cron_line_sends_reminders_under_production_settings(tmp_path
         env = production_env(tmp_path, smtp.port)
         python = [sys.executable, "manage.py"]
         production = ["--settings=academy.settings.production"]
-        migrate_scratch(tmp_path, migrated_copy, env)
+        migrate_scratch(tmp_path, migrated_copy)
         made = run([*python, "shell", "-c", MAKE_AN_OVERDUE_NQSW, *production], env)
         assert made.returncode == 0, made.stderr
         # The line as written, from the repository instead of /srv/asye.
