@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from academy.models import Person
 from cohorts.models import Enrolment
 from tests import factories
 
@@ -27,3 +28,9 @@ def monday_of(day):
 @pytest.fixture
 def team(db):
     return team_of(3)
+
+
+@pytest.fixture
+def ld(db):
+    """A learning and development officer (TRAINING-MANDATORY, WORKSHOPS)."""
+    return factories.PersonFactory(role=Person.Role.LD_OFFICER)

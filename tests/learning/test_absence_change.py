@@ -27,11 +27,6 @@ def clock():
         yield
 
 
-@pytest.fixture
-def ld(db):
-    return factories.PersonFactory(role=Person.Role.LD_OFFICER)
-
-
 def cancelled_place(enrolment, ld, n=1):
     course = services.publish_course(
         kind="course",

@@ -22,11 +22,6 @@ def clock():
 
 
 @pytest.fixture
-def ld(db):
-    return factories.PersonFactory(role=Person.Role.LD_OFFICER)
-
-
-@pytest.fixture
 def sdl(db):
     return factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD)
 

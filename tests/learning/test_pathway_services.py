@@ -19,11 +19,6 @@ PM, GM = AbsenceDecision.AsRole.PRACTICE_MANAGER, AbsenceDecision.AsRole.GROUP_M
 
 
 @pytest.fixture
-def ld(db):
-    return factories.PersonFactory(role=Person.Role.LD_OFFICER)
-
-
-@pytest.fixture
 def sdl(db):
     return factories.PersonFactory(role=Person.Role.SERVICE_DEVELOPMENT_LEAD)
 

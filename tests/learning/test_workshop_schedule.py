@@ -27,11 +27,6 @@ def clock():
 
 
 @pytest.fixture
-def ld(db):
-    return factories.PersonFactory(role=Person.Role.LD_OFFICER)
-
-
-@pytest.fixture
 def cast(people, ld):
     return {
         **people,
