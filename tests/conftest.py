@@ -1,19 +1,23 @@
 import fcntl
+import io
 import os
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from pytest_django.plugin import blocking_manager_key
 
 from academy.models import Person
 from tests import factories
+from tests.database import load_rows
 
 # The files that take longest, heaviest first; every other file follows in collection
 # order. With `--dist loadfile` each file goes whole to the next free worker, so a long file
@@ -82,7 +86,7 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             Permission.objects.all().delete()
             ContentType.objects.all().delete()
-            connection.creation.deserialize_db_from_string(MIGRATED["rows"])
+            load_rows(MIGRATED["rows"])
             ContentType.objects.clear_cache()
     return result
 
@@ -120,6 +124,49 @@ def migrated_copy(django_db_setup, django_db_blocker, tmp_path_factory, worker_i
             )
             partial.rename(copy)
     return copy
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    rows: str  # serialize_db_to_string() of the database just after seeding
+    printed: str  # what the command printed
+
+
+def _seed_demo() -> SeededDemo:
+    """The demo as the real `seed_demo --force` builds it (DEBUG is off in tests), as
+    serialized rows: seeded inside a transaction that is rolled back, so nothing is
+    committed."""
+    out = io.StringIO()
+    with transaction.atomic():
+        call_command("seed_demo", force=True, stdout=out)
+        rows = connections[DEFAULT_DB_ALIAS].creation.serialize_db_to_string()
+        transaction.set_rollback(True)
+    return SeededDemo(rows=rows, printed=out.getvalue())
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory, worker_id) -> SeededDemo:
+    """One run of the real `seed_demo` command for the whole test run: the browser tests
+    load its rows (tests/browser/conftest.py) and tests/academy/test_seed_demo.py checks its
+    output and runs it again. Seeding takes a minute or two, so the first worker to need it
+    seeds and writes it to a file in the run's temporary directory (every worker's test
+    database is migrated the same way, so the rows fit each); the other worker waits for
+    the file and reads it."""
+    with django_db_blocker.unblock():
+        if worker_id == "master":
+            return _seed_demo()
+        shared = tmp_path_factory.getbasetemp().parent / "demo-rows.json"
+        printed = shared.with_suffix(".txt")
+        with open(shared.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not shared.exists():
+                seeded = _seed_demo()
+                printed.write_text(seeded.printed)
+                partial = shared.with_suffix(".partial")
+                partial.write_text(seeded.rows)
+                partial.rename(shared)
+                return seeded
+            return SeededDemo(rows=shared.read_text(), printed=printed.read_text())
 
 
 @pytest.fixture

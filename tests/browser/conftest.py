@@ -12,26 +12,21 @@ for WCAG 2.0/2.1/2.2 A and AA, and nothing in the console that shows a Content S
 Policy refusal or a JavaScript error.
 """
 
-import fcntl
-import io
 import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.management import call_command
-from django.core.management.color import no_style
 from django.core.servers.basehttp import WSGIServer
 from django.core.signals import request_finished, request_started
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 from academy.models import Person
-from tests.database import shared_rows
+from tests.database import load_rows, shared_rows
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses
 # database access from a thread with a running loop unless told it is safe (it is: the loop
@@ -184,60 +179,17 @@ def sign_in(page, username, password=DEMO_PASSWORD):
     page.wait_for_load_state("load")
 
 
-def _seed_demo_rows():
-    """The demo as the real `seed_demo` command builds it, as serialized rows: seeded inside
-    a transaction that is rolled back, so nothing is committed."""
-    with transaction.atomic():
-        call_command("seed_demo", force=True, stdout=io.StringIO())
-        rows = connections[DEFAULT_DB_ALIAS].creation.serialize_db_to_string()
-        transaction.set_rollback(True)
-    return rows
-
-
-def _shared_snapshot_file(tmp_path_factory, worker_id) -> Path | None:
-    """One file for all the workers of this run, in the run's temporary directory (pytest
-    keeps the last few runs'): every worker's test database is migrated the same way, so the
-    rows fit each."""
-    if worker_id == "master":
-        return None
-    return tmp_path_factory.getbasetemp().parent / "demo-rows.json"
-
-
 @pytest.fixture(scope="session")
-def demo_snapshot(chromium, django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
-    """The seeded demo's rows. Seeding takes a minute or two, so the first worker to need it
-    seeds and writes it to a file; the other worker waits for the file and reads it."""
-    with django_db_blocker.unblock():
-        shared = _shared_snapshot_file(tmp_path_factory, worker_id)
-        if shared is None:
-            return _seed_demo_rows()
-        with open(shared.with_suffix(".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if shared.exists():
-                return shared.read_text()
-            rows = _seed_demo_rows()
-            partial = shared.with_suffix(".partial")
-            partial.write_text(rows)
-            partial.rename(shared)
-            return rows
-
-
-def _reset_sequences():
-    """Rows loaded with their primary keys leave PostgreSQL's sequences behind on a worker
-    that did not seed them; the next insert would reuse a key. (SQLite needs nothing.)"""
-    connection = connections[DEFAULT_DB_ALIAS]
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+def demo_snapshot(chromium, seeded_demo):
+    """The seeded demo's rows (tests/conftest.py), once Chromium is known to be there."""
+    return seeded_demo.rows
 
 
 @pytest.fixture(scope="module")
 def demo_rows(demo_snapshot, django_db_blocker):
     """The demo, loaded once for a module's tests and rolled back after its last one."""
     with shared_rows(django_db_blocker):
-        connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(demo_snapshot)
-        _reset_sequences()
+        load_rows(demo_snapshot)
         yield
 
 

@@ -1,7 +1,7 @@
 """The demo caseloads (caseloads/demo.py): realistic for each worker's month, within the
 rules, one request for pm.demo, a few warnings on purpose, and idempotent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -109,19 +109,18 @@ class TestSeeded:
         assert again["added"] == 0
         assert history_rows() == before
 
-
-def test_a_later_day_brings_the_demo_up_to_date():
-    people = academy_demo.build(AUTUMN)
-    demo.build(today=AUTUMN, people=people)
-    waiting = Allocation.objects.get(status="requested")
-    # Someone approves the request in the demo; a week later the demo is seeded again.
-    services.approve_allocation(allocation=waiting, decided_by=people["pm"], on=AUTUMN)
-    later = date(2026, 12, 3)  # ASYE month 4
-    people = academy_demo.build(later)
-    result = demo.build(today=later, people=people)
-    assert result["added"] > 0
-    waiting = Allocation.objects.get(status="requested")
-    assert waiting.start_date == later
-    for staff_id, state in states(later).items():
-        assert not state.breaches, staff_id
-    assert demo.build(today=later, people=people)["added"] == 0
+    def test_a_later_day_brings_the_demo_up_to_date(self, seeded):
+        """Someone approves the waiting request; eleven days later the demo is seeded again
+        (over the class's rows, in this test's savepoint)."""
+        today, people, _ = seeded
+        waiting = Allocation.objects.get(status="requested")
+        services.approve_allocation(allocation=waiting, decided_by=people["pm"], on=today)
+        later = today + timedelta(days=11)  # from the autumn day: ASYE month 4
+        people = academy_demo.build(later)
+        result = demo.build(today=later, people=people)
+        assert result["added"] > 0
+        waiting = Allocation.objects.get(status="requested")
+        assert waiting.start_date == later
+        for staff_id, state in states(later).items():
+            assert not state.breaches, staff_id
+        assert demo.build(today=later, people=people)["added"] == 0
