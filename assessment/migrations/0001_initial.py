@@ -69,6 +69,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['framework__kind', 'framework__code', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('framework', 'number'), name='assessment_frameworkelement_one_per_number'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='assessment_frameworkelement_number_positive', violation_error_message='Statements are numbered from 1.')],
             },
         ),
         migrations.CreateModel(
@@ -89,6 +90,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['observed_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z')), name='assessment_directobservation_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name.")],
             },
         ),
         migrations.CreateModel(
@@ -447,6 +449,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-requested_at'],
+                'constraints': [models.UniqueConstraint(fields=('enrolment', 'content_hash'), name='assessment_portfoliopdf_one_per_content'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='assessment_portfoliopdf_status_valid', violation_error_message='Unknown status.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='assessment_portfoliopdf_ready_has_file', violation_error_message='A ready PDF has its file.')],
             },
         ),
         migrations.CreateModel(
@@ -467,6 +470,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'practice feedback',
                 'ordering': ['received_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('source__in', ['child', 'professional'])), name='assessment_practicefeedback_source_valid', violation_error_message='Feedback comes from a child or young person, or a professional.'), models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z'), ('case_reference', ''), _connector='OR'), name='assessment_practicefeedback_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name.")],
             },
         ),
         migrations.CreateModel(
@@ -499,6 +503,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['enrolment', 'version'],
+                'constraints': [models.UniqueConstraint(fields=('enrolment', 'version'), name='assessment_recommendation_one_row_per_version'), models.UniqueConstraint(condition=models.Q(('signed_off_at__isnull', True)), fields=('enrolment',), name='assessment_recommendation_one_draft', violation_error_message='There is already a draft: carry on with that one.'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='assessment_recommendation_version_positive', violation_error_message='Versions are numbered from 1.'), models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True)), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False)), _connector='OR'), name='assessment_recommendation_sign_off_complete', violation_error_message='A sign-off names who signed and when.'), models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='assessment_recommendation_new_version_has_reason', violation_error_message='Say why this version replaces the signed-off one.'), models.CheckConstraint(condition=models.Q(('outcome__in', ['pass', 'fail'])), name='assessment_recommendation_outcome_valid', violation_error_message='NAT-OUTCOME: the assessor recommends PASS or FAIL.'), models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='assessment_recommendation_has_rationale', violation_error_message='A recommendation gives its rationale.')],
             },
         ),
         migrations.CreateModel(
@@ -517,6 +522,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['written_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('period__in', ['log', 'six_months', 'twelve_months'])), name='assessment_reflectionlog_period_valid', violation_error_message='Unknown kind of log.'), models.UniqueConstraint(condition=models.Q(('period__in', ['six_months', 'twelve_months'])), fields=('enrolment', 'period'), name='assessment_reflectionlog_one_per_milestone', violation_error_message='There is already a critical reflection for this point of the ASYE: edit that one.'), models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z'), ('case_reference', ''), _connector='OR'), name='assessment_reflectionlog_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name.")],
             },
         ),
         migrations.CreateModel(
@@ -589,6 +595,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['enrolment', 'kind', 'version'],
+                'constraints': [models.UniqueConstraint(fields=('enrolment', 'kind', 'version'), name='assessment_review_one_row_per_version'), models.UniqueConstraint(condition=models.Q(('signed_off_at__isnull', True)), fields=('enrolment', 'kind'), name='assessment_review_one_draft', violation_error_message='There is already a draft: carry on with that one.'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='assessment_review_version_positive', violation_error_message='Versions are numbered from 1.'), models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True)), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False)), _connector='OR'), name='assessment_review_sign_off_complete', violation_error_message='A sign-off names who signed and when.'), models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='assessment_review_new_version_has_reason', violation_error_message='Say why this version replaces the signed-off one.'), models.CheckConstraint(condition=models.Q(('kind__in', ['three_months', 'six_months', 'nine_months', 'final'])), name='assessment_review_kind_valid', violation_error_message='Unknown kind of review.')],
             },
         ),
         migrations.CreateModel(
@@ -619,6 +626,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['completed_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('stage__in', ['start', 'midway', 'end'])), name='assessment_selfassessment_stage_valid', violation_error_message='A self-assessment is at the start, midway or the end.'), models.UniqueConstraint(fields=('enrolment', 'stage'), name='assessment_selfassessment_one_per_stage', violation_error_message='This self-assessment is already recorded: edit it.')],
             },
         ),
         migrations.CreateModel(
@@ -654,6 +662,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['element__number'],
+                'constraints': [models.UniqueConstraint(fields=('self_assessment', 'element'), name='assessment_selfassessmentrating_one_per_statement'), models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 4)), name='assessment_selfassessmentrating_rating_in_scale', violation_error_message='A rating is from 1 to 4.')],
             },
         ),
         migrations.CreateModel(
@@ -680,6 +689,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['enrolment', 'version'],
+                'constraints': [models.UniqueConstraint(fields=('enrolment', 'version'), name='assessment_supportagreement_one_row_per_version'), models.UniqueConstraint(condition=models.Q(('signed_off_at__isnull', True)), fields=('enrolment',), name='assessment_supportagreement_one_draft', violation_error_message='There is already a draft: carry on with that one.'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='assessment_supportagreement_version_positive', violation_error_message='Versions are numbered from 1.'), models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True)), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False)), _connector='OR'), name='assessment_supportagreement_sign_off_complete', violation_error_message='A sign-off names who signed and when.'), models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='assessment_supportagreement_new_version_has_reason', violation_error_message='Say why this version replaces the signed-off one.'), models.CheckConstraint(condition=models.Q(('three_month_review_on__gt', models.F('agreed_on')), ('six_month_review_on__gt', models.F('three_month_review_on')), ('final_review_on__gt', models.F('six_month_review_on')), models.Q(('nine_month_review_on__isnull', True), models.Q(('nine_month_review_on__gt', models.F('six_month_review_on')), ('nine_month_review_on__lt', models.F('final_review_on'))), _connector='OR')), name='assessment_supportagreement_reviews_in_order', violation_error_message='The reviews come in order: agreement, 3-month, 6-month, 9-month (if any), final.')],
             },
         ),
         migrations.CreateModel(
@@ -703,6 +713,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'written work',
                 'ordering': ['completed_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['assessment', 'conference', 'court', 'section_7', 'plan', 'other'])), name='assessment_writtenwork_kind_valid', violation_error_message='Unknown kind of written work.'), models.CheckConstraint(condition=models.Q(models.Q(('assessed_by__isnull', True), ('assessed_on__isnull', True), ('assessor_comments', '')), models.Q(('assessed_by__isnull', False), ('assessed_on__isnull', False), models.Q(('assessor_comments', ''), _negated=True)), _connector='OR'), name='assessment_writtenwork_assessment_complete', violation_error_message='An assessment names the assessor, the date and comments.'), models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z'), ('case_reference', ''), _connector='OR'), name='assessment_writtenwork_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name.")],
             },
         ),
         migrations.CreateModel(
@@ -736,153 +747,5 @@ class Migration(migrations.Migration):
                 'ordering': ['period'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('period__in', ['months_0_3', 'months_3_6', 'months_6_12'])), name='assessment_developmentplan_period_valid', violation_error_message='A plan covers months 0-3, 3-6 or 6-12.'), models.UniqueConstraint(fields=('enrolment', 'period'), name='assessment_developmentplan_one_per_period', violation_error_message='There is already a plan for these months: edit it.')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='frameworkelement',
-            constraint=models.UniqueConstraint(fields=('framework', 'number'), name='assessment_frameworkelement_one_per_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='frameworkelement',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='assessment_frameworkelement_number_positive', violation_error_message='Statements are numbered from 1.'),
-        ),
-        migrations.AddConstraint(
-            model_name='directobservation',
-            constraint=models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z')), name='assessment_directobservation_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name."),
-        ),
-        migrations.AddConstraint(
-            model_name='portfoliopdf',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'content_hash'), name='assessment_portfoliopdf_one_per_content'),
-        ),
-        migrations.AddConstraint(
-            model_name='portfoliopdf',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='assessment_portfoliopdf_status_valid', violation_error_message='Unknown status.'),
-        ),
-        migrations.AddConstraint(
-            model_name='portfoliopdf',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='assessment_portfoliopdf_ready_has_file', violation_error_message='A ready PDF has its file.'),
-        ),
-        migrations.AddConstraint(
-            model_name='practicefeedback',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['child', 'professional'])), name='assessment_practicefeedback_source_valid', violation_error_message='Feedback comes from a child or young person, or a professional.'),
-        ),
-        migrations.AddConstraint(
-            model_name='practicefeedback',
-            constraint=models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z'), ('case_reference', ''), _connector='OR'), name='assessment_practicefeedback_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name."),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'version'), name='assessment_recommendation_one_row_per_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(condition=models.Q(('signed_off_at__isnull', True)), fields=('enrolment',), name='assessment_recommendation_one_draft', violation_error_message='There is already a draft: carry on with that one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='assessment_recommendation_version_positive', violation_error_message='Versions are numbered from 1.'),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True)), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False)), _connector='OR'), name='assessment_recommendation_sign_off_complete', violation_error_message='A sign-off names who signed and when.'),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='assessment_recommendation_new_version_has_reason', violation_error_message='Say why this version replaces the signed-off one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['pass', 'fail'])), name='assessment_recommendation_outcome_valid', violation_error_message='NAT-OUTCOME: the assessor recommends PASS or FAIL.'),
-        ),
-        migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='assessment_recommendation_has_rationale', violation_error_message='A recommendation gives its rationale.'),
-        ),
-        migrations.AddConstraint(
-            model_name='reflectionlog',
-            constraint=models.CheckConstraint(condition=models.Q(('period__in', ['log', 'six_months', 'twelve_months'])), name='assessment_reflectionlog_period_valid', violation_error_message='Unknown kind of log.'),
-        ),
-        migrations.AddConstraint(
-            model_name='reflectionlog',
-            constraint=models.UniqueConstraint(condition=models.Q(('period__in', ['six_months', 'twelve_months'])), fields=('enrolment', 'period'), name='assessment_reflectionlog_one_per_milestone', violation_error_message='There is already a critical reflection for this point of the ASYE: edit that one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='reflectionlog',
-            constraint=models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z'), ('case_reference', ''), _connector='OR'), name='assessment_reflectionlog_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name."),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'kind', 'version'), name='assessment_review_one_row_per_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('signed_off_at__isnull', True)), fields=('enrolment', 'kind'), name='assessment_review_one_draft', violation_error_message='There is already a draft: carry on with that one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='assessment_review_version_positive', violation_error_message='Versions are numbered from 1.'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True)), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False)), _connector='OR'), name='assessment_review_sign_off_complete', violation_error_message='A sign-off names who signed and when.'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='assessment_review_new_version_has_reason', violation_error_message='Say why this version replaces the signed-off one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['three_months', 'six_months', 'nine_months', 'final'])), name='assessment_review_kind_valid', violation_error_message='Unknown kind of review.'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['start', 'midway', 'end'])), name='assessment_selfassessment_stage_valid', violation_error_message='A self-assessment is at the start, midway or the end.'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfassessment',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'stage'), name='assessment_selfassessment_one_per_stage', violation_error_message='This self-assessment is already recorded: edit it.'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfassessmentrating',
-            constraint=models.UniqueConstraint(fields=('self_assessment', 'element'), name='assessment_selfassessmentrating_one_per_statement'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfassessmentrating',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 4)), name='assessment_selfassessmentrating_rating_in_scale', violation_error_message='A rating is from 1 to 4.'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportagreement',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'version'), name='assessment_supportagreement_one_row_per_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportagreement',
-            constraint=models.UniqueConstraint(condition=models.Q(('signed_off_at__isnull', True)), fields=('enrolment',), name='assessment_supportagreement_one_draft', violation_error_message='There is already a draft: carry on with that one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='assessment_supportagreement_version_positive', violation_error_message='Versions are numbered from 1.'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportagreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True)), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False)), _connector='OR'), name='assessment_supportagreement_sign_off_complete', violation_error_message='A sign-off names who signed and when.'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='assessment_supportagreement_new_version_has_reason', violation_error_message='Say why this version replaces the signed-off one.'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('three_month_review_on__gt', models.F('agreed_on')), ('six_month_review_on__gt', models.F('three_month_review_on')), ('final_review_on__gt', models.F('six_month_review_on')), models.Q(('nine_month_review_on__isnull', True), models.Q(('nine_month_review_on__gt', models.F('six_month_review_on')), ('nine_month_review_on__lt', models.F('final_review_on'))), _connector='OR')), name='assessment_supportagreement_reviews_in_order', violation_error_message='The reviews come in order: agreement, 3-month, 6-month, 9-month (if any), final.'),
-        ),
-        migrations.AddConstraint(
-            model_name='writtenwork',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['assessment', 'conference', 'court', 'section_7', 'plan', 'other'])), name='assessment_writtenwork_kind_valid', violation_error_message='Unknown kind of written work.'),
-        ),
-        migrations.AddConstraint(
-            model_name='writtenwork',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('assessed_by__isnull', True), ('assessed_on__isnull', True), ('assessor_comments', '')), models.Q(('assessed_by__isnull', False), ('assessed_on__isnull', False), models.Q(('assessor_comments', ''), _negated=True)), _connector='OR'), name='assessment_writtenwork_assessment_complete', violation_error_message='An assessment names the assessor, the date and comments.'),
-        ),
-        migrations.AddConstraint(
-            model_name='writtenwork',
-            constraint=models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z0-9/-]{3,20}\\Z'), ('case_reference', ''), _connector='OR'), name='assessment_writtenwork_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name."),
         ),
     ]

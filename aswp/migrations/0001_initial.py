@@ -254,6 +254,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-closes_on'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='aswp_round_closes_after_opening', violation_error_message='The round closes before it opens.')],
             },
         ),
         migrations.CreateModel(
@@ -400,10 +401,6 @@ class Migration(migrations.Migration):
                 'ordering': ['aswp__full_name'],
                 'constraints': [models.UniqueConstraint(fields=('session', 'aswp'), name='aswp_peerattendance_once_per_session', violation_error_message='This ASWP is already on the register.')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='aswp_round_closes_after_opening', violation_error_message='The round closes before it opens.'),
         ),
         migrations.AddConstraint(
             model_name='application',

@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['reference'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reference__regex', '^[A-Z0-9/-]{3,20}\\Z')), name='caseloads_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name."), models.CheckConstraint(condition=models.Q(('case_type__in', ['CIN', 'CP', 'CLA', 'S47', 'EH', 'COURT', 'C&F_ASSESSMENT', 'OTHER'])), name='caseloads_case_case_type_valid', violation_error_message='Unknown case type.'), models.CheckConstraint(condition=models.Q(('children__gte', 1), ('children__lte', 20)), name='caseloads_case_children_1_to_20', violation_error_message='A case covers between 1 and 20 children.')],
             },
         ),
         migrations.CreateModel(
@@ -52,6 +53,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['start_date', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'approved'])), fields=('case', 'worker'), name='caseloads_allocation_one_live_per_worker', violation_error_message='This worker already has a live (requested or approved) allocation on this case; end or decline it first.'), models.CheckConstraint(condition=models.Q(('role__in', ['allocated', 'coworker'])), name='caseloads_allocation_role_valid', violation_error_message='The role is allocated or co-worker.'), models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'approved', 'declined', 'ended'])), name='caseloads_allocation_status_valid', violation_error_message='Unknown allocation status.'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decided_by__isnull', True), ('status', 'requested')), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False), ('status__in', ['approved', 'declined', 'ended'])), _connector='OR'), name='caseloads_allocation_decision_recorded', violation_error_message='An approval, refusal or ending records who decided and when.'), models.CheckConstraint(condition=models.Q(models.Q(('end_date__isnull', False), ('ended_by__isnull', False), ('status', 'ended')), models.Q(models.Q(('status', 'ended'), _negated=True), ('end_date__isnull', True), ('ended_by__isnull', True)), _connector='OR'), name='caseloads_allocation_ending_recorded', violation_error_message='An ended allocation records its last day and who ended it.'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='caseloads_allocation_ends_after_start', violation_error_message='An allocation cannot end before it starts.')],
             },
         ),
         migrations.CreateModel(
@@ -224,41 +226,5 @@ class Migration(migrations.Migration):
                 'ordering': ['applies_to', 'service__code', 'month_from', '-effective_from'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('applies_to__in', ['nqsw', 'trainee', 'chi_ma_first_semester', 'ou_unqualified', 'aswp'])), name='caseloads_caprule_applies_to_valid', violation_error_message='Unknown group of workers.'), models.CheckConstraint(condition=models.Q(models.Q(('applies_to', 'nqsw'), ('service__isnull', False)), models.Q(models.Q(('applies_to', 'nqsw'), _negated=True), ('service__isnull', True)), _connector='OR'), name='caseloads_caprule_service_for_nqsw_rows', violation_error_message='NQSW rows name a service; the other rows do not.'), models.CheckConstraint(condition=models.Q(('unit__in', ['children', 'cases'])), name='caseloads_caprule_unit_valid', violation_error_message='A cap counts children or cases.'), models.CheckConstraint(condition=models.Q(('month_from__gte', 1), models.Q(('month_to__isnull', True), ('month_to__gte', models.F('month_from')), _connector='OR')), name='caseloads_caprule_months_in_order', violation_error_message='Months start at 1 and the last is not before the first.'), models.CheckConstraint(condition=models.Q(('minimum__lte', models.F('maximum'))), name='caseloads_caprule_minimum_not_above_maximum', violation_error_message='The minimum is above the maximum.'), models.UniqueConstraint(condition=models.Q(('service__isnull', False)), fields=('applies_to', 'service', 'month_from', 'effective_from'), name='caseloads_caprule_one_version_per_service_row', violation_error_message='This row already has a version from that date.'), models.UniqueConstraint(condition=models.Q(('service__isnull', True)), fields=('applies_to', 'month_from', 'effective_from'), name='caseloads_caprule_one_version_per_row', violation_error_message='This row already has a version from that date.')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('reference__regex', '^[A-Z0-9/-]{3,20}\\Z')), name='caseloads_case_reference_format', violation_error_message="A case reference is the case-management system's reference: 3 to 20 upper-case letters, digits, '-' or '/'. Never a child's name."),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('case_type__in', ['CIN', 'CP', 'CLA', 'S47', 'EH', 'COURT', 'C&F_ASSESSMENT', 'OTHER'])), name='caseloads_case_case_type_valid', violation_error_message='Unknown case type.'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('children__gte', 1), ('children__lte', 20)), name='caseloads_case_children_1_to_20', violation_error_message='A case covers between 1 and 20 children.'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'approved'])), fields=('case', 'worker'), name='caseloads_allocation_one_live_per_worker', violation_error_message='This worker already has a live (requested or approved) allocation on this case; end or decline it first.'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['allocated', 'coworker'])), name='caseloads_allocation_role_valid', violation_error_message='The role is allocated or co-worker.'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'approved', 'declined', 'ended'])), name='caseloads_allocation_status_valid', violation_error_message='Unknown allocation status.'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decided_by__isnull', True), ('status', 'requested')), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False), ('status__in', ['approved', 'declined', 'ended'])), _connector='OR'), name='caseloads_allocation_decision_recorded', violation_error_message='An approval, refusal or ending records who decided and when.'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_date__isnull', False), ('ended_by__isnull', False), ('status', 'ended')), models.Q(models.Q(('status', 'ended'), _negated=True), ('end_date__isnull', True), ('ended_by__isnull', True)), _connector='OR'), name='caseloads_allocation_ending_recorded', violation_error_message='An ended allocation records its last day and who ended it.'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='caseloads_allocation_ends_after_start', violation_error_message='An allocation cannot end before it starts.'),
         ),
     ]

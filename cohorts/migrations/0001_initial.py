@@ -59,6 +59,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['person__full_name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['asye', 'trainee'])), name='cohorts_enrolment_kind_valid', violation_error_message='The kind is ASYE or trainee placement.'), models.CheckConstraint(condition=models.Q(('status__in', ['active', 'deferred', 'passed', 'failed', 'withdrawn'])), name='cohorts_enrolment_status_valid', violation_error_message='Unknown status.'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'asye'), ('programme', '')), models.Q(('kind', 'trainee'), ('programme__in', ['OU_BA', 'CHI_MA'])), _connector='OR'), name='cohorts_enrolment_programme_for_trainees', violation_error_message='A trainee placement needs the programme (OU_BA or CHI_MA); an ASYE enrolment has none.'), models.CheckConstraint(condition=models.Q(('kind', 'trainee'), ('asye_start__isnull', False), _connector='OR'), name='cohorts_enrolment_asye_has_start', violation_error_message='An ASYE enrolment needs its ASYE start date.'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('asye_start__isnull', True), ('end_date__gte', models.F('asye_start')), _connector='OR'), name='cohorts_enrolment_ends_after_start', violation_error_message='The end date is before the ASYE start date.'), models.CheckConstraint(condition=models.Q(('status__in', ['active', 'deferred']), ('end_date__isnull', False), _connector='OR'), name='cohorts_enrolment_finished_has_end', violation_error_message='A passed, failed or withdrawn enrolment needs its end date.'), models.CheckConstraint(condition=models.Q(('assessor', models.F('person')), _negated=True), name='cohorts_enrolment_not_own_assessor', violation_error_message='ASSESSOR-INDEPENDENT: nobody assesses themselves.'), models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'deferred'])), fields=('person',), name='cohorts_enrolment_one_current_per_person', violation_error_message='This person already has a current enrolment.')],
             },
         ),
         migrations.CreateModel(
@@ -76,6 +77,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['first_day'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reason__in', ['sickness', 'absence', 'maternity'])), name='cohorts_extension_reason_allowed', violation_error_message='EXT-1: the ASYE can be extended only for sickness or absence lasting longer than 6 weeks, or maternity leave.'), models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='cohorts_extension_dates_in_order', violation_error_message='The last day of absence is before the first.'), models.CheckConstraint(condition=models.Q(('months__gte', 1)), name='cohorts_extension_at_least_a_month', violation_error_message='An extension is at least one month.')],
             },
         ),
         migrations.CreateModel(
@@ -172,49 +174,5 @@ class Migration(migrations.Migration):
                 'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['asye', 'trainee'])), name='cohorts_enrolment_kind_valid', violation_error_message='The kind is ASYE or trainee placement.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'deferred', 'passed', 'failed', 'withdrawn'])), name='cohorts_enrolment_status_valid', violation_error_message='Unknown status.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'asye'), ('programme', '')), models.Q(('kind', 'trainee'), ('programme__in', ['OU_BA', 'CHI_MA'])), _connector='OR'), name='cohorts_enrolment_programme_for_trainees', violation_error_message='A trainee placement needs the programme (OU_BA or CHI_MA); an ASYE enrolment has none.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'trainee'), ('asye_start__isnull', False), _connector='OR'), name='cohorts_enrolment_asye_has_start', violation_error_message='An ASYE enrolment needs its ASYE start date.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('asye_start__isnull', True), ('end_date__gte', models.F('asye_start')), _connector='OR'), name='cohorts_enrolment_ends_after_start', violation_error_message='The end date is before the ASYE start date.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'deferred']), ('end_date__isnull', False), _connector='OR'), name='cohorts_enrolment_finished_has_end', violation_error_message='A passed, failed or withdrawn enrolment needs its end date.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('assessor', models.F('person')), _negated=True), name='cohorts_enrolment_not_own_assessor', violation_error_message='ASSESSOR-INDEPENDENT: nobody assesses themselves.'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'deferred'])), fields=('person',), name='cohorts_enrolment_one_current_per_person', violation_error_message='This person already has a current enrolment.'),
-        ),
-        migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['sickness', 'absence', 'maternity'])), name='cohorts_extension_reason_allowed', violation_error_message='EXT-1: the ASYE can be extended only for sickness or absence lasting longer than 6 weeks, or maternity leave.'),
-        ),
-        migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='cohorts_extension_dates_in_order', violation_error_message='The last day of absence is before the first.'),
-        ),
-        migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.CheckConstraint(condition=models.Q(('months__gte', 1)), name='cohorts_extension_at_least_a_month', violation_error_message='An extension is at least one month.'),
         ),
     ]

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['practice_group__name', '-starts_on'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('weeks__gte', 1)), name='learning_mashrota_at_least_a_week', violation_error_message='A rota is at least one week long.'), models.CheckConstraint(condition=models.Q(models.Q(('published_at__isnull', True), ('published_by__isnull', True)), models.Q(('published_at__isnull', False), ('published_by__isnull', False)), _connector='OR'), name='learning_mashrota_published_by_someone', violation_error_message='A published rota names who published it.'), models.CheckConstraint(condition=models.Q(('starts_on__iso_week_day', 1)), name='learning_mashrota_starts_on_monday', violation_error_message='MASH-ROTA: a rota runs in whole weeks from a Monday.'), models.UniqueConstraint(fields=('practice_group', 'starts_on'), name='learning_mashrota_one_per_start', violation_error_message='This team already has a rota from that day.')],
             },
         ),
         migrations.CreateModel(
@@ -86,6 +87,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['date', 'enrolment__person__staff_id'],
+                'constraints': [models.UniqueConstraint(fields=('enrolment', 'date'), name='learning_mashday_once_a_day', violation_error_message='MASH-ROTA: this NQSW is already at the MASH that day.'), models.CheckConstraint(condition=models.Q(('date__iso_week_day__lte', 5)), name='learning_mashday_weekday', violation_error_message='MASH-ROTA: MASH days are weekdays.')],
             },
         ),
         migrations.CreateModel(
@@ -120,29 +122,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-effective_from'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('capacity_per_team__gte', 1)), name='learning_mashslotsetting_capacity_positive', violation_error_message='MASH-ROTA: a MASH slot takes at least one NQSW.')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='mashrota',
-            constraint=models.CheckConstraint(condition=models.Q(('weeks__gte', 1)), name='learning_mashrota_at_least_a_week', violation_error_message='A rota is at least one week long.'),
-        ),
-        migrations.AddConstraint(
-            model_name='mashrota',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_at__isnull', True), ('published_by__isnull', True)), models.Q(('published_at__isnull', False), ('published_by__isnull', False)), _connector='OR'), name='learning_mashrota_published_by_someone', violation_error_message='A published rota names who published it.'),
-        ),
-        migrations.AddConstraint(
-            model_name='mashrota',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__iso_week_day', 1)), name='learning_mashrota_starts_on_monday', violation_error_message='MASH-ROTA: a rota runs in whole weeks from a Monday.'),
-        ),
-        migrations.AddConstraint(
-            model_name='mashrota',
-            constraint=models.UniqueConstraint(fields=('practice_group', 'starts_on'), name='learning_mashrota_one_per_start', violation_error_message='This team already has a rota from that day.'),
-        ),
-        migrations.AddConstraint(
-            model_name='mashday',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'date'), name='learning_mashday_once_a_day', violation_error_message='MASH-ROTA: this NQSW is already at the MASH that day.'),
-        ),
-        migrations.AddConstraint(
-            model_name='mashday',
-            constraint=models.CheckConstraint(condition=models.Q(('date__iso_week_day__lte', 5)), name='learning_mashday_weekday', violation_error_message='MASH-ROTA: MASH days are weekdays.'),
         ),
     ]

@@ -81,6 +81,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['held_on', 'theme__number'],
+                'constraints': [models.UniqueConstraint(fields=('cohort', 'theme'), name='learning_workshop_once_per_cohort', violation_error_message='WORKSHOPS: each day is held once for a cohort.'), models.CheckConstraint(condition=models.Q(('held_on__iso_week_day__lte', 5)), name='learning_workshop_weekday', violation_error_message='WORKSHOPS: a workshop is on a weekday.')],
             },
         ),
         migrations.CreateModel(
@@ -155,13 +156,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'workshop credits',
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('awarded_on__isnull', True), ('state', 'not_taken'), ('submitted_on__isnull', True)), models.Q(('awarded_on__isnull', True), ('state', 'submitted'), ('submitted_on__isnull', False)), models.Q(('awarded_on__isnull', False), ('state', 'awarded'), ('submitted_on__isnull', False), ('awarded_on__gte', models.F('submitted_on'))), _connector='OR'), name='learning_workshopcredits_dates_match_state', violation_error_message='WORKSHOPS: credits are awarded on or after the assignment is submitted.')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.UniqueConstraint(fields=('cohort', 'theme'), name='learning_workshop_once_per_cohort', violation_error_message='WORKSHOPS: each day is held once for a cohort.'),
-        ),
-        migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('held_on__iso_week_day__lte', 5)), name='learning_workshop_weekday', violation_error_message='WORKSHOPS: a workshop is on a weekday.'),
         ),
     ]

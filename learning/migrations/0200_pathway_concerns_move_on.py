@@ -195,6 +195,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['held_on', 'title'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['course', 'lite_bites'])), name='learning_pathwaycourse_kind_valid', violation_error_message='A pathway course or a Lite Bites session.'), models.CheckConstraint(condition=models.Q(('places__gte', 1)), name='learning_pathwaycourse_has_places', violation_error_message='A course has at least one place.')],
             },
         ),
         migrations.CreateModel(
@@ -264,14 +265,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-raised_on', '-pk'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['raised', 'support', 'resolved', 'pip'])), name='learning_concern_status_valid', violation_error_message='Unknown state of a concern.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), _negated=True), ('resolved_on__isnull', False), _connector='OR'), name='learning_concern_resolved_has_date', violation_error_message='CAPABILITY: a resolved concern says when.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'pip'), _negated=True), models.Q(('gm_advised_on__isnull', False), ('pip_started_on__isnull', False)), _connector='OR'), name='learning_concern_pip_has_dates', violation_error_message='CAPABILITY: the PiP follows advising the GM; record both dates.'), models.CheckConstraint(condition=models.Q(('pip_ended_on__isnull', True), ('pip_ended_on__gte', models.F('pip_started_on')), _connector='OR'), name='learning_concern_pip_dates_in_order', violation_error_message='The PiP ends after it starts.'), models.CheckConstraint(condition=models.Q(models.Q(('pip_ended_on__isnull', True), ('pip_outcome', '')), models.Q(('pip_outcome__in', ['met', 'not_met']), ('pip_ended_on__isnull', False)), _connector='OR'), name='learning_concern_pip_outcome_with_end', violation_error_message="CAPABILITY: a PiP's outcome comes with its end date.")],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='pathwaycourse',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['course', 'lite_bites'])), name='learning_pathwaycourse_kind_valid', violation_error_message='A pathway course or a Lite Bites session.'),
-        ),
-        migrations.AddConstraint(
-            model_name='pathwaycourse',
-            constraint=models.CheckConstraint(condition=models.Q(('places__gte', 1)), name='learning_pathwaycourse_has_places', violation_error_message='A course has at least one place.'),
         ),
         migrations.AddConstraint(
             model_name='attendance',

@@ -242,6 +242,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-held_on', 'kind'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['six_months', 'final'])), name='moderation_panel_kind_valid', violation_error_message='MOD-POINTS: a panel follows the 6-month reviews or the completion of the ASYE.'), models.CheckConstraint(condition=models.Q(('submissions_due_on__lt', models.F('held_on'))), name='moderation_panel_due_before_meeting', violation_error_message='MOD-SUBMIT: portfolios are due before the meeting.'), models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('closed_by__isnull', True)), models.Q(('closed_at__isnull', False), ('closed_by__isnull', False)), _connector='OR'), name='moderation_panel_closing_complete', violation_error_message='Closing a panel names who closed it and when.')],
             },
         ),
         migrations.CreateModel(
@@ -313,6 +314,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['panel', 'role', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['chair', 'deputy_chair', 'ld_officer', 'sdl_adults', 'group_manager', 'service_user', 'university'])), name='moderation_panelmember_role_valid', violation_error_message='MOD-PANEL: unknown panel role.'), models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', True), ('role__in', ['service_user', 'university']), models.Q(('name', ''), _negated=True)), models.Q(models.Q(('role__in', ['service_user', 'university']), _negated=True), ('person__isnull', False)), _connector='OR'), name='moderation_panelmember_staff_or_named', violation_error_message='MOD-PANEL: staff members sit as themselves; the service user and the university sit by name.'), models.UniqueConstraint(condition=models.Q(('role__in', ['chair', 'deputy_chair'])), fields=('panel', 'role'), name='moderation_panelmember_one_chair_one_deputy', violation_error_message='MOD-PANEL: a panel has one chair and one deputy chair.'), models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('panel', 'person'), name='moderation_panelmember_one_seat_each', violation_error_message='This person already sits on the panel.')],
             },
         ),
         migrations.AddField(
@@ -339,6 +341,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-authorised_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('progression_point', ''), _negated=True), name='moderation_progressionauthorisation_has_point', violation_error_message='PROGRESSION: name the pay point.'), models.CheckConstraint(condition=models.Q(('withdrawn_at__isnull', True), models.Q(('withdrawn_reason', ''), _negated=True), _connector='OR'), name='moderation_progressionauthorisation_withdrawal_explained', violation_error_message='Say why the authorisation is withdrawn.'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='moderation_progressionauthorisation_status_valid', violation_error_message='Unknown PDF status.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='moderation_progressionauthorisation_ready_has_file', violation_error_message='A ready PDF has its file.')],
             },
         ),
         migrations.CreateModel(
@@ -366,6 +369,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['panel', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('panel', 'enrolment'), name='moderation_submission_once_per_panel', violation_error_message='This NQSW is already entered for the panel.'), models.CheckConstraint(condition=models.Q(('code__regex', '^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\\Z')), name='moderation_submission_code_format', violation_error_message='A portfolio code looks like K7QX-2MZP.'), models.CheckConstraint(condition=models.Q(models.Q(('content_hash', ''), ('late', False), ('recommendation', ''), ('snapshot_html', ''), ('submitted_at__isnull', True), ('submitted_by__isnull', True)), models.Q(('submitted_at__isnull', False), ('submitted_by__isnull', False), models.Q(('snapshot_html', ''), _negated=True), models.Q(('content_hash', ''), _negated=True)), _connector='OR'), name='moderation_submission_submission_complete', violation_error_message='MOD-SUBMIT: a submission names who submitted it and when, with the frozen portfolio.'), models.CheckConstraint(condition=models.Q(models.Q(('late_accepted_at__isnull', True), ('late_accepted_by__isnull', True)), models.Q(('late_accepted_at__isnull', False), ('late_accepted_by__isnull', False)), _connector='OR'), name='moderation_submission_late_acceptance_complete', violation_error_message='Accepting a late portfolio names who and when.'), models.CheckConstraint(condition=models.Q(('late', False), ('late_accepted_at__isnull', False), _connector='OR'), name='moderation_submission_late_only_when_accepted', violation_error_message='MOD-SUBMIT: a late portfolio goes in only once the chair accepts it.'), models.CheckConstraint(condition=models.Q(('recommendation__in', ['', 'pass', 'fail'])), name='moderation_submission_recommendation_valid', violation_error_message='The assessor recommends PASS or FAIL.'), models.CheckConstraint(condition=models.Q(('pdf_status__in', ['pending', 'ready', 'failed', ''])), name='moderation_submission_pdf_status_valid', violation_error_message='Unknown PDF status.'), models.CheckConstraint(condition=models.Q(models.Q(('pdf_status', 'ready'), _negated=True), models.Q(('pdf', ''), _negated=True), _connector='OR'), name='moderation_submission_ready_has_file', violation_error_message='A ready PDF has its file.')],
             },
         ),
         migrations.CreateModel(
@@ -383,6 +387,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-requested_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='moderation_moderationrecord_status_valid', violation_error_message='Unknown PDF status.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='moderation_moderationrecord_ready_has_file', violation_error_message='A ready PDF has its file.')],
             },
         ),
         migrations.CreateModel(
@@ -492,6 +497,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['sample', 'submission__code'],
+                'constraints': [models.UniqueConstraint(fields=('sample', 'submission'), name='moderation_externalsampleitem_once_per_sample')],
             },
         ),
         migrations.AddField(
@@ -540,94 +546,6 @@ class Migration(migrations.Migration):
                 'ordering': ['allocation'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('agreement__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_agreement_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('review_three__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_review_three_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('review_six__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_review_six_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('final_report__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_final_report_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('supervision__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_supervision_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('reduced_workload__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_reduced_workload_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('protected_time__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_protected_time_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('reflection_logs__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_reflection_logs_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('development_plans__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_development_plans_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('observations__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_observations_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('accurate__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_accurate_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('valid__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_valid_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('robust__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_robust_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('sufficient__in', ['', 'yes', 'no', 'na'])), name='moderation_moderationform_sufficient_answer_valid', violation_error_message='Answer yes, no or not due yet.'), models.CheckConstraint(condition=models.Q(('completed_at__isnull', True), models.Q(('accurate__in', ['yes', 'no']), ('agreement__in', ['yes', 'no', 'na']), ('development_plans__in', ['yes', 'no', 'na']), ('final_report__in', ['yes', 'no', 'na']), ('observations__in', ['yes', 'no', 'na']), ('protected_time__in', ['yes', 'no', 'na']), ('reduced_workload__in', ['yes', 'no', 'na']), ('reflection_logs__in', ['yes', 'no', 'na']), ('review_six__in', ['yes', 'no', 'na']), ('review_three__in', ['yes', 'no', 'na']), ('robust__in', ['yes', 'no']), ('sufficient__in', ['yes', 'no']), ('supervision__in', ['yes', 'no', 'na']), ('valid__in', ['yes', 'no']), models.Q(('comments', ''), _negated=True)), _connector='OR'), name='moderation_moderationform_complete_when_answered', violation_error_message="MOD-CHECKLIST: a completed form answers every question and comments on the assessor's judgement."), models.CheckConstraint(condition=models.Q(('concerns', False), models.Q(('concern_details', ''), _negated=True), _connector='OR'), name='moderation_moderationform_concerns_explained', violation_error_message='MOD-FAIL-FULL: say what the concerns are.')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['six_months', 'final'])), name='moderation_panel_kind_valid', violation_error_message='MOD-POINTS: a panel follows the 6-month reviews or the completion of the ASYE.'),
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('submissions_due_on__lt', models.F('held_on'))), name='moderation_panel_due_before_meeting', violation_error_message='MOD-SUBMIT: portfolios are due before the meeting.'),
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('closed_by__isnull', True)), models.Q(('closed_at__isnull', False), ('closed_by__isnull', False)), _connector='OR'), name='moderation_panel_closing_complete', violation_error_message='Closing a panel names who closed it and when.'),
-        ),
-        migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['chair', 'deputy_chair', 'ld_officer', 'sdl_adults', 'group_manager', 'service_user', 'university'])), name='moderation_panelmember_role_valid', violation_error_message='MOD-PANEL: unknown panel role.'),
-        ),
-        migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', True), ('role__in', ['service_user', 'university']), models.Q(('name', ''), _negated=True)), models.Q(models.Q(('role__in', ['service_user', 'university']), _negated=True), ('person__isnull', False)), _connector='OR'), name='moderation_panelmember_staff_or_named', violation_error_message='MOD-PANEL: staff members sit as themselves; the service user and the university sit by name.'),
-        ),
-        migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role__in', ['chair', 'deputy_chair'])), fields=('panel', 'role'), name='moderation_panelmember_one_chair_one_deputy', violation_error_message='MOD-PANEL: a panel has one chair and one deputy chair.'),
-        ),
-        migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('panel', 'person'), name='moderation_panelmember_one_seat_each', violation_error_message='This person already sits on the panel.'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressionauthorisation',
-            constraint=models.CheckConstraint(condition=models.Q(('progression_point', ''), _negated=True), name='moderation_progressionauthorisation_has_point', violation_error_message='PROGRESSION: name the pay point.'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressionauthorisation',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_at__isnull', True), models.Q(('withdrawn_reason', ''), _negated=True), _connector='OR'), name='moderation_progressionauthorisation_withdrawal_explained', violation_error_message='Say why the authorisation is withdrawn.'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressionauthorisation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='moderation_progressionauthorisation_status_valid', violation_error_message='Unknown PDF status.'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressionauthorisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='moderation_progressionauthorisation_ready_has_file', violation_error_message='A ready PDF has its file.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('panel', 'enrolment'), name='moderation_submission_once_per_panel', violation_error_message='This NQSW is already entered for the panel.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\\Z')), name='moderation_submission_code_format', violation_error_message='A portfolio code looks like K7QX-2MZP.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('content_hash', ''), ('late', False), ('recommendation', ''), ('snapshot_html', ''), ('submitted_at__isnull', True), ('submitted_by__isnull', True)), models.Q(('submitted_at__isnull', False), ('submitted_by__isnull', False), models.Q(('snapshot_html', ''), _negated=True), models.Q(('content_hash', ''), _negated=True)), _connector='OR'), name='moderation_submission_submission_complete', violation_error_message='MOD-SUBMIT: a submission names who submitted it and when, with the frozen portfolio.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('late_accepted_at__isnull', True), ('late_accepted_by__isnull', True)), models.Q(('late_accepted_at__isnull', False), ('late_accepted_by__isnull', False)), _connector='OR'), name='moderation_submission_late_acceptance_complete', violation_error_message='Accepting a late portfolio names who and when.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('late', False), ('late_accepted_at__isnull', False), _connector='OR'), name='moderation_submission_late_only_when_accepted', violation_error_message='MOD-SUBMIT: a late portfolio goes in only once the chair accepts it.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('recommendation__in', ['', 'pass', 'fail'])), name='moderation_submission_recommendation_valid', violation_error_message='The assessor recommends PASS or FAIL.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('pdf_status__in', ['pending', 'ready', 'failed', ''])), name='moderation_submission_pdf_status_valid', violation_error_message='Unknown PDF status.'),
-        ),
-        migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pdf_status', 'ready'), _negated=True), models.Q(('pdf', ''), _negated=True), _connector='OR'), name='moderation_submission_ready_has_file', violation_error_message='A ready PDF has its file.'),
-        ),
-        migrations.AddConstraint(
-            model_name='moderationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ready', 'failed'])), name='moderation_moderationrecord_status_valid', violation_error_message='Unknown PDF status.'),
-        ),
-        migrations.AddConstraint(
-            model_name='moderationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='moderation_moderationrecord_ready_has_file', violation_error_message='A ready PDF has its file.'),
-        ),
-        migrations.AddConstraint(
-            model_name='externalsampleitem',
-            constraint=models.UniqueConstraint(fields=('sample', 'submission'), name='moderation_externalsampleitem_once_per_sample'),
         ),
         migrations.AddConstraint(
             model_name='externalsample',

@@ -117,6 +117,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-held_on', '-start_time'],
+                'indexes': [models.Index(fields=['held_on'], name='supervision_held_on_b1f244_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['one_to_one', 'pm_group', 'assessor_group', 'joint'])), name='supervision_session_kind_valid', violation_error_message='Unknown kind of supervision.'), models.CheckConstraint(condition=models.Q(('case_references__regex', '^([A-Z0-9/-]{3,20}( [A-Z0-9/-]{3,20})*)?\\Z')), name='supervision_session_case_references_format', violation_error_message="Case references only: 3 to 20 upper-case letters, digits, '-' or '/' each, never a child's name."), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'joint'), _negated=True), models.Q(('case_references', ''), _negated=True), _connector='OR'), name='supervision_session_joint_names_a_case', violation_error_message='A joint supervision names the co-worked case.')],
             },
         ),
         migrations.CreateModel(
@@ -150,6 +152,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['enrolment__person__full_name'],
+                'constraints': [models.UniqueConstraint(fields=('session', 'enrolment'), name='supervision_attendance_once_per_session', violation_error_message="This worker is already on the session's register.")],
             },
         ),
         migrations.CreateModel(
@@ -185,6 +188,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-from_date'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='supervision_supportrecord_reason_given', violation_error_message='Give the reason the worker needs more frequent support.'), models.CheckConstraint(condition=models.Q(('until__isnull', True), ('until__gte', models.F('from_date')), _connector='OR'), name='supervision_supportrecord_dates_in_order', violation_error_message='The support ends before it starts.')],
             },
         ),
         migrations.CreateModel(
@@ -215,33 +219,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-sent_on', 'recipient__full_name'],
                 'constraints': [models.UniqueConstraint(fields=('recipient', 'kind', 'sent_on'), name='supervision_reminderlog_once_a_day', violation_error_message='This reminder was already sent today.'), models.CheckConstraint(condition=models.Q(('kind__in', ['pm_digest', 'nqsw_due'])), name='supervision_reminderlog_kind_valid', violation_error_message='Unknown kind of reminder.')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['held_on'], name='supervision_held_on_b1f244_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['one_to_one', 'pm_group', 'assessor_group', 'joint'])), name='supervision_session_kind_valid', violation_error_message='Unknown kind of supervision.'),
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('case_references__regex', '^([A-Z0-9/-]{3,20}( [A-Z0-9/-]{3,20})*)?\\Z')), name='supervision_session_case_references_format', violation_error_message="Case references only: 3 to 20 upper-case letters, digits, '-' or '/' each, never a child's name."),
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'joint'), _negated=True), models.Q(('case_references', ''), _negated=True), _connector='OR'), name='supervision_session_joint_names_a_case', violation_error_message='A joint supervision names the co-worked case.'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'enrolment'), name='supervision_attendance_once_per_session', violation_error_message="This worker is already on the session's register."),
-        ),
-        migrations.AddConstraint(
-            model_name='supportrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='supervision_supportrecord_reason_given', violation_error_message='Give the reason the worker needs more frequent support.'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('until__isnull', True), ('until__gte', models.F('from_date')), _connector='OR'), name='supervision_supportrecord_dates_in_order', violation_error_message='The support ends before it starts.'),
         ),
     ]
