@@ -19,7 +19,8 @@ Decisions where the issue is silent:
 - A log's days waiting count from the day it was written (the log's own date).
 - The next panel is the earliest open panel meeting today or later.
 
-A fixed number of queries whatever the number of enrolments.
+A fixed number of queries whatever the number of enrolments. The navigation badge
+(`waiting_count`, below) is one count per role, read from the owning app's queryset.
 """
 
 from dataclasses import dataclass

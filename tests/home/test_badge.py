@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from academy.access import person_of
@@ -121,3 +123,21 @@ def test_the_badge_costs_one_query_at_most(people, absent, role, django_assert_m
     person = person_of(user)
     with django_assert_max_num_queries(1):
         waiting_count(user, person)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_gms_list_reads_a_fixed_number_of_queries(client, people, enrolment, absent):
+    client.force_login(people["gm"].user)
+    url = reverse("learning:pathway")
+    client.get(url)  # the session's first request
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    ld = absent[0].course.published_by
+    for _ in range(5):
+        extra = factories.EnrolmentFactory(practice_group=enrolment.practice_group)
+        place = learning.book_place(course=absent[0].course, enrolment=extra, by=ld)
+        learning.record_attendance(attendance=place, status=Attendance.Status.CANCELLED, by=ld)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(response.context["awaiting"]) == badge(response) == 7
+    assert len(large.captured_queries) == len(small.captured_queries)
