@@ -7,8 +7,10 @@ Decisions where the issue is silent:
 - The next panel is the earliest open panel meeting today or later (as the assessor's list).
 - A submission is "in" once submitted (MOD-SUBMIT); "late" when not in and past the panel's
   deadline (`Submission.is_overdue`); otherwise "not yet in".
-- Forms complete counts the moderators' forms completed out of the portfolios allocated
-  (MOD-ALLOCATE); concerns counts the forms marking concerns for the chair (MOD-FAIL-FULL).
+- Not yet allocated counts the places with no moderator and no decision, as the automatic
+  allocation takes them on (MOD-ALLOCATE). Forms complete counts the moderators' forms
+  completed out of the portfolios allocated; concerns counts the forms marking concerns for
+  the chair (MOD-FAIL-FULL).
 - An NQSW is at risk when the portfolio checks find a breach (`assessment.checks.evaluate`:
   a requirement overdue or a rule broken) on the day; otherwise on track. Trainees and NQSWs
   whose ASYE has not started have no portfolio and are not counted.
@@ -36,6 +38,7 @@ class PanelSummary:
     late: int
     not_yet_in: int
     allocated: int
+    unallocated: int  # portfolios with no moderator yet (MOD-ALLOCATE)
     forms_complete: int
     concerns: int
 
@@ -52,8 +55,10 @@ def panel_summary(today: date) -> PanelSummary | None:
     if panel is None:
         return None
     states = Counter()
-    for submission in Submission.objects.filter(panel=panel).only("submitted_at", "panel_id"):
+    places = Submission.objects.filter(panel=panel).with_unallocated()
+    for submission in places.only("submitted_at", "panel_id"):
         submission.panel = panel
+        states["unallocated"] += submission.unallocated
         if submission.is_submitted:
             states["in"] += 1
         elif submission.is_overdue(today):
@@ -71,6 +76,7 @@ def panel_summary(today: date) -> PanelSummary | None:
         late=states["late"],
         not_yet_in=states["waiting"],
         allocated=forms["allocated"],
+        unallocated=states["unallocated"],
         forms_complete=forms["complete"],
         concerns=forms["concerns"],
     )

@@ -50,6 +50,14 @@ def policy_tables() -> PolicyTables:
     return _policy(*read_together(*_tables()))
 
 
+def policy_tables_and(*also) -> tuple[PolicyTables, list[list]]:
+    """`policy_tables()`, and the rows of each of `also` (a few more small querysets the page
+    reads), in the same one query."""
+    tables = _tables()
+    found = read_together(*tables, *also)
+    return _policy(*found[: len(tables)]), found[len(tables) :]
+
+
 def worker_tables(enrolments: list[Enrolment]) -> PolicyTables:
     """`policy_tables()`, and the rows of `enrolments` (from `for_listing()`, one worker's)
     that `caseloads.states`, `supervision.models.schedule_for`, `Enrolment.key_dates` and

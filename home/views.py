@@ -9,11 +9,13 @@ from academy.models import Person, PracticeGroup
 from caseloads.states import worker_states
 from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
-from home.policy import policy_tables, worker_tables
+from home.policy import policy_tables, policy_tables_and, worker_tables
 from home.progress import nqsw_progress
 from home.team_today import by_team, team_enrolments, team_today
 from learning.access import upcoming_mash_days
+from learning.pathway_access import absences_awaiting_gm
 from learning.pathway_services import without_destination_for
+from moderation.access import waiting_for_chair
 
 # The caption of a staff member's list of enrolments, by role.
 STAFF_CAPTIONS = {
@@ -47,6 +49,17 @@ def home(request):
         # The chair's and Professional Practice's first questions (issue 11).
         ctx["panel"] = overview.panel_summary(today)
         ctx["glance"] = overview.cohorts_at_a_glance(today, policy_tables())
+        # The navigation badge (home.waiting.waiting_count) from what this page lists: the
+        # chair's sign-offs and progressions, Professional Practice's unallocated portfolios.
+        if person is not None and person.role == Person.Role.PRINCIPAL_SOCIAL_WORKER:
+            ctx["chair_waiting"] = list(
+                waiting_for_chair(request.user).select_related(
+                    "submission__panel", "submission__enrolment__person"
+                )
+            )
+            ctx["waiting_count"] = len(ctx["chair_waiting"])
+        elif person is not None and person.role in waiting.ALLOCATES:
+            ctx["waiting_count"] = ctx["panel"].unallocated if ctx["panel"] else 0
         return render(request, "home/all.html", ctx)
 
     if person is None:
@@ -63,6 +76,14 @@ def home(request):
         if ctx["progress"] is not None:
             ctx["timeline"] = year.timeline(ctx["own"][0], ctx["progress"])
         ctx["mash_days"] = upcoming_mash_days(person, today, enrolments=ctx["own"])
+        # The navigation badge (home.waiting.waiting_count) from the submissions just read:
+        # the MOD-SUBMIT deadlines still open to the NQSW.
+        if person.role == Person.Role.NQSW:
+            ctx["waiting_count"] = sum(
+                submission.awaits_submission
+                for own in ctx["own"]
+                for submission in tables.submissions.get(own.pk, [])
+            )
         return render(request, "home/worker.html", ctx)
 
     # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks
@@ -73,11 +94,15 @@ def home(request):
     )
     ctx["led_groups"] = list(person.led_groups.all())
     wanted = waiting_lists_for(person, bool(ctx["led_groups"]))
+    is_gm = person.role == Person.Role.GROUP_MANAGER
     if ctx["led_groups"] or wanted:
         # Read once for the list, "Who needs me today?" and the waiting lists (issue 11);
         # in the listing's order (Enrolment.Meta.ordering: by name).
         team = team_enrolments(request.user, schedules=wanted == waiting.PM_LISTS)
-        tables = policy_tables()
+        # A GM's absences waiting for their decision (TRAINING-MANDATORY) come with the
+        # policy tables, in the same query: the page stays within its 15 (issue 11).
+        absences = [absences_awaiting_gm(request.user).only("status")] if is_gm else []
+        tables, absences = policy_tables_and(*absences)
         states = (
             worker_states(team, today, cap_table=tables.cap_table, setting_rows=tables.setting_rows)
             if wanted == waiting.PM_LISTS
@@ -103,7 +128,10 @@ def home(request):
         ctx["waiting_count"] = ctx["waiting_requests"]
     elif person.role == Person.Role.ASSESSOR:
         ctx["waiting_count"] = len(lists[waiting.LOGS_AWAITING])
-    if person.role == Person.Role.GROUP_MANAGER:
+    if is_gm:
+        # TRAINING-MANDATORY: absences waiting for the GM's authorisation, listed on the
+        # training pathway page; also the navigation badge.
+        ctx["absences_waiting"] = ctx["waiting_count"] = len(absences[0])
         # MOVE-ON (issue 12): their service's NQSWs from month 11 with no destination, until
         # the ASYE ends (when the move takes effect, a missing one is past recording here).
         ctx["without_destination"] = without_destination_for(request.user, today)

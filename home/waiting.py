@@ -19,21 +19,26 @@ Decisions where the issue is silent:
 - A log's days waiting count from the day it was written (the log's own date).
 - The next panel is the earliest open panel meeting today or later.
 
-A fixed number of queries whatever the number of enrolments.
+A fixed number of queries whatever the number of enrolments. The navigation badge
+(`waiting_count`, below) is one count per role, read from the owning app's queryset.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
+from academy.models import Person
 from assessment import checks
 from assessment import portfolio as portfolios
 from assessment.models import AssessorFeedback, ReflectionLog
 from caseloads.access import requests_waiting_for
 from caseloads.states import worker_states
 from cohorts.models import Enrolment
+from learning.pathway_access import absences_awaiting_gm
+from moderation.access import waiting_for_chair
 from moderation.models import Panel, Submission
 from moderation.services.submissions import due_for_panel
 
@@ -167,8 +172,13 @@ def visit_signoff_missing(states, today: date) -> list[Item]:
     return sorted(items, key=lambda item: item.enrolment.person.full_name)
 
 
+def next_panels(today: date):
+    """The open panels meeting today or later, the next one first."""
+    return Panel.objects.open().filter(held_on__gte=today).order_by("held_on", "pk")
+
+
 def next_panel(today: date) -> Panel | None:
-    return Panel.objects.open().filter(held_on__gte=today).order_by("held_on", "pk").first()
+    return next_panels(today).first()
 
 
 def panel_submissions(enrolments: list[Enrolment], today: date) -> list[Item]:
@@ -227,17 +237,36 @@ def waiting_lists(
 # --- The navigation badge: what waits on the signed-in person, in one query -------------------
 
 
-def waiting_count(user, person) -> int:
-    """The navigation badge (issue 11): a PM's requests waiting for their decision
-    (ALLOC-APPROVE: the requests page), an assessor's reflection logs awaiting their feedback
-    (LOGS: the length of the LOGS_AWAITING list); 0 for anyone else. One query.
+# Professional Practice's roles that allocate portfolios to moderators (MOD-ALLOCATE); the
+# Principal Social Worker's badge is what waits on them as chair instead.
+ALLOCATES = frozenset({Person.Role.SERVICE_DEVELOPMENT_LEAD, Person.Role.LD_OFFICER})
 
-    The logs are counted as `assessment.portfolio.facts_for` finds them awaiting: no feedback
-    on the log's current version.
+
+def waiting_count(user, person, today: date | None = None) -> int:
+    """The navigation badge (issue 11), by role, in one query; each is the length of a list
+    a page shows (its home page passes the count it already made instead):
+
+    - a PM: requests waiting for their decision (ALLOC-APPROVE: the requests page);
+    - an assessor: reflection logs awaiting their feedback (LOGS: the LOGS_AWAITING list),
+      counted as `assessment.portfolio.facts_for` finds them: no feedback on the log's
+      current version;
+    - a group manager: absences from pathway training with no GM decision yet
+      (TRAINING-MANDATORY: the list on the training pathway page). ALLOC-APPROVE routes no
+      request to a GM, so none are counted;
+    - the Principal Social Worker: decisions to sign off and pay progressions to authorise
+      on the panels they chair (MOD-DECISION, PROGRESSION: the list on their home);
+    - the Service Development Lead – Professional Practice and the L&D officer: the next
+      panel's portfolios not yet allocated to a moderator (MOD-ALLOCATE: their home's next
+      panel, the panel's page);
+    - an NQSW: their portfolios entered for an open panel and not yet submitted (MOD-SUBMIT:
+      the MOD-SUBMIT deadlines on their home not done, the moderation page). Not every
+      overdue deadline: those are read from the whole portfolio, which no other page can
+      afford to read for a badge;
+    - anyone else (a trainee has no portfolio to submit, an administrator, a superuser): 0.
     """
     if person is None:
         return 0
-    if person.role == person.Role.ASSESSOR:
+    if person.role == Person.Role.ASSESSOR:
         asye = (
             Enrolment.objects.visible_to(user)
             .current()
@@ -247,7 +276,22 @@ def waiting_count(user, person) -> int:
             log=OuterRef("pk"), log_version=OuterRef("version")
         )
         return ReflectionLog.objects.filter(enrolment__in=asye).exclude(Exists(answered)).count()
-    if person.role == person.Role.PRACTICE_MANAGER:
+    if person.role == Person.Role.PRACTICE_MANAGER:
         # By role, so that nobody else's every page pays a query to learn they lead no team.
         return requests_waiting_for(user).count()
+    if person.role == Person.Role.GROUP_MANAGER:
+        return absences_awaiting_gm(user).count()
+    if person.role == Person.Role.PRINCIPAL_SOCIAL_WORKER:
+        return waiting_for_chair(user).count()
+    if person.role in ALLOCATES:
+        return unallocated_for_next_panel(today or timezone.localdate()).count()
+    if person.role == Person.Role.NQSW:
+        own = Enrolment.objects.current().filter(person=person)
+        return Submission.objects.filter(enrolment__in=own).awaiting_submission().count()
     return 0
+
+
+def unallocated_for_next_panel(today: date):
+    """MOD-ALLOCATE: the next panel's portfolios with no moderator yet, in one query."""
+    panel = Subquery(next_panels(today).values("pk")[:1])
+    return Submission.objects.filter(panel=panel).unallocated()

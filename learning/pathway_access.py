@@ -60,6 +60,35 @@ def manages_enrolment_as_gm(person: Person | None, enrolment: Enrolment) -> bool
     )
 
 
+def gm_enrolment_filter(person: Person) -> Q:
+    """`manages_enrolment_as_gm` as a query on enrolments: the GM of the NQSW's team, or a
+    group manager of its service."""
+    if person.role != Person.Role.GROUP_MANAGER:
+        return NOTHING
+    mine = Q(practice_group__group_manager=person)
+    if person.service_id is not None:
+        mine |= Q(practice_group__service_id=person.service_id)
+    return mine
+
+
+def absences_awaiting_gm(user):
+    """TRAINING-MANDATORY: the cancellations and non-attendances of current NQSWs and
+    trainees the user manages as their GM that have no GM decision yet, by course date.
+
+    Current enrolments only: once an ASYE is over its record stands as it was
+    (`pathway_services.decisions_frozen_because`), so nothing waits on the GM there. A PM's
+    refusal does not take it off the list: each manager decides once, in their own role."""
+    person = person_of(user)
+    if person is None:
+        return Attendance.objects.none()
+    return (
+        Attendance.objects.absences()
+        .filter(enrolment__in=Enrolment.objects.current().filter(gm_enrolment_filter(person)))
+        .exclude(decisions__as_role=AbsenceDecision.AsRole.GROUP_MANAGER)
+        .order_by("course__held_on", "enrolment__person__full_name")
+    )
+
+
 def decides_absence_as(user, attendance: Attendance) -> list[str]:
     """The roles (PM, GM) in which the user decides this absence (TRAINING-MANDATORY)."""
     person = person_of(user)

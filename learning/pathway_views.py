@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy.access import allowed, person_of, require, staff_member
 from academy.forms import add_errors
-from academy.models import PracticeGroup
+from academy.models import Person, PracticeGroup
 from cohorts.access import get_enrolment_for_user, visible_enrolments
 from cohorts.models import Enrolment
 from learning import pathway_forms as forms
@@ -26,6 +26,7 @@ from learning.models import (
     PathwayCourse,
 )
 from learning.pathway_access import (
+    absences_awaiting_gm,
     attendance_filter,
     concern_enrolments,
     decides_absence_as,
@@ -65,10 +66,19 @@ def pathway(request):
             .for_listing()
             .order_by("course__held_on")
         )
+    # TRAINING-MANDATORY: what waits on a GM's authorisation (the count on their home and
+    # their navigation badge is this list's length). Decided on each course's page.
+    awaiting = None
+    if person is not None and person.role == Person.Role.GROUP_MANAGER:
+        awaiting = list(
+            absences_awaiting_gm(request.user).select_related(
+                "course", "enrolment__person", "enrolment__practice_group"
+            )
+        )
     return render(
         request,
         "learning/pathway/pathway.html",
-        {"courses": courses, "form": form, "mine": mine},
+        {"courses": courses, "form": form, "mine": mine, "awaiting": awaiting},
     )
 
 

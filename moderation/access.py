@@ -24,6 +24,7 @@ from cohorts.access import assesses_enrolment, is_the_enrolled_worker, visible_e
 from cohorts.models import Enrolment
 from moderation.models import (
     Allocation,
+    Decision,
     ExternalSample,
     Panel,
     PanelMember,
@@ -106,6 +107,21 @@ def moderates_submission(user, submission) -> bool:
     if person is None or not submission.panel.is_open:
         return False
     return submission.allocations.filter(moderator__person=person).exists()
+
+
+def waiting_for_chair(user):
+    """What waits on the user as a panel's chair, on every panel they chair: decisions to
+    sign off (MOD-DECISION) and final PASSes whose pay progression is not yet authorised
+    (PROGRESSION). Both are the chair's alone (`chairs_submission_panel`), so the seat, not
+    the job role, decides. Oldest panel first."""
+    person = person_of(user)
+    if person is None:
+        return Decision.objects.none()
+    chaired = PanelMember.objects.filter(person=person, role=PanelMember.Role.CHAIR)
+    mine = Decision.objects.filter(submission__panel_id__in=chaired.values("panel_id"))
+    return (mine.awaiting_sign_off() | mine.awaiting_progression()).order_by(
+        "submission__panel__held_on", "submission__code"
+    )
 
 
 def get_panel_for_user(user, pk):

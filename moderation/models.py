@@ -17,7 +17,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -407,9 +407,33 @@ class PanelMember(models.Model):
 # --- Submissions ------------------------------------------------------------------------------
 
 
+def _unallocated() -> Q:
+    """MOD-ALLOCATE: a place with no moderator yet and no decision, which is what the
+    automatic allocation takes on (`services.allocate_automatically`)."""
+    return ~Exists(Allocation.objects.filter(submission=OuterRef("pk"))) & ~Exists(
+        Decision.objects.filter(submission=OuterRef("pk"))
+    )
+
+
+# MOD-SUBMIT: a place still waiting on the NQSW (or their assessor) to submit: not yet in,
+# and the panel still open (once it is closed nothing can be submitted). The same rule as
+# `Submission.awaits_submission`, as a query.
+AWAITING_SUBMISSION = Q(submitted_at__isnull=True, panel__closed_at__isnull=True)
+
+
 class SubmissionQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
+
+    def unallocated(self):
+        return self.filter(_unallocated())
+
+    def with_unallocated(self):
+        """Each place annotated `unallocated` (MOD-ALLOCATE), for a count among others."""
+        return self.annotate(unallocated=ExpressionWrapper(_unallocated(), BooleanField()))
+
+    def awaiting_submission(self):
+        return self.filter(AWAITING_SUBMISSION)
 
 
 class Submission(models.Model):
@@ -513,6 +537,11 @@ class Submission(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def awaits_submission(self) -> bool:
+        """MOD-SUBMIT: not yet in while the panel is open (AWAITING_SUBMISSION)."""
+        return not self.is_submitted and self.panel.is_open
 
     def is_overdue(self, today: date | None = None) -> bool:
         """MOD-SUBMIT: past the deadline and not in (flagged to the chair)."""
@@ -740,6 +769,30 @@ class DecisionOutcome(models.TextChoices):
     DEFERRED = "deferred", "Deferred"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def latest_versions(self):
+        """The panel's decision on each portfolio: the version no later one replaces."""
+        later = Decision.objects.filter(
+            submission=OuterRef("submission"), version__gt=OuterRef("version")
+        )
+        return self.filter(~Exists(later))
+
+    def awaiting_sign_off(self):
+        """MOD-DECISION: drafts, final only once the chair signs them off (a draft is always
+        the latest version: one draft per portfolio, made after every signed one)."""
+        return self.filter(signed_off_at__isnull=True)
+
+    def awaiting_progression(self):
+        """PROGRESSION: signed-off final PASSes (the panel's decision in force) with no pay
+        progression authorised on them yet (`services.authorise_progression`)."""
+        return self.latest_versions().filter(
+            signed_off_at__isnull=False,
+            outcome=DecisionOutcome.PASSED,
+            submission__panel__kind=PanelKind.FINAL,
+            progression__isnull=True,
+        )
+
+
 class Decision(models.Model):
     """What the panel decided on one portfolio (MOD-DECISION), versioned.
 
@@ -767,6 +820,7 @@ class Decision(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["submission", "version"]

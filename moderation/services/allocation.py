@@ -117,13 +117,15 @@ def allocate_automatically(*, panel: Panel, by: Person) -> allocation.Result:
     submissions = list(
         panel.submissions.select_related(
             "enrolment__practice_group", "enrolment__person"
-        ).prefetch_related("allocations", "decisions")
+        ).prefetch_related("allocations")
     )
     loads = defaultdict(int)
     for submission in submissions:
         for row in submission.allocations.all():
             loads[row.moderator_id] += 1
-    todo = [s for s in submissions if not s.allocations.all() and not s.decisions.all()]
+    # MOD-ALLOCATE's "not yet allocated" is the queryset's, which the home pages count too.
+    unallocated = set(panel.submissions.unallocated().values_list("pk", flat=True))
+    todo = [s for s in submissions if s.pk in unallocated]
     previous = _previous_moderators([s.enrolment_id for s in todo], panel.held_on)
     known = _known_to_moderators(members, [s.enrolment_id for s in todo])
     portfolios = []
