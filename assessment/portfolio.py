@@ -682,6 +682,12 @@ class Portfolio:
         return self.agreement_versions[0] if self.agreement_versions else None
 
     @property
+    def programme(self) -> str:
+        """The programme's name for the pages' words ("ASYE portfolio", "over the ECDP"):
+        the seeded ASYE's is "ASYE", so the ASYE's pages read as they always have (issue 14)."""
+        return self.enrolment.programme_run.name
+
+    @property
     def recommendation(self):
         return self.recommendation_versions[0] if self.recommendation_versions else None
 

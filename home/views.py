@@ -63,6 +63,8 @@ def home(request):
         if ctx["progress"] is not None:
             ctx["timeline"] = year.timeline(ctx["own"][0], ctx["progress"])
         ctx["mash_days"] = upcoming_mash_days(person, today, enrolments=ctx["own"])
+        # The programme's name for the page's words: "ASYE" for the ASYE, "ECDP" (issue 14).
+        ctx["programme"] = ctx["own"][0].programme_run.name if ctx["own"] else ""
         return render(request, "home/worker.html", ctx)
 
     # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks
