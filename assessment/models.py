@@ -313,6 +313,10 @@ class DirectObservation(PortfolioRecord):
             raise ValidationError(errors)
 
 
+# NAT-EVIDENCE's critical reflections at 6 and 12 months are the ASYE's, and every programme
+# keeps them (issue 14): the ECDP's reflection points are not published yet. When DfE
+# publishes them, an academy adds the periods here (and their due dates in checks.Due),
+# rather than the programme tables guessing them now.
 class ReflectionLogPeriod(models.TextChoices):
     LOG = "log", "Reflective log"
     SIX_MONTHS = "six_months", "6-month critical reflection"
@@ -643,6 +647,10 @@ class SelfAssessmentRating(models.Model):
         return f"{self.element}: {self.get_rating_display()}"
 
 
+# NAT-PDP's plans for months 0-3, 3-6 and 6-12 are the ASYE's, and every programme keeps
+# them (issue 14): the ECDP's plan periods are not published yet. When DfE publishes them,
+# an academy extends these periods (and checks.Due.plan), rather than the programme tables
+# guessing them now.
 class DevelopmentPlanPeriod(models.TextChoices):
     MONTHS_0_3 = "months_0_3", "Months 0 to 3"
     MONTHS_3_6 = "months_3_6", "Months 3 to 6"
