@@ -24,6 +24,7 @@ from django.utils import timezone
 from academy import csvfiles
 from assessment import frameworks, services
 from assessment.models import (
+    PLANNED_REVIEW_FIELDS,
     AssessorFeedback,
     DevelopmentPlan,
     DirectObservation,
@@ -37,6 +38,7 @@ from assessment.models import (
     SelfAssessment,
     SupportAgreement,
     WrittenWork,
+    review_kind,
 )
 from cohorts.demo import ECDP, EMAIL_DOMAIN, SEPTEMBER_NQSWS
 from cohorts.models import Enrolment, Programme
@@ -79,10 +81,18 @@ def _ref(enrolment, n):
 def agreement(enrolment, on, elements):
     if enrolment.agreements.exists():
         return
+    # The programme's other points (the ECDP pilot's 12- and 18-month reviews, issue 14) are
+    # planned like the 3- and 6-month: a few days before they are due.
+    planned = {
+        review_kind(point.month): enrolment.month_starts_on(point.month) - timedelta(days=5)
+        for point in enrolment.programme_run.points.all()
+        if review_kind(point.month) not in PLANNED_REVIEW_FIELDS
+    }
     services.save_agreement(
         enrolment=enrolment,
         by=enrolment.assessor,
         sign_off=True,
+        planned=planned,
         agreed_on=on,
         three_month_review_on=enrolment.month_starts_on(4) - timedelta(days=5),
         six_month_review_on=enrolment.month_starts_on(7) - timedelta(days=5),

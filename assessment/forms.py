@@ -1,6 +1,7 @@
 from django import forms
 
 from assessment.models import (
+    PLANNED_REVIEW_FIELDS,
     AssessorFeedback,
     DevelopmentPlan,
     DirectObservation,
@@ -12,6 +13,7 @@ from assessment.models import (
     SelfAssessmentRating,
     SupportAgreement,
     WrittenWork,
+    review_kind,
 )
 from cohorts.models import Programme
 
@@ -249,6 +251,61 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
             "protected_time": _text(4),
             "other_support": _text(3),
         }
+
+    def __init__(self, *args, points=None, planned=None, **kwargs):
+        """`points`: the enrolment's programme's ProgrammePoints (issue 14). A point with no
+        field of its own (the ECDP's 12- and 18-month reviews) gets a date field, in month
+        order before the final review; the 9-month field goes when the programme has no
+        month-10 point. `planned`: those points' current dates, {Review.kind: date}."""
+        super().__init__(*args, **kwargs)
+        self.points = list(points) if points is not None else None
+        self.planned_fields = {}  # {form field name: Review.kind}
+        if self.points is None:
+            return
+        planned = planned or {}
+        kinds = {review_kind(p.month): p for p in sorted(self.points, key=lambda p: p.month)}
+        if Review.Kind.NINE_MONTHS not in kinds:
+            del self.fields["nine_month_review_on"]
+        for kind, point in kinds.items():
+            if kind in PLANNED_REVIEW_FIELDS:
+                continue
+            name = f"planned_{kind}"
+            self.fields[name] = forms.DateField(
+                label=f"{point.label} (optional)" if point.optional else point.label,
+                required=not point.optional,
+                widget=DATE,
+                initial=planned.get(kind),
+                help_text=f"Leave empty when no {point.label} is planned."
+                if point.optional
+                else "",
+            )
+            self.planned_fields[name] = kind
+        order = list(self.fields)
+        order.remove("final_review_on")
+        order.insert(order.index("panel_on"), "final_review_on")
+        for name in self.planned_fields:
+            order.remove(name)
+            order.insert(order.index("final_review_on"), name)
+        self.order_fields(order)
+
+    def planned(self) -> dict:
+        """The dates of the points with no field of their own, {Review.kind: date or None}."""
+        return {kind: self.cleaned_data.get(name) for name, kind in self.planned_fields.items()}
+
+    def record_values(self) -> dict:
+        values = super().record_values()
+        return {k: v for k, v in values.items() if k not in self.planned_fields}
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.points is None or self.errors:
+            return
+        # The same rule the service applies (one place), shown on the point's own field.
+        errors = self.instance.planned_order_errors(
+            {k: v for k, v in self.planned().items() if v is not None}, self.points
+        )
+        for kind, message in errors.items():
+            self.add_error(f"planned_{kind}", message)
 
 
 class ReviewForm(VersionedFormMixin, EvidenceFieldsMixin, forms.ModelForm):

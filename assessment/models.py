@@ -313,6 +313,10 @@ class DirectObservation(PortfolioRecord):
             raise ValidationError(errors)
 
 
+# NAT-EVIDENCE's critical reflections at 6 and 12 months are the ASYE's, and every programme
+# keeps them (issue 14): the ECDP's reflection points are not published yet. When DfE
+# publishes them, an academy adds the periods here (and their due dates in checks.Due),
+# rather than the programme tables guessing them now.
 class ReflectionLogPeriod(models.TextChoices):
     LOG = "log", "Reflective log"
     SIX_MONTHS = "six_months", "6-month critical reflection"
@@ -643,6 +647,10 @@ class SelfAssessmentRating(models.Model):
         return f"{self.element}: {self.get_rating_display()}"
 
 
+# NAT-PDP's plans for months 0-3, 3-6 and 6-12 are the ASYE's, and every programme keeps
+# them (issue 14): the ECDP's plan periods are not published yet. When DfE publishes them,
+# an academy extends these periods (and checks.Due.plan), rather than the programme tables
+# guessing them now.
 class DevelopmentPlanPeriod(models.TextChoices):
     MONTHS_0_3 = "months_0_3", "Months 0 to 3"
     MONTHS_3_6 = "months_3_6", "Months 3 to 6"
@@ -808,6 +816,61 @@ class SupportAgreement(SignedOffVersion):
         super().clean()
         _within_asye(self, self.agreed_on, "agreed_on")
 
+    def planned_on(self, kind: str) -> date | None:
+        """The planned date of the review of this kind: a field of its own for the ASYE's
+        reviews, a PlannedReview row for a programme's other points (reads the prefetched
+        `planned_reviews` when the portfolio loaded them)."""
+        field = PLANNED_REVIEW_FIELDS.get(kind)
+        if field is not None:
+            return getattr(self, field)
+        return next((p.planned_on for p in self.planned_reviews.all() if p.kind == kind), None)
+
+    def planned_dates(self) -> dict[str, date]:
+        """This version's PlannedReview dates, by Review.kind."""
+        return {p.kind: p.planned_on for p in self.planned_reviews.all()}
+
+    def planned_order_errors(self, planned: dict, points) -> dict[str, str]:
+        """NAT-AGREEMENT, REVIEWS: every review of the programme is planned in order, each
+        later than the one before and before the final review, and every point that is not
+        optional is planned. `planned` holds the dates of the points with no field of their
+        own ({Review.kind: date or None}); `points` are the programme's ProgrammePoints.
+
+        The CheckConstraint orders the fixed fields among themselves; this orders the other
+        points among everything (a CheckConstraint cannot read the child rows). The errors
+        are keyed by the other point's kind, for the form to show on its own field."""
+        errors = {}
+        steps = [("agreed_on", "agreement", self.agreed_on, False)]
+        for point in sorted(points, key=lambda p: p.month):
+            kind = review_kind(point.month)
+            label = _in_a_sentence(point.label)
+            if kind in PLANNED_REVIEW_FIELDS:
+                steps.append((kind, label, getattr(self, PLANNED_REVIEW_FIELDS[kind]), False))
+                continue
+            day = planned.get(kind)
+            if day is None and not point.optional:
+                errors[kind] = f"NAT-AGREEMENT: plan the {label}."
+            steps.append((kind, label, day, True))
+        steps.append(("final_review_on", "final review", self.final_review_on, False))
+        dated = [step for step in steps if step[2] is not None]
+        for (e_key, e_label, e_day, e_other), (key, label, day, other) in zip(
+            dated, dated[1:], strict=False
+        ):
+            if day > e_day or not (other or e_other):
+                continue
+            if other:
+                errors.setdefault(
+                    key,
+                    f"NAT-AGREEMENT: the {label} must be later than the {e_label} "
+                    f"({e_day:%d/%m/%Y}): the reviews come in order.",
+                )
+            else:
+                errors.setdefault(
+                    e_key,
+                    f"NAT-AGREEMENT: the {e_label} must be earlier than the {label} "
+                    f"({day:%d/%m/%Y}): the reviews come in order.",
+                )
+        return errors
+
 
 class ReviewKind(models.TextChoices):
     THREE_MONTHS = "three_months", "3-month review"
@@ -831,6 +894,54 @@ POINT_KIND_PREFIX = "month_"
 def review_kind(month: int) -> str:
     """The Review.kind of the review due at the start of programme month `month`."""
     return ASYE_REVIEW_KINDS.get(month, f"{POINT_KIND_PREFIX}{month}")
+
+
+# The agreement's own field for each of the ASYE's reviews (NAT-AGREEMENT); any other point
+# of a programme is planned in a PlannedReview row.
+PLANNED_REVIEW_FIELDS = {
+    ReviewKind.THREE_MONTHS: "three_month_review_on",
+    ReviewKind.SIX_MONTHS: "six_month_review_on",
+    ReviewKind.NINE_MONTHS: "nine_month_review_on",
+    ReviewKind.FINAL: "final_review_on",
+}
+
+
+def _in_a_sentence(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+class PlannedReview(models.Model):
+    """The planned date of a programme point the agreement has no field for (NAT-AGREEMENT,
+    issue 14): the ECDP's 12- and 18-month reviews. Each agreement version holds its own
+    rows, written with it by services.save_agreement; SupportAgreement.planned_order_errors
+    keeps them in order (a CheckConstraint cannot read across rows)."""
+
+    agreement = models.ForeignKey(SupportAgreement, models.CASCADE, related_name="planned_reviews")
+    kind = models.CharField(max_length=12, help_text='The Review.kind: "month_13".')
+    planned_on = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "planned_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind"],
+                name="%(app_label)s_%(class)s_one_per_kind",
+                violation_error_message="This review is already planned in this agreement.",
+            ),
+            # The ASYE's reviews have the agreement's own fields: no second date for them.
+            models.CheckConstraint(
+                condition=Q(kind__startswith=POINT_KIND_PREFIX),
+                name="%(app_label)s_%(class)s_kind_is_other_point",
+                violation_error_message=(
+                    "The agreement's own fields plan the 3-, 6-, 9-month and final reviews."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} planned on {self.planned_on:%d/%m/%Y}"
 
 
 class Review(SignedOffVersion):

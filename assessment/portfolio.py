@@ -646,6 +646,7 @@ class ScheduledReview:
     due: date
     planned: date | None
     versions: list = field(default_factory=list)  # newest first
+    name: str = ""  # the point's own label, without "(optional)": the agreement lists it
 
     @property
     def current(self):
@@ -679,6 +680,12 @@ class Portfolio:
     @property
     def agreement(self):
         return self.agreement_versions[0] if self.agreement_versions else None
+
+    @property
+    def programme(self) -> str:
+        """The programme's name for the pages' words ("ASYE portfolio", "over the ECDP"):
+        the seeded ASYE's is "ASYE", so the ASYE's pages read as they always have (issue 14)."""
+        return self.enrolment.programme_run.name
 
     @property
     def recommendation(self):
@@ -743,28 +750,23 @@ def load(enrolment: Enrolment) -> Portfolio:
         )
     }
     plans = {p.period: p for p in enrolment.development_plans.all()}
-    agreements = _versions_newest_first(enrolment.agreements.all())
+    agreements = _versions_newest_first(enrolment.agreements.prefetch_related("planned_reviews"))
     review_versions = defaultdict(list)
     for review in _versions_newest_first(enrolment.reviews.prefetch_related(_with_elements())):
         review_versions[review.kind].append(review)
     recommendations = _versions_newest_first(enrolment.recommendations.all())
 
     agreement = agreements[0] if agreements else None
-    # The agreement plans the ASYE's reviews; a programme's other points have no planned
-    # date of their own (issue 14: their key dates show when they are due).
-    planned_field = {
-        Review.Kind.THREE_MONTHS: "three_month_review_on",
-        Review.Kind.SIX_MONTHS: "six_month_review_on",
-        Review.Kind.NINE_MONTHS: "nine_month_review_on",
-        Review.Kind.FINAL: "final_review_on",
-    }
+    # The agreement plans every review: the ASYE's in its own fields, a programme's other
+    # points in its PlannedReview rows (issue 14).
     reviews = [
         ScheduledReview(
             key=point.kind,
             label=f"{point.label} (optional)" if point.optional else point.label,
             due=point.due,
-            planned=getattr(agreement, planned_field.get(point.kind, ""), None),
+            planned=agreement.planned_on(point.kind) if agreement else None,
             versions=review_versions[point.kind],
+            name=point.label,
         )
         for point in due.reviews
     ]

@@ -9,7 +9,7 @@ Signed-off records (the agreement, reviews, the recommendation) are never edited
 version when the current one is signed off.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,11 +19,13 @@ from django.utils import timezone
 
 from academy.models import Person
 from assessment.models import (
+    PLANNED_REVIEW_FIELDS,
     AssessorFeedback,
     DevelopmentPlan,
     DirectObservation,
     Framework,
     FrameworkElement,
+    PlannedReview,
     PortfolioPdf,
     PracticeFeedback,
     Recommendation,
@@ -422,8 +424,14 @@ def _save_version(
     change_reason: str,
     elements: Iterable[FrameworkElement] | None = None,
     what: str,
+    children_unchanged: Callable[[SignedOffVersion], bool] | None = None,
+    check: Callable[[SignedOffVersion], None] | None = None,
 ):
-    """Edit the draft, or record the next version when the current one is signed off."""
+    """Edit the draft, or record the next version when the current one is signed off.
+
+    `children_unchanged(current)` says whether rows the caller writes with the version (an
+    agreement's planned reviews) are as they were; `check(record)` refuses what its own
+    constraints cannot see."""
     _assessor_only(enrolment, by, what)
     lock_enrolment(enrolment)
     current = model.objects.filter(enrolment=enrolment, **key).order_by("-version").first()
@@ -437,6 +445,8 @@ def _save_version(
             unchanged = all(getattr(current, name) == value for name, value in values.items())
             if elements is not None:
                 unchanged &= {e.pk for e in elements} == {e.pk for e in current.elements.all()}
+            if children_unchanged is not None:
+                unchanged &= children_unchanged(current)
             if unchanged:
                 raise ValidationError(
                     f"Nothing has changed since version {current.version} was signed off."
@@ -458,6 +468,8 @@ def _save_version(
         record.signed_off_at = timezone.now()
         record.signed_off_by = by
     record.full_clean()
+    if check is not None:
+        check(record)
     try:
         with transaction.atomic():
             record.save()
@@ -495,11 +507,33 @@ def _refuse_unknown(fields: dict, allowed: Iterable[str]) -> None:
 
 @transaction.atomic
 def save_agreement(
-    *, enrolment: Enrolment, by: Person, sign_off: bool = False, change_reason: str = "", **values
+    *,
+    enrolment: Enrolment,
+    by: Person,
+    sign_off: bool = False,
+    change_reason: str = "",
+    planned: dict[str, date | None] | None = None,
+    **values,
 ) -> SupportAgreement:
-    """NAT-AGREEMENT: the support and assessment agreement (the initial review)."""
+    """NAT-AGREEMENT: the support and assessment agreement (the initial review).
+
+    `planned` dates the programme's points that have no field of their own ({Review.kind:
+    date}, the ECDP's "month_13" ..., issue 14); they are written with the version, so each
+    version keeps its own."""
     _refuse_unknown(values, AGREEMENT_FIELDS)
-    return _save_version(
+    points = list(enrolment.programme_run.points.all())
+    others = [review_kind(p.month) for p in points]
+    others = [kind for kind in others if kind not in PLANNED_REVIEW_FIELDS]
+    planned = planned or {}
+    _refuse_unknown(planned, others)
+    dated = {kind: planned[kind] for kind in others if planned.get(kind) is not None}
+
+    def check(record: SupportAgreement) -> None:
+        errors = record.planned_order_errors(dated, points)
+        if errors:
+            raise ValidationError(errors)
+
+    record = _save_version(
         SupportAgreement,
         enrolment=enrolment,
         by=by,
@@ -508,7 +542,29 @@ def save_agreement(
         sign_off=sign_off,
         change_reason=change_reason,
         what="record the support and assessment agreement",
+        children_unchanged=lambda current: current.planned_dates() == dated,
+        check=check,
     )
+    _write_planned_reviews(record, dated)
+    return record
+
+
+def _write_planned_reviews(agreement: SupportAgreement, dated: dict[str, date]) -> None:
+    """Make the version's PlannedReview rows equal `dated`, changing only what differs
+    (a draft saved again writes no needless history)."""
+    existing = {row.kind: row for row in agreement.planned_reviews.all()}
+    for kind, row in existing.items():
+        if kind not in dated:
+            row.delete()
+    for kind, day in dated.items():
+        row = existing.get(kind)
+        if row is None:
+            row = PlannedReview(agreement=agreement, kind=kind, planned_on=day)
+        elif row.planned_on == day:
+            continue
+        row.planned_on = day
+        row.full_clean()
+        row.save()
 
 
 def _refuse_unsettled_capability(enrolment: Enrolment) -> None:

@@ -669,8 +669,13 @@ def agreement(request, pk):
         "Only the NQSW's assessor records the agreement.",
     )
     person = person_of(request.user)
-    current = enrolment.agreements.order_by("-version").first()
+    current = enrolment.agreements.prefetch_related("planned_reviews").order_by("-version").first()
     due = portfolios.due_for(enrolment)
+    points = list(enrolment.programme_run.points.all())
+    # The programme's other points start from their due dates too, then the agreed ones.
+    planned = {point.kind: point.due for point in due.reviews}
+    if current is not None:
+        planned = current.planned_dates()
     return _versioned_page(
         request,
         enrolment,
@@ -690,9 +695,10 @@ def agreement(request, pk):
         f"moderation panel, supervision, workload protection and the 10% protected time. "
         f"Due by {due.agreement:%d/%m/%Y}.",
         save=lambda f, **kw: services.save_agreement(
-            enrolment=enrolment, by=person, **kw, **f.record_values()
+            enrolment=enrolment, by=person, planned=f.planned(), **kw, **f.record_values()
         ),
         anchor="agreement",
+        form_kwargs={"points": points, "planned": planned},
     )
 
 

@@ -84,6 +84,8 @@ def home(request):
                 for own in ctx["own"]
                 for submission in tables.submissions.get(own.pk, [])
             )
+        # The programme's name for the page's words: "ASYE" for the ASYE, "ECDP" (issue 14).
+        ctx["programme"] = ctx["own"][0].programme_run.name if ctx["own"] else ""
         return render(request, "home/worker.html", ctx)
 
     # Prefetched onto the person, so the navigation's "leads a team?" (learning's menu asks

@@ -26,8 +26,10 @@ from django.utils.html import escape
 
 from academy.models import Person
 from assessment import portfolio as portfolios
+from assessment.models import POINT_KIND_PREFIX
 from assessment.portfolio import SECTIONS
 from cohorts.models import Enrolment
+from moderation.models import OTHER_REVIEWS
 
 NAME_REMOVED = "[name removed]"
 ID_REMOVED = "[removed]"
@@ -170,15 +172,35 @@ def _supervision(enrolment: Enrolment, on: date) -> dict:
     }
 
 
-def facts(portfolio: portfolios.Portfolio, enrolment: Enrolment, on: date) -> dict:
+def _other_reviews(portfolio: portfolios.Portfolio, panel_on: date | None) -> list[dict]:
+    """The programme's reviews other than the ASYE's 3-, 6- and 9-month and the final that
+    fall due by the panel (issue 14: the ECDP's 12- and 18-month), for the checklist's
+    extra question (moderation.models.OTHER_REVIEWS)."""
+    if panel_on is None:
+        return []
+    return [
+        {
+            "label": slot.label,
+            "due": slot.due.isoformat(),
+            "signed_off": bool(slot.current and slot.current.is_signed_off),
+        }
+        for slot in portfolio.reviews
+        if slot.key.startswith(POINT_KIND_PREFIX) and slot.due <= panel_on
+    ]
+
+
+def facts(
+    portfolio: portfolios.Portfolio, enrolment: Enrolment, on: date, panel_on: date | None = None
+) -> dict:
     """What the portfolio holds, as plain JSON, for the moderation form's checklist.
 
-    No names and no ids: counts, yes/no and dates only.
+    No names and no ids: counts, yes/no and dates only. `panel_on`: the panel's day, for the
+    programme's other reviews due by it (none for the ASYE, whose facts stay as they were).
     """
     f = portfolio.facts
     reviews = set(f.reviews_signed_off)
     month = enrolment.asye_month(on)
-    return {
+    data = {
         "service": enrolment.practice_group.service.code,
         "service_name": enrolment.practice_group.service.name,
         "asye_month": month,
@@ -222,15 +244,20 @@ def facts(portfolio: portfolios.Portfolio, enrolment: Enrolment, on: date) -> di
             for r in portfolio.requirements
         ],
     }
+    others = _other_reviews(portfolio, panel_on)
+    if others:
+        data["checklist"][OTHER_REVIEWS] = others
+    return data
 
 
-def snapshot(enrolment: Enrolment, on: date) -> tuple[str, dict]:
-    """The anonymised sections (HTML) and facts (JSON) of the portfolio as it is on `on`.
+def snapshot(enrolment: Enrolment, on: date, panel_on: date | None = None) -> tuple[str, dict]:
+    """The anonymised sections (HTML) and facts (JSON) of the portfolio as it is on `on`,
+    submitted to the panel held on `panel_on`.
 
     `enrolment` should come from `Enrolment.objects.for_listing()`.
     """
     portfolio = portfolios.load(enrolment)
-    data = facts(portfolio, enrolment, on)
+    data = facts(portfolio, enrolment, on, panel_on)
     staff = replace_people(portfolio, enrolment)
     html = render_to_string(
         "moderation/snapshot_sections.html",

@@ -4,7 +4,15 @@ from academy.forms import StrictBooleanField
 from academy.models import Person, PracticeGroup
 from cohorts.models import ProgrammePoint
 from moderation import points
-from moderation.models import Answer, Decision, ExternalSample, ModerationForm, Panel, PanelMember
+from moderation.models import (
+    OTHER_REVIEWS,
+    Answer,
+    Decision,
+    ExternalSample,
+    ModerationForm,
+    Panel,
+    PanelMember,
+)
 from moderation.services import Seat
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -269,6 +277,7 @@ class ModerationFormForm(forms.ModelForm):
         model = ModerationForm
         fields = [
             *[name for name, _ in ModerationForm.CHECKLIST],
+            OTHER_REVIEWS,
             *[name for name, _ in ModerationForm.JUDGEMENT],
             "strengths",
             "gaps",
@@ -287,7 +296,13 @@ class ModerationFormForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Answers may stay empty in a draft; completing checks them all (the model's clean).
-        for name, _ in ModerationForm.CHECKLIST:
+        # Asked only when the programme has other reviews due by the panel (issue 14).
+        if self.instance.other_reviews():
+            self.fields[OTHER_REVIEWS].label = self.instance.other_reviews_label()
+            self.order_fields([name for name, _ in self.instance.checklist_questions()])
+        else:
+            del self.fields[OTHER_REVIEWS]
+        for name, _ in self.instance.checklist_questions():
             field = self.fields[name]
             field.widget = forms.RadioSelect()
             field.choices = Answer.choices

@@ -642,6 +642,12 @@ CHECKLIST = [
     ("development_plans", "Each development plan"),
     ("observations", "At least three direct observations"),
 ]
+# A programme whose reviews before the panel include points other than the 3- and 6-month
+# (the ECDP's 12- and 18-month, issue 14) gets one more checklist answer; the submission's
+# snapshot lists those points (anonymise.facts), and the question is asked only then, so
+# the ASYE's form is the checklist above and nothing more.
+OTHER_REVIEWS = "review_others"
+OTHER_REVIEWS_LABEL = "The programme's other reviews due by this panel"
 JUDGEMENT = [
     ("accurate", "Accurate"),
     ("valid", "Valid"),
@@ -664,6 +670,7 @@ class ModerationForm(models.Model):
     agreement = _answer("The support and assessment agreement")
     review_three = _answer("The 3-month review")
     review_six = _answer("The 6-month review")
+    review_others = _answer(OTHER_REVIEWS_LABEL)
     final_report = _answer("The final report (the final review and the recommendation)")
     supervision = _answer("Supervision at the agreed frequency")
     reduced_workload = _answer("The reduced (protected) workload")
@@ -696,7 +703,7 @@ class ModerationForm(models.Model):
                     name=f"%(app_label)s_%(class)s_{name}_answer_valid",
                     violation_error_message="Answer yes, no or not due yet.",
                 )
-                for name, _ in CHECKLIST + JUDGEMENT
+                for name, _ in CHECKLIST + [(OTHER_REVIEWS, "")] + JUDGEMENT
             ],
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True)
@@ -725,9 +732,30 @@ class ModerationForm(models.Model):
     def is_complete(self) -> bool:
         return self.completed_at is not None
 
+    def other_reviews(self) -> list[dict]:
+        """The programme's other reviews due by the panel, as the submission's snapshot
+        recorded them ({"label", "due", "signed_off"}); none for the ASYE."""
+        if self.allocation_id is None:
+            return []
+        snapshot = self.allocation.submission.snapshot or {}
+        return (snapshot.get("checklist") or {}).get(OTHER_REVIEWS) or []
+
+    def other_reviews_label(self) -> str:
+        labels = ", ".join(review["label"] for review in self.other_reviews())
+        return f"{OTHER_REVIEWS_LABEL} ({labels})"
+
+    def checklist_questions(self) -> list[tuple[str, str]]:
+        """(field, label) of the checklist this portfolio is asked: MOD-CHECKLIST's, and
+        after the 6-month review the programme's other reviews when it has some."""
+        questions = list(self.CHECKLIST)
+        if self.other_reviews():
+            at = [name for name, _ in questions].index("review_six") + 1
+            questions.insert(at, (OTHER_REVIEWS, self.other_reviews_label()))
+        return questions
+
     def checklist(self) -> list[tuple[str, str, str]]:
         """(field, label, answer label) for the checklist, in order."""
-        return [(n, label, self._label(n)) for n, label in self.CHECKLIST]
+        return [(n, label, self._label(n)) for n, label in self.checklist_questions()]
 
     def judgement(self) -> list[tuple[str, str, str]]:
         return [(n, label, self._label(n)) for n, label in self.JUDGEMENT]
@@ -741,7 +769,9 @@ class ModerationForm(models.Model):
         if self.concerns and not self.concern_details.strip():
             errors["concern_details"] = "MOD-FAIL-FULL: say what the concerns are."
         if self.completed_at is not None:
-            for name, label in self.CHECKLIST:
+            # The constraint requires the fixed answers; the programme's other reviews are
+            # required when the snapshot lists some (the database cannot read it).
+            for name, label in self.checklist_questions():
                 if not getattr(self, name):
                     errors[name] = f"MOD-CHECKLIST: answer “{label}”."
             for name, label in self.JUDGEMENT:

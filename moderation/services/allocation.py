@@ -12,7 +12,14 @@ from academy.models import Person
 from cohorts.access import known_enrolment_filter
 from cohorts.models import Enrolment
 from moderation import allocation
-from moderation.models import Allocation, ModerationForm, Panel, PanelMember, Submission
+from moderation.models import (
+    OTHER_REVIEWS,
+    Allocation,
+    ModerationForm,
+    Panel,
+    PanelMember,
+    Submission,
+)
 from moderation.services._common import _lock_submission, _now, _open, refuse
 
 # --- Allocating (MOD-ALLOCATE) ----------------------------------------------------------------
@@ -159,6 +166,7 @@ def allocate_automatically(*, panel: Panel, by: Person) -> allocation.Result:
 # --- The moderation form (MOD-CHECKLIST) ------------------------------------------------------
 
 FORM_FIELDS = [name for name, _ in ModerationForm.CHECKLIST + ModerationForm.JUDGEMENT] + [
+    OTHER_REVIEWS,
     "strengths",
     "gaps",
     "comments",

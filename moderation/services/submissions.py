@@ -226,7 +226,7 @@ def submit_portfolio(
             "signs it off before the portfolio is submitted.",
         )
     listed = Enrolment.objects.for_listing().get(pk=enrolment.pk)
-    html, facts = anonymise.snapshot(listed, day)
+    html, facts = anonymise.snapshot(listed, day, panel.held_on)
     submission.submitted_at = _now(at)
     submission.submitted_by = by
     submission.late = late
