@@ -190,9 +190,33 @@ class SignedOffAdmin(RecordAdmin):
         return super().has_delete_permission(request, obj)
 
 
+class PlannedReviewInline(admin.TabularInline):
+    """The planned dates of the programme's other points (issue 14: the ECDP's 12- and
+    18-month reviews), frozen with their agreement once it is signed off."""
+
+    model = models.PlannedReview
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_signed_off) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_signed_off) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_signed_off) and super().has_delete_permission(
+            request, obj
+        )
+
+
 @admin.register(models.SupportAgreement)
 class SupportAgreementAdmin(SignedOffAdmin):
     list_display = ["enrolment", "version", "agreed_on", "signed_off_at"]
+    inlines = [PlannedReviewInline]
 
 
 @admin.register(models.Review)

@@ -558,10 +558,15 @@ def _write_planned_reviews(agreement: SupportAgreement, dated: dict[str, date]) 
             row.delete()
     for kind, day in dated.items():
         row = existing.get(kind)
+        if row is not None and row.planned_on == day:
+            continue
+        if row is not None and agreement.is_signed_off:
+            # A draft signed off with a changed date: the row is replaced, because the
+            # database refuses an UPDATE of a signed-off agreement's dates (migration 0011).
+            row.delete()
+            row = None
         if row is None:
             row = PlannedReview(agreement=agreement, kind=kind, planned_on=day)
-        elif row.planned_on == day:
-            continue
         row.planned_on = day
         row.full_clean()
         row.save()

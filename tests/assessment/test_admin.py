@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from assessment.models import Review
+from assessment.models import PlannedReview, Review, SupportAgreement
 from tests.assessment import factories as af
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,23 @@ def test_a_draft_review_can_still_be_deleted_in_the_admin(client, superuser, enr
     draft = af.ReviewFactory(enrolment=enrolment, held_on=date(2026, 11, 20), sign_off=False)
     client.force_login(superuser)
     assert client.get(delete_url(draft)).status_code == 200
+
+
+def test_an_agreements_planned_dates_show_in_the_admin_and_freeze_with_it(
+    client, superuser, enrolment
+):
+    """Issue 14: the ECDP's other points' dates are an inline of the agreement; once it is
+    signed off they are read-only there, as the agreement is."""
+    draft = af.AgreementFactory(enrolment=enrolment, sign_off=False)
+    PlannedReview.objects.create(agreement=draft, kind="month_13", planned_on=date(2027, 8, 27))
+    client.force_login(superuser)
+    url = reverse("admin:assessment_supportagreement_change", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert 'name="planned_reviews-0-planned_on"' in page
+
+    SupportAgreement.objects.filter(pk=draft.pk).update(
+        signed_off_at=timezone.now(), signed_off_by=enrolment.assessor
+    )
+    page = client.get(url).content.decode()
+    assert "27 Aug 2027" in page or "Aug. 27, 2027" in page or "27/08/2027" in page
+    assert 'name="planned_reviews-0-planned_on"' not in page

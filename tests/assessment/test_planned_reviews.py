@@ -299,3 +299,36 @@ def test_the_database_keeps_one_date_per_point_and_only_other_points(ecdp_enrolm
 
 def test_the_form_without_points_is_the_plain_model_form():
     assert "nine_month_review_on" in AgreementForm().fields
+
+
+def test_a_signed_off_agreements_planned_dates_are_frozen_in_the_database(ecdp_enrolment):
+    """As the agreement row itself (0004): a change is a new version with its own rows."""
+    draft = services.save_agreement(
+        enrolment=ecdp_enrolment, by=ecdp_enrolment.assessor, planned=PLANNED, **_values()
+    )
+    # A draft's dates may still be corrected in place.
+    draft.planned_reviews.filter(kind="month_13").update(planned_on=date(2027, 8, 20))
+    signed = services.save_agreement(
+        enrolment=ecdp_enrolment,
+        by=ecdp_enrolment.assessor,
+        sign_off=True,
+        planned=PLANNED,
+        **_values(),
+    )
+    assert signed.signed_off_at is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        signed.planned_reviews.filter(kind="month_13").update(planned_on=date(2027, 8, 1))
+    assert signed.planned_on("month_13") == PLANNED["month_13"]
+    # Deleting stays possible (retention), as for the agreement row.
+    signed.planned_reviews.all().delete()
+
+
+def test_a_draft_signed_off_with_a_changed_date_keeps_the_new_date(ecdp_enrolment):
+    by = ecdp_enrolment.assessor
+    services.save_agreement(enrolment=ecdp_enrolment, by=by, planned=PLANNED, **_values())
+    changed = {**PLANNED, "month_13": date(2027, 8, 20)}
+    signed = services.save_agreement(
+        enrolment=ecdp_enrolment, by=by, sign_off=True, planned=changed, **_values()
+    )
+    assert signed.version == 1 and signed.signed_off_at is not None
+    assert signed.planned_dates() == changed
