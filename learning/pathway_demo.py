@@ -3,9 +3,10 @@
 The September cohort gets six pathway courses and Lite Bites sessions from its start, with
 pm.demo's team booked on each. Attendance is recorded for the sessions already held. Jack
 Harrington (D0032) has cancelled three: two authorised by both his PM and GM, the third
-authorised by the GM only, so still unauthorised, and he is on Professional Practice's list
-(TRAINING-MANDATORY). Ruth Osei (D0034) had a concern raised by her assessor, reviewed with
-added support and resolved; nobody is on the PiP (CAPABILITY). A second run finds the
+authorised by his PM only, so still unauthorised and waiting on gm.demo (their home and
+badge show it), and he is on Professional Practice's list (TRAINING-MANDATORY). Ruth Osei
+(D0034) had a concern raised by her assessor, reviewed with added support and resolved;
+nobody is on the PiP (CAPABILITY). A second run finds the
 courses there and writes nothing.
 """
 
@@ -71,7 +72,7 @@ def build(*, today: date, people) -> dict:
                     attendance=place, status=Attendance.Status.CANCELLED, by=ld
                 )
                 cancelled += 1
-                _decide(place, enrolment, people, pm_too=cancelled < 3)
+                _decide(place, enrolment, people, gm_too=cancelled < 3)
             elif course.held_on < today:
                 services.record_attendance(
                     attendance=place, status=Attendance.Status.ATTENDED, by=ld
@@ -80,17 +81,17 @@ def build(*, today: date, people) -> dict:
     return {"courses": len(courses)}
 
 
-def _decide(place, enrolment, people, *, pm_too):
+def _decide(place, enrolment, people, *, gm_too):
     services.decide_absence(
-        attendance=place, as_role=GM, authorised=True, note="Court hearing", by=people["gm"]
+        attendance=place,
+        as_role=PM,
+        authorised=True,
+        note="Court hearing",
+        by=enrolment.practice_group.practice_manager,
     )
-    if pm_too:
+    if gm_too:
         services.decide_absence(
-            attendance=place,
-            as_role=PM,
-            authorised=True,
-            note="Court hearing",
-            by=enrolment.practice_group.practice_manager,
+            attendance=place, as_role=GM, authorised=True, note="Court hearing", by=people["gm"]
         )
 
 
