@@ -137,6 +137,13 @@ def span_of(enrolment: Enrolment) -> tuple[date, date]:
     return first, max(first, last)
 
 
+def judged_against(frameworks: Iterable[Framework], enrolment: Enrolment) -> list[Framework]:
+    """The framework versions an enrolment's evidence coverage is judged against
+    (EVIDENCE): those of its programme in force at the end of its span, where the final
+    assessment is made (the evidence map shows every version of the span)."""
+    return frameworks_for(frameworks, span_of(enrolment)[1], enrolment.programme_run)
+
+
 def frameworks_of(frameworks: Iterable[Framework], enrolment: Enrolment) -> list[Framework]:
     """The framework versions an enrolment's portfolio is mapped against, over its span."""
     return frameworks_between(frameworks, *span_of(enrolment), enrolment.programme_run)
@@ -434,9 +441,7 @@ def facts_for(
     for enrolment in enrolments:
         pk = enrolment.pk
         timeline = timelines.get(pk, [])
-        # Coverage is judged against the versions in force at the end, where the final
-        # assessment is made; the evidence map shows every version of the span.
-        in_force = frameworks_for(frameworks, span_of(enrolment)[1], enrolment.programme_run)
+        in_force = judged_against(frameworks, enrolment)
         uncovered = [
             f"{framework.code} {element.number}"
             for framework in in_force

@@ -159,6 +159,9 @@ class Worker:
     service: str | None = None  # CAI, CLA or FSP
     kind: str | None = None  # "asye" or "trainee"
     programme: str = ""  # OU_BA or CHI_MA for trainees
+    # The early career programme the months count in, for the words (issue 14): "ASYE",
+    # "ECDP"; the rules read only the months.
+    programme_name: str = "ASYE"
     phase: str | None = None  # "before", "during" or "after" the ASYE (MONTH-3)
     asye_month: int | None = None  # MONTH-1/2, None outside the ASYE
     asye_start: date | None = None
@@ -368,7 +371,7 @@ def binding_cap(
 def describe_cap(row: CapRow, worker: Worker) -> str:
     """The cap row as a practice manager would look it up, e.g. "CLA in ASYE month 3"."""
     if row.applies_to == NQSW:
-        label = f"{row.service} in ASYE month {worker.asye_month}"
+        label = f"{row.service} in {worker.programme_name} month {worker.asye_month}"
     elif row.applies_to == CHI_MA_FIRST_SEMESTER:
         label = (
             "Chichester MA trainees in the first semester "
@@ -377,7 +380,9 @@ def describe_cap(row: CapRow, worker: Worker) -> str:
     elif row.applies_to == OU_UNQUALIFIED:
         label = "OU trainees between study and the ASYE"
     elif row.applies_to == TRAINEE_ROWS:
-        label = "trainees" if is_trainee(worker) else "workers not yet in the ASYE"
+        label = (
+            "trainees" if is_trainee(worker) else f"workers not yet in the {worker.programme_name}"
+        )
     elif row.applies_to == ASWP:
         label = "ASWPs"
     else:

@@ -89,6 +89,7 @@ def worker_from(person: Person, enrolment: Enrolment | None, on: date) -> rules.
         service=enrolment.practice_group.service.code,
         kind=enrolment.kind,
         programme=enrolment.programme,
+        programme_name=enrolment.programme_run.name,
         phase=enrolment.phase(on),
         asye_month=enrolment.asye_month(on),
         asye_start=enrolment.asye_start,

@@ -118,13 +118,18 @@ class Progress:
     # PROTECTED-TIME: the share of time to date against 10% (learning.protected); not in
     # asye_status, whose JSON keys are the issue's contract.
     protected: ProtectedTime | None = None
+    # The programme's name for the words (issue 14: "ASYE", "ECDP"); not in asye_status's
+    # JSON, whose keys are the contract.
+    programme: str = "ASYE"
 
     @property
     def stage(self) -> str:
-        """The ASYE month, or where the worker stands outside it (MONTH-3)."""
+        """The programme month, or where the worker stands outside it (MONTH-3)."""
         if self.asye_month is not None:
-            return f"ASYE month {self.asye_month}"
-        return "Not yet in the ASYE" if self.phase == rules.BEFORE else "The ASYE is over"
+            return f"{self.programme} month {self.asye_month}"
+        if self.phase == rules.BEFORE:
+            return f"Not yet in the {self.programme}"
+        return f"The {self.programme} is over"
 
     @property
     def breaches(self) -> list[FindingFacts]:
@@ -250,4 +255,5 @@ def nqsw_progress(enrolment: Enrolment, on: date, tables: PolicyTables | None = 
         findings=tuple(FindingFacts(f.rule, f.severity, f.message) for f in findings),
         coverage=coverage,
         protected=protected,
+        programme=enrolment.programme_run.name,
     )

@@ -65,7 +65,7 @@ def timeline(enrolment, progress) -> Timeline | None:
     start, end = enrolment.asye_start, enrolment.planned_end()
     if start is None or end is None:
         return None
-    points = [Point(start, "ASYE starts", "start", 0)]
+    points = [Point(start, f"{progress.programme} starts", "start", 0)]
     for extension in enrolment.extensions.all():
         x = _x(extension.first_day, start, end)
         points.append(
@@ -81,7 +81,7 @@ def timeline(enrolment, progress) -> Timeline | None:
         )
     for deadline in progress.deadlines:
         points.append(Point(deadline.due, f"{deadline.what}: {deadline.label}", deadline.state, 0))
-    points.append(Point(end, "ASYE ends", "end", WIDTH))
+    points.append(Point(end, f"{progress.programme} ends", "end", WIDTH))
     placed = tuple(
         sorted(
             (
@@ -100,10 +100,12 @@ def _placed(point: Point, start: date, end: date) -> Point:
 
 
 def coverage(enrolment, uncovered, frameworks) -> tuple[CoverageRow, ...]:
-    """Each PCF domain and KSS statement in force for the ASYE start: covered or not.
-    `frameworks` is `assessment.portfolio.all_frameworks()`, as the facts were read with."""
+    """Each domain and statement the coverage is judged against (the PCF and the KSS for
+    the ASYE; the programme's own frameworks for another, issue 14): covered or not.
+    `frameworks` is `assessment.portfolio.all_frameworks()`, as the facts were read with,
+    and the rows are the frameworks the facts' `uncovered` was worked out against."""
     missing = set(uncovered)
-    frameworks = portfolios.frameworks_for(frameworks, enrolment.asye_start)
+    frameworks = portfolios.judged_against(frameworks, enrolment)
     return tuple(
         CoverageRow(
             framework.code,

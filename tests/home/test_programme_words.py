@@ -30,6 +30,14 @@ def test_the_ecdp_nqsws_pages_name_the_ecdp(client, people, ecdp_enrolment):
     assert "the ECDP, on 5 December 2026" in home
     assert "Every deadline of the ECDP" in home and "Timeline of your ECDP" in home
     assert "the ASYE, on" not in home
+    # The stage, the timeline and the enrolment's heading name it too (seen walking the
+    # demo as ecdp.demo: "Not yet in the ASYE", "ASYE starts", "ASYE · Not started").
+    assert "ECDP month " in home and "ASYE month" not in home
+    assert "ECDP starts" in home and "ECDP ends" in home and "ASYE starts" not in home
+    assert "ECDP\n      · Month " in home
+    # Coverage is judged against the programme's own frameworks (none linked here), not
+    # the ASYE's PCF and KSS, which the demo showed as all covered with no evidence.
+    assert 'id="coverage-map"' not in home and "PCF (" not in home
     page = client.get(reverse("assessment:portfolio", args=[ecdp_enrolment.pk])).text
     assert "<h1>ECDP portfolio: " in page and "ECDP from " in page
     assert "Due dates follow the ECDP start" in page and "over the ECDP;" in page

@@ -53,10 +53,11 @@ class Command(BaseCommand):
 
 
 def as_text(progress: Progress) -> str:
-    month = f"ASYE month {progress.asye_month}" if progress.asye_month else "no ASYE month"
+    name = progress.programme
+    month = f"{name} month {progress.asye_month}" if progress.asye_month else f"no {name} month"
     lines = [
         f"{progress.staff_id} on {progress.as_of.isoformat()}: {progress.kind}, "
-        f"{month}, {progress.phase} the ASYE",
+        f"{month}, {progress.phase} the {name}",
     ]
     load = progress.caseload
     held = (
