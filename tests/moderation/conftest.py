@@ -14,6 +14,7 @@ from django.utils import timezone
 from weasyprint.formatting_structure import boxes
 
 from academy.models import Person
+from cohorts.models import Programme, ProgrammePoint
 from moderation import services
 from moderation.models import Panel, PanelMember
 from moderation.services import Seat
@@ -193,3 +194,20 @@ def queued(monkeypatch):
     backend = DummyBackend(alias="default", params={})
     monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
     return backend
+
+
+@pytest.fixture
+def ecdp(db):
+    """A 24-month ECDP with 3-, 6-, 12- and 18-month points; the 6- and 12-month ones are
+    moderated (issue 14)."""
+    programme = Programme.objects.create(name="ECDP", length_months=24, pcf_applies=False)
+    for month, label, moderated in [
+        (4, "3-month review", False),
+        (7, "6-month review", True),
+        (13, "12-month review", True),
+        (19, "18-month review", False),
+    ]:
+        ProgrammePoint.objects.create(
+            programme=programme, month=month, label=label, moderated=moderated
+        )
+    return programme

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cohorts.models import Cohort, Programme, ProgrammePoint
+from cohorts.models import Cohort
 from moderation import anonymise, services
 from moderation.forms import ModerationFormForm
 from moderation.models import CHECKLIST, ModerationForm
@@ -31,21 +31,6 @@ ASYE_FIELDS = [
     "concern_details",
 ]
 QUESTION = "The programme's other reviews due by this panel (12-month review)"
-
-
-@pytest.fixture
-def ecdp(db):
-    programme = Programme.objects.create(name="ECDP", length_months=24, pcf_applies=False)
-    for month, label, moderated in [
-        (4, "3-month review", False),
-        (7, "6-month review", True),
-        (13, "12-month review", True),
-        (19, "18-month review", False),
-    ]:
-        ProgrammePoint.objects.create(
-            programme=programme, month=month, label=label, moderated=moderated
-        )
-    return programme
 
 
 @pytest.fixture

@@ -10,28 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cohorts.models import Cohort, Programme, ProgrammePoint
+from cohorts.models import Cohort, ProgrammePoint
 from moderation import forms, points, services
 from moderation.models import Panel
 from tests import factories
 from tests.moderation.conftest import finished_start, make_panel
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ecdp(db):
-    programme = Programme.objects.create(name="ECDP", length_months=24, pcf_applies=False)
-    for month, label, moderated in [
-        (4, "3-month review", False),
-        (7, "6-month review", True),
-        (13, "12-month review", True),
-        (19, "18-month review", False),
-    ]:
-        ProgrammePoint.objects.create(
-            programme=programme, month=month, label=label, moderated=moderated
-        )
-    return programme
 
 
 @pytest.fixture
