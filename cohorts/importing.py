@@ -111,6 +111,13 @@ PERSON_CHECKED = csvfiles.Checked(
     unique=("staff_id", "email", "user"),
     in_memory=True,
 )
+GROUP_CHECKED = csvfiles.Checked(
+    held=("office", "service", "practice_manager", "group_manager"),
+    # name: a group the file names is the database's (matched case-blind, _check_groups)
+    # or new, so a new one's name is free.
+    unique=("name",),
+    in_memory=True,
+)
 ENROLMENT_CHECKED = csvfiles.Checked(
     held=("person", "cohort", "practice_group", "assessor"),
     # cohorts_enrolment_one_current_per_person: the file's people's current enrolments are
@@ -317,7 +324,8 @@ class _Group:
     service_from: str = ""
     practice_manager: _Row | None = None
     group_manager: _Row | None = None
-    instance: PracticeGroup | None = None
+    instance: PracticeGroup | None = None  # the group, once it is in the database
+    new: PracticeGroup | None = None  # the group the import creates, before it is saved
     rows: list[_Row] = field(default_factory=list)
 
 
@@ -634,14 +642,27 @@ class _PeopleImport:
 
     def save_people_and_groups(self):
         offices = self._save_offices()
+        new_groups = []
         for group in self.groups.values():
-            self._save_group(group, offices)
+            self._save_group(group, offices, new_groups)
+        saved = self._save_all(PracticeGroup, new_groups, "practice_group", create=True)
+        for group in self.groups.values():
+            if group.instance is None and group.first_row.number in saved:
+                group.instance = group.new
+                self.report.groups_created += 1
         for row in self.rows:
             if self.ok(row) and self.by_key.get(row.key) is row:
                 self._save_person(row)
         self._save_people()
+        led_groups = []
         for group in self.groups.values():
-            self._save_managers(group)
+            self._save_managers(group, led_groups)
+        self._save_all(
+            PracticeGroup,
+            led_groups,
+            "practice_group",
+            fields=["practice_manager", "group_manager"],
+        )
 
     def _save_offices(self):
         first_rows = {}  # office name (lower case) -> the first row naming it
@@ -663,7 +684,8 @@ class _PeopleImport:
                 self.report.offices_created += 1
         return offices
 
-    def _save_group(self, group, offices):
+    def _save_group(self, group, offices, new_groups):
+        """The group, if it exists; else check the new one and add it to new_groups."""
         if group.existing is not None:
             group.instance = group.existing
             return
@@ -672,11 +694,12 @@ class _PeopleImport:
         instance = PracticeGroup(
             name=group.name, office=offices[group.office.lower()], service=group.service
         )
-        if self._valid(instance, group.first_row, GROUP_COLUMNS, "practice_group"):
+        if self._valid(
+            instance, group.first_row, GROUP_COLUMNS, "practice_group", checked=GROUP_CHECKED
+        ):
             instance._change_reason = CHANGE_REASON
-            if self._save(instance, group.first_row, "practice_group"):
-                group.instance = instance
-                self.report.groups_created += 1
+            group.new = instance
+            new_groups.append((group.first_row, instance))
 
     def _group_of(self, row):
         return self.groups[row.practice_group.lower()] if row.practice_group else None
@@ -739,7 +762,8 @@ class _PeopleImport:
         self._save_all(User, self.changed_users, "email", fields=["email"])
         self._save_all(Person, self.changed_people, "staff_id", fields=PERSON_FIELDS)
 
-    def _save_managers(self, group):
+    def _save_managers(self, group, led_groups):
+        """Set the group's managers from the file; add it to led_groups if they change."""
         if group.instance is None:
             return
         changed = {}
@@ -755,9 +779,16 @@ class _PeopleImport:
         # PracticeGroup.clean() checks the new PM against the group's enrolments; those may
         # be about to change in this file, so it runs after the enrolments (recheck_groups).
         row = next(iter(changed.values()))
-        if self._valid(group.instance, row, GROUP_COLUMNS, "practice_group", run_clean=False):
+        if self._valid(
+            group.instance,
+            row,
+            GROUP_COLUMNS,
+            "practice_group",
+            run_clean=False,
+            checked=GROUP_CHECKED,
+        ):
             group.instance._change_reason = CHANGE_REASON
-            self._save(group.instance, row, "practice_group")
+            led_groups.append((row, group.instance))
         if "practice_manager" in changed:
             self.changed_pm.append(group)
 
@@ -856,6 +887,12 @@ class _PeopleImport:
     def recheck_groups(self):
         """ASSESSOR-INDEPENDENT for a new PM against every enrolment now in their group."""
         for group in self.changed_pm:
+            if group.existing is None:
+                # A group this import creates holds only the file's enrolments, whose
+                # assessors _check_assessor has held to ASSESSOR-INDEPENDENT against the
+                # file's PM, and that PM's row has the practice manager role (not ASWP-ROLE):
+                # its clean() has nothing left to find, and would cost a query a group.
+                continue
             try:
                 group.instance.clean()
             except ValidationError as e:

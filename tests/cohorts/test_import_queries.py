@@ -67,3 +67,28 @@ def test_importing_a_file_again_makes_the_same_queries_for_10_rows_as_for_50(tea
     ten, fifty = queries_to_import(ten_rows), queries_to_import(fifty_rows)
     nqsw_rows = 8, 40
     assert fifty - nqsw_rows[1] == ten - nqsw_rows[0]
+
+
+def new_teams_csv(count, tag, assessor):
+    """`count` rows: new practice groups of five, each a new PM and four new NQSWs."""
+    lines = [",".join(importing.COLUMNS)]
+    for i in range(count):
+        who = f"{tag}{i},Starter {i},{tag.lower()}{i}@example.org"
+        place = f"CAI,Worthing,{tag} team {i // 5}"
+        if i % 5 == 0:
+            lines.append(f"{who},practice_manager,{place},,,")
+        else:
+            lines.append(f"{who},nqsw,{place},{START},,{assessor.staff_id}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.django_db
+def test_importing_new_teams_makes_the_same_queries_for_10_rows_as_for_50(team):
+    _, assessor = team
+    factories.OfficeFactory(name="Worthing")
+
+    ten = queries_to_import(new_teams_csv(10, "TEN", assessor))
+    fifty = queries_to_import(new_teams_csv(50, "FIFTY", assessor))
+
+    assert ten == fifty
+    assert Enrolment.objects.filter(practice_group__name__startswith="FIFTY").count() == 40
