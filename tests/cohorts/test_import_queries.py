@@ -92,3 +92,26 @@ def test_importing_new_teams_makes_the_same_queries_for_10_rows_as_for_50(team):
 
     assert ten == fifty
     assert Enrolment.objects.filter(practice_group__name__startswith="FIFTY").count() == 40
+
+
+@pytest.mark.django_db
+def test_a_clash_the_checks_could_not_see_is_still_an_error_on_its_row(team, monkeypatch):
+    """Another import saves a starter's email between the checks and the bulk save: the
+    database refuses the batch, each row is saved on its own, and the clash is named on its
+    row, as when the import saved a row at a time."""
+    group, assessor = team
+    check_rows = importing._PeopleImport.check_rows
+
+    def check_then_clash(run):
+        check_rows(run)
+        factories.PersonFactory(email="clash3@example.org")
+
+    monkeypatch.setattr(importing._PeopleImport, "check_rows", check_then_clash)
+    before = Enrolment.objects.count()
+
+    with pytest.raises(importing.csvfiles.CSVRejected) as rejected:
+        importing.import_people_csv(starters_csv(5, "CLASH", group, assessor))
+
+    ((row, column, message),) = [(e.row, e.column, e.message) for e in rejected.value.errors]
+    assert (row, column) == (5, "staff_id") and message.startswith("could not be saved: ")
+    assert Enrolment.objects.count() == before
