@@ -16,6 +16,12 @@ further down the file:
 4. re-check the groups whose practice manager changed (ASSESSOR-INDEPENDENT against
    enrolments that are in the database but not in the file).
 
+A national file has 20,000 rows and imports in under a minute (issue 17 item 5;
+benchmarks/import_people.py): the checks read what they need for the whole file at once and
+check each row in memory (csvfiles.model_problems with a Checked: the *_CHECKED below), and
+each pass saves its rows in bulk with their history rows, so the queries do not grow with
+the rows. The database constraints still back every check.
+
 Each person the import creates gets an invitation email with a set-password link
 (academy/invitations.py) once the import commits; a dry run or a rejected file sends none.
 """
