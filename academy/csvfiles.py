@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import CheckConstraint, F, Q
 
 ENCODING = "utf-8-sig"  # UTF-8, and the byte-order mark Excel's "CSV UTF-8" starts with
 
@@ -251,13 +252,21 @@ def check_header(
     return errors
 
 
-def model_problems(instance, *, exclude=(), run_clean=True) -> list[tuple[str, str]]:
+def model_problems(instance, *, exclude=(), run_clean=True, checked=None) -> list[tuple[str, str]]:
     """Everything `full_clean()` would say about a model instance, as (name, message).
 
     The name is the field's, or NON_FIELD_ERRORS, or for a constraint its name without the
     "<app>_<model>_" prefix: full_clean() reports every constraint as non-field, and a CSV
     importer needs to tell which column a constraint is about. Skip the model's clean()
     with run_clean=False when it checks against rows that are about to change.
+
+    `checked` is for an importer that checks a whole file at once (issue 17: 20,000 rows),
+    so that one instance costs no query: a `Checked` naming the relations whose objects the
+    caller holds (ForeignKey.validate's existence query is skipped), and the unique fields
+    and unique constraints it has checked in memory against the file and the database. Its
+    check constraints are then evaluated in Python (`holds()`), with the database's
+    three-valued logic, or by the database as before when a condition is beyond holds().
+    The database constraints still back every one of them when the rows are saved.
     """
     problems = []
 
@@ -274,12 +283,95 @@ def model_problems(instance, *, exclude=(), run_clean=True) -> list[tuple[str, s
             else:
                 problems.extend((name, message) for message in e.messages)
 
-    collect(instance.clean_fields, exclude)
+    exclude = list(exclude)
+    checked = checked or Checked()
+    collect(instance.clean_fields, [*exclude, *checked.held])
     if run_clean:
         collect(instance.clean)
-    collect(instance.validate_unique, exclude)
+    collect(instance.validate_unique, [*exclude, *checked.unique])
     prefix = f"{instance._meta.app_label}_{instance._meta.model_name}_"
     for constraint in instance._meta.constraints:
         name = constraint.name.removeprefix(prefix)
+        if name in checked.unique:
+            continue
+        if checked.in_memory and isinstance(constraint, CheckConstraint):
+            try:
+                verdict = holds(constraint.condition, instance)
+            except NotInMemory:
+                pass
+            else:
+                # A check constraint fails only when its condition is false, not unknown.
+                if verdict is False:
+                    problems.append((name, str(constraint.get_violation_error_message())))
+                continue
         collect(constraint.validate, type(instance), instance, exclude, name=name)
     return problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a caller of model_problems() has checked itself (see there)."""
+
+    held: tuple[str, ...] = ()  # relations whose objects the caller holds
+    unique: tuple[str, ...] = ()  # unique fields, and unique constraints by short name
+    in_memory: bool = False  # evaluate check constraints in Python where holds() can
+
+
+class NotInMemory(Exception):
+    """A condition holds() cannot evaluate: leave it to the database."""
+
+
+def holds(condition: Q, instance) -> bool | None:
+    """A check constraint's condition on an instance, as SQL would: True, False or None
+    (unknown, when a NULL takes part). Local fields only, compared by exact, in, isnull,
+    gt, gte, lt and lte with a value or an F() of another local field; NotInMemory for
+    anything else."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(holds(child, instance))
+        else:
+            results.append(_lookup_holds(instance, *child))
+    if condition.connector == Q.AND:
+        result = False if False in results else None if None in results else True
+    elif condition.connector == Q.OR:
+        result = True if True in results else None if None in results else False
+    else:
+        raise NotInMemory(condition.connector)
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
+def _local_value(instance, name):
+    if "__" in name:
+        raise NotInMemory(name)
+    return getattr(instance, instance._meta.get_field(name).attname)
+
+
+def _lookup_holds(instance, lookup, expected):
+    name, _, operator = lookup.partition("__")
+    operator = operator or "exact"
+    if operator not in ("exact", "in", "isnull", "gt", "gte", "lt", "lte"):
+        raise NotInMemory(lookup)
+    value = _local_value(instance, name)
+    if isinstance(expected, F):
+        expected = _local_value(instance, expected.name)
+    elif hasattr(expected, "resolve_expression"):
+        raise NotInMemory(lookup)
+    if operator == "isnull":
+        return (value is None) == bool(expected)
+    if operator == "exact" and expected is None:
+        return value is None  # Django reads `= None` as IS NULL
+    if value is None or expected is None:
+        return None
+    if operator == "exact":
+        return value == expected
+    if operator == "in":
+        return value in expected
+    return {
+        "gt": lambda: value > expected,
+        "gte": lambda: value >= expected,
+        "lt": lambda: value < expected,
+        "lte": lambda: value <= expected,
+    }[operator]()

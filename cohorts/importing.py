@@ -16,6 +16,12 @@ further down the file:
 4. re-check the groups whose practice manager changed (ASSESSOR-INDEPENDENT against
    enrolments that are in the database but not in the file).
 
+A national file has 20,000 rows and imports in under a minute (issue 17 item 5;
+benchmarks/import_people.py): the checks read what they need for the whole file at once and
+check each row in memory (csvfiles.model_problems with a Checked: the *_CHECKED below), and
+each pass saves its rows in bulk with their history rows, so the queries do not grow with
+the rows. The database constraints still back every check.
+
 Each person the import creates gets an invitation email with a set-password link
 (academy/invitations.py) once the import commits; a dry run or a rejected file sends none.
 """
@@ -29,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from academy import csvfiles, invitations
 from academy.models import Office, Person, PracticeGroup, Service
@@ -94,6 +101,37 @@ ADMIN_GIVEN_ROLES = PRIVILEGED_ROLES - MANAGER_ROLES - {Person.Role.ASSESSOR}
 SERVICE_CODES = {"CAI": "CAI", "CA&I": "CAI", "CLA": "CLA", "FSP": "FSP", "FS&P": "FSP"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 CHANGE_REASON = "Imported from the starters CSV"
+BATCH_SIZE = 1000
+User = get_user_model()
+PERSON_FIELDS = ["full_name", "email", "role", "service", "practice_group"]
+ENROLMENT_FIELDS = ["cohort", "practice_group", "assessor", "asye_start", "programme"]
+
+# What the import checks for the whole file at once, so that checking a row's models makes
+# no query (csvfiles.model_problems). The relations are objects the import holds: loaded
+# with the file's people and groups, or saved by this import. Check constraints are
+# evaluated in memory. The database constraints still back all of it.
+PERSON_CHECKED = csvfiles.Checked(
+    held=("user", "service", "practice_group"),
+    # staff_id and user (the login is the lower-cased staff id): _check_duplicates, against
+    # the file's rows and the database's people and logins; email likewise, case-blind.
+    unique=("staff_id", "email", "user"),
+    in_memory=True,
+)
+GROUP_CHECKED = csvfiles.Checked(
+    held=("office", "service", "practice_manager", "group_manager"),
+    # name: a group the file names is the database's (matched case-blind, _check_groups)
+    # or new, so a new one's name is free.
+    unique=("name",),
+    in_memory=True,
+)
+ENROLMENT_CHECKED = csvfiles.Checked(
+    held=("person", "cohort", "practice_group", "assessor"),
+    # cohorts_enrolment_one_current_per_person: the file's people's current enrolments are
+    # read at once (_load_database), and a row updates that enrolment, or ends a trainee
+    # placement before its ASYE is created, or is an error.
+    unique=("one_current_per_person",),
+    in_memory=True,
+)
 
 # Where a model's validation error belongs in the file, when it is not the column of the same
 # name. Constraints are keyed by name without the "<app>_<model>_" prefix; anything else
@@ -292,7 +330,8 @@ class _Group:
     service_from: str = ""
     practice_manager: _Row | None = None
     group_manager: _Row | None = None
-    instance: PracticeGroup | None = None
+    instance: PracticeGroup | None = None  # the group, once it is in the database
+    new: PracticeGroup | None = None  # the group the import creates, before it is saved
     rows: list[_Row] = field(default_factory=list)
 
 
@@ -337,6 +376,14 @@ class _PeopleImport:
         self.changed_pm = []  # groups whose practice manager this import sets
         self.services = {service.code: service for service in Service.objects.all()}
         self.programmes = {p.name.lower(): p for p in Programme.objects.all()}
+        self.cohorts = {}  # (start, programme) -> Cohort.for_start's answer, asked once
+        # Saved together at the end of their pass (bulk_create/bulk_update, with history):
+        self.new_people = []  # (row, person), the person's user not saved yet
+        self.changed_people = []  # (row, person), and the user when its email changes
+        self.changed_users = []
+        self.new_enrolments = []  # (row, enrolment)
+        self.changed_enrolments = []
+        self.ended_placements = []
 
     def error(self, row, column, message):
         self.errors.add(row.number, column, message)
@@ -363,7 +410,17 @@ class _PeopleImport:
         }
         self.db_people = {
             person.staff_id.lower(): person
-            for person in Person.objects.annotate(key=Lower("staff_id")).filter(key__in=keys)
+            for person in Person.objects.annotate(key=Lower("staff_id"))
+            .filter(key__in=keys)
+            .select_related("user")
+        }
+        # Each person's current enrolment (one at most: one_current_per_person), read once
+        # for the whole file rather than a query a row.
+        self.current_enrolments = {
+            enrolment.person_id: enrolment
+            for enrolment in Enrolment.objects.current()
+            .filter(person__in=[person.pk for person in self.db_people.values()])
+            .select_related("cohort__programme")
         }
         emails = {row.email.lower() for row in self.rows if row.email}
         self.db_emails = {
@@ -591,13 +648,27 @@ class _PeopleImport:
 
     def save_people_and_groups(self):
         offices = self._save_offices()
+        new_groups = []
         for group in self.groups.values():
-            self._save_group(group, offices)
+            self._save_group(group, offices, new_groups)
+        saved = self._save_all(PracticeGroup, new_groups, "practice_group", create=True)
+        for group in self.groups.values():
+            if group.instance is None and group.first_row.number in saved:
+                group.instance = group.new
+                self.report.groups_created += 1
         for row in self.rows:
             if self.ok(row) and self.by_key.get(row.key) is row:
                 self._save_person(row)
+        self._save_people()
+        led_groups = []
         for group in self.groups.values():
-            self._save_managers(group)
+            self._save_managers(group, led_groups)
+        self._save_all(
+            PracticeGroup,
+            led_groups,
+            "practice_group",
+            fields=["practice_manager", "group_manager"],
+        )
 
     def _save_offices(self):
         first_rows = {}  # office name (lower case) -> the first row naming it
@@ -619,7 +690,8 @@ class _PeopleImport:
                 self.report.offices_created += 1
         return offices
 
-    def _save_group(self, group, offices):
+    def _save_group(self, group, offices, new_groups):
+        """The group, if it exists; else check the new one and add it to new_groups."""
         if group.existing is not None:
             group.instance = group.existing
             return
@@ -628,11 +700,12 @@ class _PeopleImport:
         instance = PracticeGroup(
             name=group.name, office=offices[group.office.lower()], service=group.service
         )
-        if self._valid(instance, group.first_row, GROUP_COLUMNS, "practice_group"):
+        if self._valid(
+            instance, group.first_row, GROUP_COLUMNS, "practice_group", checked=GROUP_CHECKED
+        ):
             instance._change_reason = CHANGE_REASON
-            if self._save(instance, group.first_row, "practice_group"):
-                group.instance = instance
-                self.report.groups_created += 1
+            group.new = instance
+            new_groups.append((group.first_row, instance))
 
     def _group_of(self, row):
         return self.groups[row.practice_group.lower()] if row.practice_group else None
@@ -661,26 +734,42 @@ class _PeopleImport:
             practice_group=own_group,
         )
         exclude = ["user"] if creating else []
-        if not self._valid(person, row, PERSON_COLUMNS, "staff_id", exclude=exclude):
+        if not self._valid(
+            person, row, PERSON_COLUMNS, "staff_id", exclude=exclude, checked=PERSON_CHECKED
+        ):
             return
-        if creating:
-            if not self._save(person.user, row, "staff_id"):
-                return
-        elif person.user.email != row.email:
-            person.user.email = row.email
-            self._save(person.user, row, "email")
-        if creating or changed:
-            person._change_reason = CHANGE_REASON
-            if not self._save(person, row, "staff_id"):
-                return
+        person._change_reason = CHANGE_REASON
         row.person = person
         if creating:
-            self.report.people_created += 1
-            self.report.created.append(person)
-        else:
-            self.report.people_updated += 1
+            self.new_people.append((row, person))
+            return
+        if person.user.email != row.email:
+            person.user.email = row.email
+            self.changed_users.append((row, person.user))
+        if changed:
+            self.changed_people.append((row, person))
+        self.report.people_updated += 1
 
-    def _save_managers(self, group):
+    def _save_people(self):
+        """The people pass 2 checked, in bulk: new users and people, then the changes."""
+        users = [(row, person.user) for row, person in self.new_people]
+        saved = self._save_all(User, users, "staff_id", create=True)
+        for row, _person in self.new_people:
+            if row.number not in saved:
+                row.person = None
+        new_people = [(row, p) for row, p in self.new_people if row.number in saved]
+        saved = self._save_all(Person, new_people, "staff_id", create=True)
+        for row, person in new_people:
+            if row.number in saved:
+                self.report.people_created += 1
+                self.report.created.append(person)
+            else:
+                row.person = None
+        self._save_all(User, self.changed_users, "email", fields=["email"])
+        self._save_all(Person, self.changed_people, "staff_id", fields=PERSON_FIELDS)
+
+    def _save_managers(self, group, led_groups):
+        """Set the group's managers from the file; add it to led_groups if they change."""
         if group.instance is None:
             return
         changed = {}
@@ -696,9 +785,16 @@ class _PeopleImport:
         # PracticeGroup.clean() checks the new PM against the group's enrolments; those may
         # be about to change in this file, so it runs after the enrolments (recheck_groups).
         row = next(iter(changed.values()))
-        if self._valid(group.instance, row, GROUP_COLUMNS, "practice_group", run_clean=False):
+        if self._valid(
+            group.instance,
+            row,
+            GROUP_COLUMNS,
+            "practice_group",
+            run_clean=False,
+            checked=GROUP_CHECKED,
+        ):
             group.instance._change_reason = CHANGE_REASON
-            self._save(group.instance, row, "practice_group")
+            led_groups.append((row, group.instance))
         if "practice_manager" in changed:
             self.changed_pm.append(group)
 
@@ -708,6 +804,10 @@ class _PeopleImport:
         for row in self.rows:
             if row.role in ACADEMY_ROLES and self.ok(row) and row.person is not None:
                 self._save_enrolment(row)
+        # Ended placements first: one_current_per_person holds after every statement.
+        self._save_all(Enrolment, self.ended_placements, "staff_id", fields=["status", "end_date"])
+        self._save_all(Enrolment, self.changed_enrolments, "staff_id", fields=ENROLMENT_FIELDS)
+        self._save_all(Enrolment, self.new_enrolments, "staff_id", create=True)
 
     def _save_enrolment(self, row):
         group = self._group_of(row).instance
@@ -719,7 +819,7 @@ class _PeopleImport:
             if assessor is None:
                 return  # the assessor's own row is wrong, and says so
         kind = Enrolment.Kind.ASYE if row.role == Person.Role.NQSW else Enrolment.Kind.TRAINEE
-        current = row.person.enrolments.current().first() if row.person.pk else None
+        current = self.current_enrolments.get(row.person.pk) if row.person.pk else None
 
         if current is not None and current.kind != kind:
             if current.kind == Enrolment.Kind.TRAINEE and kind == Enrolment.Kind.ASYE:
@@ -742,9 +842,9 @@ class _PeopleImport:
         if programme is None and current is not None and kind == Enrolment.Kind.ASYE:
             programme = current.cohort.programme
         if row.start is not None:
-            cohort = Cohort.for_start(row.start, programme)
+            cohort = self._cohort_for(row.start, programme)
         elif creating:
-            cohort = Cohort.for_start(self.today)
+            cohort = self._cohort_for(self.today, None)
         else:
             # A trainee placement with no ASYE date yet stays in the intake it began in.
             cohort = enrolment.cohort
@@ -756,26 +856,35 @@ class _PeopleImport:
             asye_start=row.start,
             programme=row.programme if kind == Enrolment.Kind.TRAINEE else "",
         )
-        if not self._valid(enrolment, row, ENROLMENT_COLUMNS, "staff_id"):
+        if not self._valid(
+            enrolment, row, ENROLMENT_COLUMNS, "staff_id", checked=ENROLMENT_CHECKED
+        ):
             return
-        if creating or changed:
-            enrolment._change_reason = CHANGE_REASON
-            if not self._save(enrolment, row, "staff_id"):
-                return
+        enrolment._change_reason = CHANGE_REASON
         if creating:
+            self.new_enrolments.append((row, enrolment))
             self.report.enrolments_created += 1
         else:
+            if changed:
+                self.changed_enrolments.append((row, enrolment))
             self.report.enrolments_updated += 1
+
+    def _cohort_for(self, start, programme):
+        key = (start, programme.pk if programme else None)
+        if key not in self.cohorts:
+            self.cohorts[key] = Cohort.for_start(start, programme)
+        return self.cohorts[key]
 
     def _end_placement(self, placement, row):
         """An OU trainee starting the ASYE: the placement ends the day before it starts."""
         placement.status = Enrolment.Status.PASSED
         placement.end_date = row.start - timedelta(days=1)
-        if not self._valid(placement, row, ENROLMENT_COLUMNS, "staff_id"):
+        if not self._valid(
+            placement, row, ENROLMENT_COLUMNS, "staff_id", checked=ENROLMENT_CHECKED
+        ):
             return False
         placement._change_reason = "Trainee placement ended: ASYE starts (starters CSV)"
-        if not self._save(placement, row, "staff_id"):
-            return False
+        self.ended_placements.append((row, placement))
         self.report.enrolments_updated += 1
         return True
 
@@ -784,6 +893,12 @@ class _PeopleImport:
     def recheck_groups(self):
         """ASSESSOR-INDEPENDENT for a new PM against every enrolment now in their group."""
         for group in self.changed_pm:
+            if group.existing is None:
+                # A group this import creates holds only the file's enrolments, whose
+                # assessors _check_assessor has held to ASSESSOR-INDEPENDENT against the
+                # file's PM, and that PM's row has the practice manager role (not ASWP-ROLE):
+                # its clean() has nothing left to find, and would cost a query a group.
+                continue
             try:
                 group.instance.clean()
             except ValidationError as e:
@@ -792,13 +907,42 @@ class _PeopleImport:
 
     # Helpers ------------------------------------------------------------------------------
 
-    def _valid(self, instance, row, columns, default, *, exclude=(), run_clean=True):
+    def _valid(self, instance, row, columns, default, *, exclude=(), run_clean=True, checked=None):
         """full_clean(), with every problem reported on the row under its CSV column."""
-        problems = csvfiles.model_problems(instance, exclude=exclude, run_clean=run_clean)
+        problems = csvfiles.model_problems(
+            instance, exclude=exclude, run_clean=run_clean, checked=checked
+        )
         for name, message in problems:
             column = columns.get(name, name if name in COLUMNS else default)
             self.error(row, column, message)
         return not problems
+
+    def _save_all(self, model, pairs, column, *, create=False, fields=()):
+        """Save the (row, instance) pairs in bulk, with their history rows; the numbers of
+        the rows saved. If the database refuses the batch (a clash the checks could not
+        see: another import running at the same moment), each is saved on its own, so that
+        the clash is a row error as it would be saving a row at a time."""
+        if not pairs:
+            return set()
+        instances = [instance for _, instance in pairs]
+        history = hasattr(model, "history")
+        try:
+            with transaction.atomic():
+                if create and history:
+                    bulk_create_with_history(instances, model, batch_size=BATCH_SIZE)
+                elif create:
+                    model.objects.bulk_create(instances, batch_size=BATCH_SIZE)
+                elif history:
+                    bulk_update_with_history(instances, model, fields, batch_size=BATCH_SIZE)
+                else:
+                    model.objects.bulk_update(instances, fields, batch_size=BATCH_SIZE)
+        except IntegrityError:
+            if create:
+                for instance in instances:
+                    instance.pk = None
+                    instance._state.adding = True
+            return {row.number for row, instance in pairs if self._save(instance, row, column)}
+        return {row.number for row, _ in pairs}
 
     def _save(self, instance, row, column):
         # A savepoint per save, so that a clash the checks could not see (another import
