@@ -86,6 +86,10 @@ def load_rows(serialized: str, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def _insert_raw(model: type[Model], objs: list[Model], connection) -> None:
     fields = model._meta.local_concrete_fields
+    if objs and all(obj.pk is None for obj in objs):
+        # Many-to-many links are serialized without their own key: the database numbers
+        # them (SQLite would take a NULL key, PostgreSQL refuses it).
+        fields = [f for f in fields if not f.primary_key]
     size = connection.ops.bulk_batch_size(fields, objs) or 1
     for start in range(0, len(objs), size):
         query = InsertQuery(model)
