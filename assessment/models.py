@@ -1101,3 +1101,28 @@ def _within_asye(
         why=(f"not before the ASYE start on {start:%d/%m/%Y} " if start else "")
         + "and not in the future",
     )
+
+
+class PortfolioSummary(models.Model):
+    """A current portfolio's standing on a day: at risk (a breach in `assessment.checks`) or
+    on track, for counts across the whole academy (the chair's cohorts at a glance, issue 17)
+    that would otherwise evaluate every portfolio on every view.
+
+    Derived, never edited: `assessment.summaries.refresh` is its only writer. A row whose
+    `as_of` is before today, or that is missing, is stale and is rebuilt before it is read;
+    the services drop an enrolment's row when they write one of its records.
+    """
+
+    enrolment = models.OneToOneField(
+        Enrolment, models.CASCADE, primary_key=True, related_name="portfolio_summary"
+    )
+    as_of = models.DateField()
+    at_risk = models.BooleanField()
+    # The rule IDs of the breaches, space-separated, for reports.
+    breaches = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["as_of", "at_risk"], name="assessment_summary_day")]
+
+    def __str__(self):
+        return f"{self.enrolment_id} on {self.as_of}: {'at risk' if self.at_risk else 'on track'}"

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from academy.models import Person
+from assessment import summaries
 from assessment.models import (
     PLANNED_REVIEW_FIELDS,
     AssessorFeedback,
@@ -88,6 +89,7 @@ def _save(record, elements=None):
     record.save()
     if elements is not None:
         record.elements.set(_check_elements(record.enrolment, elements, evidence_date(record)))
+    summaries.forget(record.enrolment)
     return record
 
 
@@ -223,6 +225,7 @@ def give_log_feedback(
     )
     answer.full_clean()
     answer.save()
+    summaries.forget(log.enrolment)
     return answer
 
 
@@ -325,6 +328,7 @@ def map_evidence(*, record, elements: Iterable[FrameworkElement]):
             "This review was signed off and cannot be changed: record a new version instead."
         )
     record.elements.set(_check_elements(record.enrolment, elements, evidence_date(record)))
+    summaries.forget(record.enrolment)
     return record
 
 
@@ -376,6 +380,7 @@ def complete_self_assessment(
         row.rating, row.note = rating, note
         row.full_clean()
         row.save()
+    summaries.forget(enrolment)
     return assessment
 
 
@@ -480,6 +485,7 @@ def _save_version(
         ) from e
     if elements is not None:
         record.elements.set(elements)
+    summaries.forget(enrolment)
     return record
 
 

@@ -24,8 +24,8 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from assessment import checks
-from assessment import portfolio as portfolios
+from assessment import summaries
+from assessment.models import PortfolioSummary
 from cohorts.models import Cohort, Enrolment
 from home.waiting import next_panel
 from moderation.models import Allocation, Panel, Submission
@@ -82,25 +82,23 @@ def panel_summary(today: date) -> PanelSummary | None:
     )
 
 
-def cohorts_at_a_glance(today: date, tables=None) -> list[CohortGlance]:
-    """Each cohort with current ASYE enrolments: how many are on track and at risk."""
-    enrolments = list(
-        Enrolment.objects.current()
-        .filter(kind=Enrolment.Kind.ASYE, asye_start__isnull=False)
-        .for_listing()
-    )
-    if tables is None:
-        facts = portfolios.facts_for(enrolments)
-    else:
-        facts = portfolios.facts_for(enrolments, tables.frameworks, tables.evidence)
-    cohorts, counts = {}, Counter()
-    for enrolment in enrolments:
-        cohorts[enrolment.cohort_id] = enrolment.cohort
-        at_risk = any(f.is_breach for f in checks.evaluate(facts[enrolment.pk], today))
-        counts[enrolment.cohort_id, at_risk] += 1
-    return [
-        CohortGlance(cohort, counts[pk, False], counts[pk, True])
-        for pk, cohort in sorted(
-            cohorts.items(), key=lambda item: (item[1].start_date, item[1].name), reverse=True
+def cohorts_at_a_glance(today: date) -> list[CohortGlance]:
+    """Each cohort with current ASYE enrolments: how many are on track and at risk, counted
+    in SQL from the portfolio summaries (assessment.summaries) once the stale ones, usually
+    none after the nightly run, are rebuilt."""
+    summaries.fresh(Enrolment.objects.all(), on=today)
+    counted = (
+        PortfolioSummary.objects.filter(as_of=today)
+        .values("enrolment__cohort_id")
+        .annotate(
+            risky=Count("pk", filter=Q(at_risk=True)),
+            fine=Count("pk", filter=Q(at_risk=False)),
         )
+        .order_by()
+    )
+    counts = {row["enrolment__cohort_id"]: row for row in counted}
+    cohorts = Cohort.objects.filter(pk__in=counts).order_by("-start_date", "-name")
+    return [
+        CohortGlance(cohort, counts[cohort.pk]["fine"], counts[cohort.pk]["risky"])
+        for cohort in cohorts
     ]

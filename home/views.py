@@ -9,7 +9,7 @@ from academy.models import Person, PracticeGroup
 from caseloads.states import worker_states
 from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
-from home.policy import policy_tables, policy_tables_and, worker_tables
+from home.policy import policy_tables_and, worker_tables
 from home.progress import nqsw_progress
 from home.team_today import by_team, team_enrolments, team_today
 from learning.access import upcoming_mash_days
@@ -48,7 +48,7 @@ def home(request):
         ctx["can_import"] = allowed(request.user, "academy.import_people")
         # The chair's and Professional Practice's first questions (issue 11).
         ctx["panel"] = overview.panel_summary(today)
-        ctx["glance"] = overview.cohorts_at_a_glance(today, policy_tables())
+        ctx["glance"] = overview.cohorts_at_a_glance(today)
         # The navigation badge (home.waiting.waiting_count) from what this page lists: the
         # chair's sign-offs and progressions, Professional Practice's unallocated portfolios.
         if person is not None and person.role == Person.Role.PRINCIPAL_SOCIAL_WORKER:
