@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -71,6 +72,9 @@ def entry_day(entry):
     return entry.date if isinstance(entry, MashDay) else entry.day
 
 
+MASH_TEAMS_PER_PAGE = 50
+
+
 @login_required
 @require_GET
 def mash_overview(request):
@@ -83,10 +87,12 @@ def mash_overview(request):
         .prefetch_related(
             Prefetch("mash_rotas", queryset=MashRota.objects.select_related("published_by"))
         )
-        .order_by("name")
+        .order_by("name", "pk")
     )
-    rows = [(group, allowed(request.user, "learning.plan_mash", group)) for group in groups]
-    return render(request, "learning/mash_overview.html", {"rows": rows})
+    # The chair and Professional Practice see every team: a page at a time (issue 17).
+    page = Paginator(groups, MASH_TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(group, allowed(request.user, "learning.plan_mash", group)) for group in page]
+    return render(request, "learning/mash_overview.html", {"rows": rows, "page": page})
 
 
 @login_required

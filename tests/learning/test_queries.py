@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from academy.models import Person
 from cohorts.services import record_extension
-from learning import services
+from learning import services, views
 from tests import factories
 
 SEASON = date(2027, 1, 4)
@@ -69,3 +70,17 @@ def test_plan_rota_overview_and_my_days_in_a_fixed_number_of_queries(
             reverse("learning:mash_plan", args=[large_group.pk]),
             {"starts_on": "2027-01-04", "weeks": "12"},
         )
+
+
+def test_the_mash_overview_shows_the_teams_a_page_at_a_time(db, client, monkeypatch):
+    """The chair sees every team (issue 17): a page of them, with links to the rest."""
+    monkeypatch.setattr(views, "MASH_TEAMS_PER_PAGE", 2)
+    names = [factories.PracticeGroupFactory(name=f"Team {n}").name for n in "ABC"]
+    chair = factories.PersonFactory(role=Person.Role.PRINCIPAL_SOCIAL_WORKER)
+    client.force_login(chair.user)
+    first = client.get(reverse("learning:mash_overview"))
+    shown = [group.name for group, _ in first.context["rows"]]
+    assert shown == names[:2]
+    assert "Page 1 of 2 (3 in all)" in first.text
+    second = client.get(reverse("learning:mash_overview"), {"page": 2})
+    assert [group.name for group, _ in second.context["rows"]] == names[2:]
