@@ -78,6 +78,7 @@ class Databases:
         started = time.perf_counter()
         if not self.postgres and self.keep_base and self.keep_base.exists():
             print(f"reusing the seeded base {self.keep_base}", file=sys.stderr)
+            call_command("migrate", verbosity=0)  # what has landed since it was kept
         else:
             call_command("migrate", verbosity=0)
             with open(os.devnull, "w") as quiet:
