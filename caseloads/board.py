@@ -5,11 +5,13 @@ approving a request would make of the caseload. Plain values built from
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from academy.findings import WARNING, Finding
 from academy.spreadsheets import csv_cell
-from caseloads import filters, rules
+from caseloads import filters, rules, summaries
 from caseloads.models import Allocation
 from caseloads.states import WorkerState, worker_states
 from cohorts.models import Enrolment
@@ -117,23 +119,55 @@ def proposal(state: WorkerState, allocation: Allocation) -> Proposal:
 # --- The allocation board -------------------------------------------------------------------
 
 
-def board_rows(request):
-    """The visible workers' caseloads, filtered; the same rows feed the page and the CSV."""
+# The attention filters as conditions on the stored summary (caseloads.summaries).
+ATTENTION_Q = {
+    filters.ANY_BREACH: Q(caseload_summary__has_breach=True),
+    filters.OVER_CAP: Q(caseload_summary__over_cap=True),
+    filters.AT_CAP: Q(caseload_summary__at_cap=True),
+    filters.UNDER_MINIMUM: Q(caseload_summary__under_minimum=True),
+    filters.WARNINGS: Q(caseload_summary__has_warning=True),
+}
+PAGE_SIZE = 25
+
+
+def board_queryset(request):
+    """The visible current workers, filtered and in the board's order (breaches first, then
+    warnings, then by name), read from their summaries; the same rows feed the page and
+    the CSV. Stale summaries of the filtered set are written again first."""
     today = timezone.localdate()
-    visible = Enrolment.objects.visible_to(request.user).current().for_listing()
+    visible = Enrolment.objects.visible_to(request.user).current()
     filterset = filters.BoardFilter(request.GET or None, queryset=visible, user=request.user)
+    found = filterset.qs
+    summaries.refresh_stale(on=today, enrolments=found)
     stage, attention = filterset.wanted("stage"), filterset.wanted("attention")
-    rows = []
-    for state in worker_states(filterset.qs, today):
-        row = board_row(state)
-        if stage and row.stage != stage:
-            continue
-        if attention and not filters.needs_attention(state, attention):
-            continue
-        rows.append(row)
-    # Breaches first, then warnings, then by name.
-    rows.sort(key=lambda r: (not r.state.breaches, not r.state.warnings, r.state.person.full_name))
-    return filterset, rows, today
+    if stage:
+        found = found.filter(caseload_summary__stage=stage)
+    if attention:
+        found = found.filter(ATTENTION_Q[attention])
+    found = found.select_related(
+        "caseload_summary", "person", "practice_group__service", "practice_group__office"
+    ).order_by(
+        "-caseload_summary__has_breach",
+        "-caseload_summary__has_warning",
+        "person__full_name",
+        "pk",
+    )
+    return filterset, found, today
+
+
+def board_page(request):
+    """One page of the board: the summaries' totals, and full rows for the page's workers
+    only (the page shows what the summary does not keep, such as the stage's words)."""
+    filterset, found, today = board_queryset(request)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    enrolments = list(page.object_list)
+    rows = [board_row(state) for state in worker_states(enrolments, today)]
+    totals = found.aggregate(
+        breaches=Count("pk", filter=Q(caseload_summary__has_breach=True)),
+        warnings=Count("pk", filter=Q(caseload_summary__has_warning=True)),
+        waiting=Sum("caseload_summary__requests_waiting"),
+    )
+    return filterset, page, rows, totals, today
 
 
 BOARD_COLUMNS = [
@@ -160,32 +194,33 @@ BOARD_COLUMNS = [
 ]
 
 
-def csv_row(row: BoardRow) -> list:
-    """One row of the board's CSV, in BOARD_COLUMNS order."""
-    state, enrolment, cap = row.state, row.enrolment, row.cap
-    load = state.caseload
+def csv_row(enrolment: Enrolment) -> list:
+    """One row of the board's CSV, in BOARD_COLUMNS order, from the enrolment's summary
+    (loaded with it: `board_queryset`)."""
+    summary = enrolment.caseload_summary
+    group = enrolment.practice_group
     return [
         csv_cell(value)
         for value in [
-            state.person.staff_id,
-            state.person.full_name,
+            enrolment.person.staff_id,
+            enrolment.person.full_name,
             enrolment.kind,
-            enrolment.practice_group.service.code,
-            enrolment.practice_group.office.name,
-            enrolment.practice_group.name,
-            row.stage,
-            state.worker.asye_month or "",
-            load.children,
-            load.cases,
-            load.own_children,
-            load.coworked_children,
-            cap.label if cap else "",
-            cap.row.minimum if cap else "",
-            cap.row.maximum if cap else "",
-            cap.row.unit if cap else "",
-            cap.headroom if cap else "",
-            " ".join(row.breach_rules),
-            " ".join(row.warning_rules),
-            len(state.requests),
+            group.service.code,
+            group.office.name,
+            group.name,
+            summary.stage,
+            summary.asye_month or "",
+            summary.children,
+            summary.cases,
+            summary.own_children,
+            summary.coworked_children,
+            summary.cap_label,
+            "" if summary.cap_minimum is None else summary.cap_minimum,
+            "" if summary.cap_maximum is None else summary.cap_maximum,
+            summary.cap_unit,
+            "" if summary.headroom is None else summary.headroom,
+            summary.breach_rules,
+            summary.warning_rules,
+            summary.requests_waiting,
         ]
     ]
