@@ -128,45 +128,77 @@ ATTENTION_Q = {
     filters.WARNINGS: Q(caseload_summary__has_warning=True),
 }
 PAGE_SIZE = 25
+# Rows read from the database at a time by the streamed CSV.
+CSV_CHUNK = 500
 
 
-def board_queryset(request):
-    """The visible current workers, filtered and in the board's order (breaches first, then
-    warnings, then by name), read from their summaries; the same rows feed the page and
-    the CSV. Stale summaries of the filtered set are written again first."""
-    today = timezone.localdate()
+def _filtered(request):
+    """The board's filter, the visible current workers it narrows in the database, and
+    the condition on their summaries for the stage and attention filters."""
     visible = Enrolment.objects.visible_to(request.user).current()
     filterset = filters.BoardFilter(request.GET or None, queryset=visible, user=request.user)
-    found = filterset.qs
-    summaries.refresh_stale(on=today, enrolments=found)
     stage, attention = filterset.wanted("stage"), filterset.wanted("attention")
+    wanted = Q()
     if stage:
-        found = found.filter(caseload_summary__stage=stage)
+        wanted &= Q(caseload_summary__stage=stage)
     if attention:
-        found = found.filter(ATTENTION_Q[attention])
-    found = found.select_related(
-        "caseload_summary", "person", "practice_group__service", "practice_group__office"
+        wanted &= ATTENTION_Q[attention]
+    return filterset, filterset.qs, wanted
+
+
+def _in_board_order(found):
+    """Breaches first, then warnings, then by name; with what a row shows."""
+    return found.select_related(
+        "caseload_summary",
+        "visit_signoff",
+        "person",
+        "cohort__programme",
+        "practice_group__service",
+        "practice_group__office",
     ).order_by(
         "-caseload_summary__has_breach",
         "-caseload_summary__has_warning",
         "person__full_name",
         "pk",
     )
-    return filterset, found, today
+
+
+def board_queryset(request):
+    """The filtered workers in the board's order, read from their summaries (the CSV);
+    stale summaries of the filtered set are written again first."""
+    today = timezone.localdate()
+    filterset, found, wanted = _filtered(request)
+    summaries.refresh_stale(on=today, enrolments=found)
+    return filterset, _in_board_order(found.filter(wanted)), today
+
+
+def _totals(found, wanted, today):
+    """One query: the matching workers and their breaches, warnings and requests, and
+    how many summaries of the filtered set are stale (a stale row's stage or findings
+    may be wrong, so staleness is counted before the stage and attention filters)."""
+    summary = "caseload_summary__"
+    return found.aggregate(
+        stale=Count("pk", filter=summaries.stale_q(today)),
+        workers=Count("pk", filter=wanted),
+        breaches=Count("pk", filter=wanted & Q(**{f"{summary}has_breach": True})),
+        warnings=Count("pk", filter=wanted & Q(**{f"{summary}has_warning": True})),
+        waiting=Sum(f"{summary}requests_waiting", filter=wanted),
+    )
 
 
 def board_page(request):
     """One page of the board: the summaries' totals, and full rows for the page's workers
     only (the page shows what the summary does not keep, such as the stage's words)."""
-    filterset, found, today = board_queryset(request)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    enrolments = list(page.object_list)
-    rows = [board_row(state) for state in worker_states(enrolments, today)]
-    totals = found.aggregate(
-        breaches=Count("pk", filter=Q(caseload_summary__has_breach=True)),
-        warnings=Count("pk", filter=Q(caseload_summary__has_warning=True)),
-        waiting=Sum("caseload_summary__requests_waiting"),
-    )
+    today = timezone.localdate()
+    filterset, found, wanted = _filtered(request)
+    totals = _totals(found, wanted, today)
+    if totals["stale"]:
+        summaries.refresh_stale(on=today, enrolments=found)
+        totals = _totals(found, wanted, today)
+    paginator = Paginator(_in_board_order(found.filter(wanted)), PAGE_SIZE)
+    paginator.count = totals["workers"]  # counted with the totals: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [board_row(state) for state in worker_states(list(page.object_list), today)]
     return filterset, page, rows, totals, today
 
 
@@ -194,33 +226,44 @@ BOARD_COLUMNS = [
 ]
 
 
-def csv_row(enrolment: Enrolment) -> list:
-    """One row of the board's CSV, in BOARD_COLUMNS order, from the enrolment's summary
-    (loaded with it: `board_queryset`)."""
-    summary = enrolment.caseload_summary
-    group = enrolment.practice_group
-    return [
-        csv_cell(value)
-        for value in [
-            enrolment.person.staff_id,
-            enrolment.person.full_name,
-            enrolment.kind,
-            group.service.code,
-            group.office.name,
-            group.name,
-            summary.stage,
-            summary.asye_month or "",
-            summary.children,
-            summary.cases,
-            summary.own_children,
-            summary.coworked_children,
-            summary.cap_label,
-            "" if summary.cap_minimum is None else summary.cap_minimum,
-            "" if summary.cap_maximum is None else summary.cap_maximum,
-            summary.cap_unit,
-            "" if summary.headroom is None else summary.headroom,
-            summary.breach_rules,
-            summary.warning_rules,
-            summary.requests_waiting,
+# Where each of BOARD_COLUMNS is read from, for an enrolment with its summary: the CSV
+# reads plain values, never model instances, so a whole academy streams quickly.
+_SUMMARY = "caseload_summary__"
+CSV_SOURCES = [
+    "person__staff_id",
+    "person__full_name",
+    "kind",
+    "practice_group__service__code",
+    "practice_group__office__name",
+    "practice_group__name",
+    *(
+        _SUMMARY + name
+        for name in [
+            "stage",
+            "asye_month",
+            "children",
+            "cases",
+            "own_children",
+            "coworked_children",
+            "cap_label",
+            "cap_minimum",
+            "cap_maximum",
+            "cap_unit",
+            "headroom",
+            "breach_rules",
+            "warning_rules",
+            "requests_waiting",
         ]
-    ]
+    ),
+]
+_ASYE_MONTH = CSV_SOURCES.index(_SUMMARY + "asye_month")
+
+
+def csv_rows(found):
+    """The board's CSV rows, in BOARD_COLUMNS order, for `board_queryset`'s workers; read
+    in chunks."""
+    for values in found.values_list(*CSV_SOURCES).iterator(chunk_size=CSV_CHUNK):
+        yield [
+            csv_cell("" if value is None or (i == _ASYE_MONTH and not value) else value)
+            for i, value in enumerate(values)
+        ]

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from academy.models import Person
@@ -135,29 +135,31 @@ def refresh_case(case_id: int, *, on: date | None = None) -> int:
     return refresh_people(people, on=on)
 
 
-def _rules_changed_at():
-    """When the cap table or a rule setting last changed (their history), or None."""
-    latest = [
-        model.history.aggregate(at=Max("history_date"))["at"] for model in (CapRule, RuleSetting)
-    ]
-    latest = [at for at in latest if at is not None]
-    return max(latest) if latest else None
+def _last_change(model):
+    """When a row of `model` last changed (its history), as a subquery; NULL if never."""
+    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
+
+
+def stale_q(on: date) -> Q:
+    """The condition, on enrolments, that their summary is missing or out of date on `on`
+    (see the module docstring)."""
+    since = OuterRef("caseload_summary__refreshed_at")
+    return (
+        Q(caseload_summary__isnull=True)
+        | ~Q(caseload_summary__as_of=on)
+        # The cap table or a rule setting changed since (the admin, a new effective date).
+        | Q(caseload_summary__refreshed_at__lte=_last_change(CapRule))
+        | Q(caseload_summary__refreshed_at__lte=_last_change(RuleSetting))
+        # The enrolment, its extensions (EXT-1 absences) or the person changed since.
+        | Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
+        | Q(Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
+        | Q(Exists(Person.history.filter(id=OuterRef("person_id"), history_date__gte=since)))
+    )
 
 
 def stale(enrolments, *, on: date):
-    """The enrolments, of the queryset given, whose summary is missing or out of date on
-    `on` (see the module docstring); as a queryset of pks."""
-    changed = Q(caseload_summary__isnull=True) | ~Q(caseload_summary__as_of=on)
-    rules_at = _rules_changed_at()
-    if rules_at is not None:
-        changed |= Q(caseload_summary__refreshed_at__lte=rules_at)
-    since = OuterRef("caseload_summary__refreshed_at")
-    changed |= Q(
-        Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since))
-        | Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since))
-        | Exists(Person.history.filter(id=OuterRef("person_id"), history_date__gte=since))
-    )
-    return enrolments.order_by().filter(changed).values_list("pk", flat=True)
+    """The pks of the enrolments, of the queryset given, whose summary is stale on `on`."""
+    return enrolments.order_by().filter(stale_q(on)).values_list("pk", flat=True)
 
 
 def refresh_stale(*, on: date, enrolments=None) -> int:

@@ -35,7 +35,7 @@ from caseloads.board import (
     board_page,
     board_queryset,
     board_row,
-    csv_row,
+    csv_rows,
     proposal,
 )
 from caseloads.forms import (
@@ -53,8 +53,6 @@ from cohorts.access import get_enrolment_for_user, person_filter
 from cohorts.models import Enrolment
 
 Status = Allocation.Status
-# Rows read from the database at a time by the streamed CSV.
-CSV_CHUNK = 500
 
 
 def _worker_url(user, person: Person) -> str | None:
@@ -112,8 +110,8 @@ def board_csv(request):
     def lines():
         yield writer.writerow(BOARD_COLUMNS)
         # Chunked reads of the summaries: the whole academy is never in memory at once.
-        for enrolment in found.iterator(chunk_size=CSV_CHUNK):
-            yield writer.writerow(csv_row(enrolment))
+        for row in csv_rows(found):
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="caseloads-{today:%Y-%m-%d}.csv"'
