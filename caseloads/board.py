@@ -1,7 +1,10 @@
 """What the allocation board and the request pages show about a caseload: the tightest
 cap as a practice manager reads it, a board row (on the page and in the CSV), and what
 approving a request would make of the caseload. Plain values built from
-`caseloads.states` and `caseloads.rules`; the views in `caseloads/views.py` render them."""
+`caseloads.states` and `caseloads.rules`; the views in `caseloads/views.py` render them.
+
+The board's list, filters, order and CSV read the stored rows of `caseloads.summaries`
+(one per worker, in SQL, 25 a page); only the page's own workers are evaluated in full."""
 
 from dataclasses import dataclass
 
