@@ -103,6 +103,24 @@ def can_decide(user_or_person, allocation: Allocation, *, enrolment=_LOOK_IT_UP)
     )
 
 
+def decides_filter(user) -> Q:
+    """`can_decide` as a condition on allocations (the requests page's order): the
+    workers of the teams `user` leads, and workers with no current enrolment whose team
+    they lead or whose case is in a service where they lead an academy team."""
+    if is_administrator(user):
+        return Q()
+    person = person_of(user)
+    if person is None:
+        return NOTHING
+    current = Enrolment.objects.current()
+    teams = current.filter(practice_group__practice_manager=person).values("person_id")
+    services = PracticeGroup.objects.filter(practice_manager=person).values("service_id")
+    return Q(worker_id__in=teams) | (
+        ~Q(worker_id__in=current.values("person_id"))
+        & (Q(worker__practice_group__practice_manager=person) | Q(case__service_id__in=services))
+    )
+
+
 def requests_waiting_for(user):
     """The academy PM's queue: requests for workers in the teams they lead (can_decide's
     rule for workers with a current enrolment, as a query)."""

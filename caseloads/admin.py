@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from caseloads import summaries
 from caseloads.models import Allocation, CapRule, Case, RuleSetting, VisitSignOff
 
 
@@ -59,6 +60,16 @@ class AllocationAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.status != Allocation.Status.REQUESTED:
             fields += ["case", "worker", "role", "start_date"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A waiting request's case, worker or dates may change here: the board's stored
+        # rows of everyone on the old and the new case, the worker it left included.
+        old_case, old_worker = form.initial.get("case"), form.initial.get("worker")
+        for case_id in {obj.case_id, old_case} - {None}:
+            summaries.refresh_case(case_id)
+        if old_worker is not None:
+            summaries.refresh_people([old_worker])
 
     def has_add_permission(self, request):
         # A request goes through caseloads.services (who may ask, the rules at request

@@ -1,15 +1,20 @@
 """What the allocation board and the request pages show about a caseload: the tightest
 cap as a practice manager reads it, a board row (on the page and in the CSV), and what
 approving a request would make of the caseload. Plain values built from
-`caseloads.states` and `caseloads.rules`; the views in `caseloads/views.py` render them."""
+`caseloads.states` and `caseloads.rules`; the views in `caseloads/views.py` render them.
+
+The board's list, filters, order and CSV read the stored rows of `caseloads.summaries`
+(one per worker, in SQL, 25 a page); only the page's own workers are evaluated in full."""
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from academy.findings import WARNING, Finding
 from academy.spreadsheets import csv_cell
-from caseloads import filters, rules
+from caseloads import filters, rules, summaries
 from caseloads.models import Allocation
 from caseloads.states import WorkerState, worker_states
 from cohorts.models import Enrolment
@@ -117,23 +122,87 @@ def proposal(state: WorkerState, allocation: Allocation) -> Proposal:
 # --- The allocation board -------------------------------------------------------------------
 
 
-def board_rows(request):
-    """The visible workers' caseloads, filtered; the same rows feed the page and the CSV."""
-    today = timezone.localdate()
-    visible = Enrolment.objects.visible_to(request.user).current().for_listing()
+# The attention filters as conditions on the stored summary (caseloads.summaries).
+ATTENTION_Q = {
+    filters.ANY_BREACH: Q(caseload_summary__has_breach=True),
+    filters.OVER_CAP: Q(caseload_summary__over_cap=True),
+    filters.AT_CAP: Q(caseload_summary__at_cap=True),
+    filters.UNDER_MINIMUM: Q(caseload_summary__under_minimum=True),
+    filters.WARNINGS: Q(caseload_summary__has_warning=True),
+}
+PAGE_SIZE = 25
+# Rows read from the database at a time by the streamed CSV.
+CSV_CHUNK = 500
+
+
+def _filtered(request):
+    """The board's filter, the visible current workers it narrows in the database, and
+    the condition on their summaries for the stage and attention filters."""
+    visible = Enrolment.objects.visible_to(request.user).current()
     filterset = filters.BoardFilter(request.GET or None, queryset=visible, user=request.user)
     stage, attention = filterset.wanted("stage"), filterset.wanted("attention")
-    rows = []
-    for state in worker_states(filterset.qs, today):
-        row = board_row(state)
-        if stage and row.stage != stage:
-            continue
-        if attention and not filters.needs_attention(state, attention):
-            continue
-        rows.append(row)
-    # Breaches first, then warnings, then by name.
-    rows.sort(key=lambda r: (not r.state.breaches, not r.state.warnings, r.state.person.full_name))
-    return filterset, rows, today
+    wanted = Q()
+    if stage:
+        wanted &= Q(caseload_summary__stage=stage)
+    if attention:
+        wanted &= ATTENTION_Q[attention]
+    return filterset, filterset.qs, wanted
+
+
+def _in_board_order(found):
+    """Breaches first, then warnings, then by name; with what a row shows."""
+    return found.select_related(
+        "caseload_summary",
+        "visit_signoff",
+        "person",
+        "cohort__programme",
+        "practice_group__service",
+        "practice_group__office",
+    ).order_by(
+        "-caseload_summary__has_breach",
+        "-caseload_summary__has_warning",
+        "person__full_name",
+        "pk",
+    )
+
+
+def board_queryset(request):
+    """The filtered workers in the board's order, read from their summaries (the CSV);
+    stale summaries of the filtered set are written again first."""
+    today = timezone.localdate()
+    filterset, found, wanted = _filtered(request)
+    summaries.refresh_stale(on=today, enrolments=found)
+    return filterset, _in_board_order(found.filter(wanted)), today
+
+
+def _totals(found, wanted, today):
+    """One query: the matching workers and their breaches, warnings and requests, and
+    how many summaries of the filtered set are stale (a stale row's stage or findings
+    may be wrong, so staleness is counted before the stage and attention filters)."""
+    summary = "caseload_summary__"
+    return found.aggregate(
+        stale=Count("pk", filter=summaries.stale_q(today)),
+        workers=Count("pk", filter=wanted),
+        breaches=Count("pk", filter=wanted & Q(**{f"{summary}has_breach": True})),
+        warnings=Count("pk", filter=wanted & Q(**{f"{summary}has_warning": True})),
+        waiting=Sum(f"{summary}requests_waiting", filter=wanted),
+    )
+
+
+def board_page(request):
+    """One page of the board: the summaries' totals, and full rows for the page's workers
+    only (the page shows what the summary does not keep, such as the stage's words)."""
+    today = timezone.localdate()
+    filterset, found, wanted = _filtered(request)
+    totals = _totals(found, wanted, today)
+    if totals["stale"]:
+        summaries.refresh_stale(on=today, enrolments=found)
+        totals = _totals(found, wanted, today)
+    paginator = Paginator(_in_board_order(found.filter(wanted)), PAGE_SIZE)
+    paginator.count = totals["workers"]  # counted with the totals: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [board_row(state) for state in worker_states(list(page.object_list), today)]
+    return filterset, page, rows, totals, today
 
 
 BOARD_COLUMNS = [
@@ -160,32 +229,44 @@ BOARD_COLUMNS = [
 ]
 
 
-def csv_row(row: BoardRow) -> list:
-    """One row of the board's CSV, in BOARD_COLUMNS order."""
-    state, enrolment, cap = row.state, row.enrolment, row.cap
-    load = state.caseload
-    return [
-        csv_cell(value)
-        for value in [
-            state.person.staff_id,
-            state.person.full_name,
-            enrolment.kind,
-            enrolment.practice_group.service.code,
-            enrolment.practice_group.office.name,
-            enrolment.practice_group.name,
-            row.stage,
-            state.worker.asye_month or "",
-            load.children,
-            load.cases,
-            load.own_children,
-            load.coworked_children,
-            cap.label if cap else "",
-            cap.row.minimum if cap else "",
-            cap.row.maximum if cap else "",
-            cap.row.unit if cap else "",
-            cap.headroom if cap else "",
-            " ".join(row.breach_rules),
-            " ".join(row.warning_rules),
-            len(state.requests),
+# Where each of BOARD_COLUMNS is read from, for an enrolment with its summary: the CSV
+# reads plain values, never model instances, so a whole academy streams quickly.
+_SUMMARY = "caseload_summary__"
+CSV_SOURCES = [
+    "person__staff_id",
+    "person__full_name",
+    "kind",
+    "practice_group__service__code",
+    "practice_group__office__name",
+    "practice_group__name",
+    *(
+        _SUMMARY + name
+        for name in [
+            "stage",
+            "asye_month",
+            "children",
+            "cases",
+            "own_children",
+            "coworked_children",
+            "cap_label",
+            "cap_minimum",
+            "cap_maximum",
+            "cap_unit",
+            "headroom",
+            "breach_rules",
+            "warning_rules",
+            "requests_waiting",
         ]
-    ]
+    ),
+]
+_ASYE_MONTH = CSV_SOURCES.index(_SUMMARY + "asye_month")
+
+
+def csv_rows(found):
+    """The board's CSV rows, in BOARD_COLUMNS order, for `board_queryset`'s workers; read
+    in chunks."""
+    for values in found.values_list(*CSV_SOURCES).iterator(chunk_size=CSV_CHUNK):
+        yield [
+            csv_cell("" if value is None or (i == _ASYE_MONTH and not value) else value)
+            for i, value in enumerate(values)
+        ]

@@ -435,3 +435,56 @@ class VisitSignOff(models.Model):
 
     def __str__(self):
         return f"Visits signed off on {self.signed_on:%d/%m/%Y} by {self.signed_by.full_name}"
+
+
+class CaseloadSummary(models.Model):
+    """One current worker's board row on `as_of`, stored so that the allocation board, its
+    CSV and their filters read one indexed row per worker instead of re-evaluating every
+    visible caseload (issue 17). A copy, never a source: `caseloads.summaries.refresh` is
+    the only writer and fills it from the same evaluation the worker's page shows
+    (`caseloads.states.worker_states`, `caseloads.rules`); `summaries.stale` says when a
+    row no longer matches its inputs and must be written again."""
+
+    enrolment = models.OneToOneField(
+        "cohorts.Enrolment",
+        models.CASCADE,
+        primary_key=True,
+        related_name="caseload_summary",
+    )
+    as_of = models.DateField(help_text="The day the row was evaluated for.")
+    refreshed_at = models.DateTimeField(help_text="When it was written (staleness checks).")
+    stage = models.CharField(max_length=20)
+    # Stored as the worker's rules see it; far dates (a huge extension) can take it anywhere.
+    asye_month = models.IntegerField(null=True, blank=True)
+    children = models.PositiveIntegerField()
+    cases = models.PositiveIntegerField()
+    own_children = models.PositiveIntegerField()
+    coworked_children = models.PositiveIntegerField()
+    cap_label = models.CharField(max_length=200, blank=True)
+    cap_minimum = models.IntegerField(null=True, blank=True)
+    cap_maximum = models.IntegerField(null=True, blank=True)
+    cap_unit = models.CharField(max_length=20, blank=True)
+    headroom = models.IntegerField(null=True, blank=True)
+    has_breach = models.BooleanField()
+    has_warning = models.BooleanField()
+    breach_rules = models.CharField(max_length=300, blank=True, help_text="Rule IDs, spaced.")
+    warning_rules = models.CharField(max_length=300, blank=True, help_text="Rule IDs, spaced.")
+    over_cap = models.BooleanField()
+    at_cap = models.BooleanField()
+    under_minimum = models.BooleanField()
+    requests_waiting = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "caseload summary"
+        verbose_name_plural = "caseload summaries"
+        indexes = [
+            # The board's order: breaches first, then warnings (then the worker's name).
+            models.Index(
+                fields=["-has_breach", "-has_warning"], name="caseloads_summary_board_order"
+            ),
+            models.Index(fields=["stage"], name="caseloads_summary_stage"),
+            models.Index(fields=["as_of"], name="caseloads_summary_as_of"),
+        ]
+
+    def __str__(self):
+        return f"Caseload summary of enrolment {self.enrolment_id} on {self.as_of:%d/%m/%Y}"

@@ -9,6 +9,10 @@ in `caseloads.states` (`allocation_findings`).
 
 `decided_by`, `ended_by` and `signed_by` take a Person. Who may decide is
 `caseloads.access.can_decide`; the views check it first, the writes check it again.
+
+Every write here refreshes the board's stored rows (`caseloads.summaries`) of the workers
+it touches, in its own transaction, so the board never shows a caseload the services
+have since changed.
 """
 
 from collections.abc import Iterable
@@ -22,7 +26,7 @@ from django.utils import timezone
 from academy.access import acting_person, is_administrator
 from academy.findings import Finding
 from academy.models import Person
-from caseloads import rules
+from caseloads import rules, summaries
 from caseloads.access import can_decide
 from caseloads.models import Allocation, Case, RuleSetting, VisitSignOff
 from caseloads.states import allocation_findings
@@ -178,6 +182,7 @@ def request_allocation(
         _as_user(requested_by, partner).save()
         allocation.decided_with = partner
         _as_user(requested_by, allocation).save(update_fields=["decided_with"])
+    summaries.refresh_case(case.pk)  # the board's "requests waiting"
     return allocation
 
 
@@ -275,6 +280,7 @@ def approve_allocation(
             row.reason = reason
         row.full_clean()
         _as_user(decider, row).save()
+    summaries.refresh_case(rows[0].case_id)
     return rows[0]
 
 
@@ -294,6 +300,7 @@ def decline_allocation(
         row.decline_reason = reason.strip()
         row.full_clean()
         _as_user(decider, row).save()
+    summaries.refresh_case(rows[0].case_id)
     return rows[0]
 
 
@@ -359,6 +366,7 @@ def end_allocation(
     allocation.ended_by = ender
     allocation.full_clean()
     _as_user(ender, allocation).save()
+    summaries.refresh_case(allocation.case_id)
     return allocation
 
 
@@ -390,6 +398,7 @@ def sign_off_visits(*, enrolment: Enrolment, signed_by: Person, signed_on: date)
         raise _already_signed_off(
             enrolment, VisitSignOff.objects.filter(enrolment=enrolment).first()
         ) from None
+    summaries.refresh([enrolment.pk], on=timezone.localdate())  # VISIT-SIGNOFF findings
     return signoff
 
 

@@ -10,7 +10,9 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Value, When
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +22,22 @@ from academy import csvfiles
 from academy.access import allowed, person_of, staff_member
 from academy.models import Person
 from caseloads import audit, charts, services
-from caseloads.access import can_decide, decides_for, get_allocation_for_user, get_case_for_user
-from caseloads.board import BOARD_COLUMNS, board_row, board_rows, csv_row, proposal
+from caseloads.access import (
+    can_decide,
+    decides_filter,
+    decides_for,
+    get_allocation_for_user,
+    get_case_for_user,
+)
+from caseloads.board import (
+    BOARD_COLUMNS,
+    PAGE_SIZE,
+    board_page,
+    board_queryset,
+    board_row,
+    csv_rows,
+    proposal,
+)
 from caseloads.forms import (
     AddExperiencedWorkerForm,
     AllocationRequestForm,
@@ -50,37 +66,55 @@ def _worker_url(user, person: Person) -> str | None:
 # --- The allocation board -------------------------------------------------------------------
 
 
+def _without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query
+
+
 @login_required
 @require_GET
 def board(request):
-    filterset, rows, today = board_rows(request)
+    filterset, page, rows, totals, today = board_page(request)
     return render(
         request,
         "caseloads/board.html",
         {
             "filter": filterset,
+            "page": page,
             "rows": rows,
             "today": today,
-            "breaches": sum(1 for r in rows if r.state.breaches),
-            "warnings": sum(1 for r in rows if r.state.warnings),
-            "waiting": sum(len(r.state.requests) for r in rows),
+            "breaches": totals["breaches"],
+            "warnings": totals["warnings"],
+            "waiting": totals["waiting"] or 0,
             "can_request": allowed(request.user, "caseloads.request_allocation"),
             "can_audit": allowed(request.user, "caseloads.audit_caseloads"),
-            "query": request.GET.urlencode(),
+            "query": _without_page(request),
         },
     )
+
+
+class _Echo:
+    """A file-like object csv.writer writes to, handing each line back (streaming)."""
+
+    def write(self, value):
+        return value
 
 
 @login_required
 @require_GET
 def board_csv(request):
-    filterset, rows, today = board_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filterset, found, today = board_queryset(request)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(BOARD_COLUMNS)
+        # Chunked reads of the summaries: the whole academy is never in memory at once.
+        for row in csv_rows(found):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="caseloads-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(BOARD_COLUMNS)
-    for row in rows:
-        writer.writerow(csv_row(row))
     return response
 
 
@@ -211,21 +245,36 @@ def request_allocation(request):
     return render(request, "caseloads/request_form.html", {"form": form})
 
 
+def _decides(user):
+    """Whether `user` decides each allocation, as an SQL value (`decides_filter`)."""
+    condition = decides_filter(user)
+    if not condition:  # an administrator decides every request
+        return Value(True)
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 @login_required
 @require_GET
 def requests(request):
     """Requests waiting for a decision: first those for the user to decide."""
     today = timezone.localdate()
-    waiting = list(
+    # Those the user decides first (in SQL, so a page of 25 needs only its own workers'
+    # caseloads: issue 17), then oldest first; `can_decide` still sorts each row.
+    waiting = (
         Allocation.objects.visible_to(request.user)
         .filter(status=Status.REQUESTED)
+        .annotate(decides=_decides(request.user))
         .select_related("case", "worker", "requested_by")
-        .order_by("requested_at", "pk")
+        .order_by("-decides", "requested_at", "pk")
     )
-    workers = list({a.worker_id: a.worker for a in waiting}.values())
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    workers = list({a.worker_id: a.worker for a in shown}.values())
     states = {s.person.pk: s for s in people_states(workers, today)}
     mine, others = [], []
-    for allocation in waiting:
+    for allocation in shown:
         state = states[allocation.worker_id]
         decides = can_decide(request.user, allocation, enrolment=state.enrolment)
         (mine if decides else others).append(proposal(state, allocation))
@@ -235,6 +284,8 @@ def requests(request):
         {
             "mine": mine,
             "others": others,
+            "page": page,
+            "query": _without_page(request),
             "today": today,
             "can_request": allowed(request.user, "caseloads.request_allocation"),
         },

@@ -140,7 +140,7 @@ def test_board_csv_exports_only_visible_workers(client, people, held, who, sees)
     response = login(client, people[who]).get(reverse("caseloads:board_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert (people["nqsw"].staff_id in response.content.decode()) is sees
+    assert (people["nqsw"].staff_id in b"".join(response.streaming_content).decode()) is sees
 
 
 # --- my_caseload ----------------------------------------------------------------------------

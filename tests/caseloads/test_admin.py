@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from caseloads import services
-from caseloads.models import Allocation, Case, VisitSignOff
+from caseloads import services, summaries
+from caseloads.models import Allocation, Case, CaseloadSummary, VisitSignOff
 from tests.caseloads import factories as f
 from tests.caseloads.factories import SEPTEMBER
 
@@ -132,3 +133,28 @@ def test_the_database_refuses_to_update_a_visit_signoff(signoff):
         VisitSignOff.objects.filter(pk=signoff.pk).update(signed_on=date(2020, 1, 1))
     signoff.refresh_from_db()
     assert signoff.signed_on == date(2026, 10, 5)
+
+
+def test_moving_a_request_to_another_worker_in_the_admin_updates_both_board_rows(client, superuser):
+    first, second = f.nqsw(), f.nqsw()
+    requested = f.request(first.person, start=SEPTEMBER, children=1)
+    summaries.refresh([second.pk], on=timezone.localdate())
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:caseloads_allocation_change", args=[requested.pk]),
+        {
+            "case": requested.case_id,
+            "worker": second.person_id,
+            "role": requested.role,
+            "start_date": SEPTEMBER.isoformat(),
+            "requested_by": requested.requested_by_id,
+            "requested_at_0": "2026-09-01",
+            "requested_at_1": "10:00:00",
+            "reason": "",
+            "backdated_reason": "",
+            "decline_reason": "",
+        },
+    )
+    assert response.status_code == 302
+    waiting = dict(CaseloadSummary.objects.values_list("enrolment_id", "requests_waiting"))
+    assert waiting == {first.pk: 0, second.pk: 1}

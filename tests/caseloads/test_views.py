@@ -45,6 +45,8 @@ def login(client, person):
 
 
 def text(response) -> str:
+    if response.streaming:  # the board's CSV
+        return b"".join(response.streaming_content).decode()
     return response.content.decode()
 
 
@@ -315,7 +317,7 @@ def board(people, enrolment):
 def board_csv(client, **params):
     response = client.get(reverse("caseloads:board_csv"), params)
     assert response["Content-Disposition"] == 'attachment; filename="caseloads-2026-11-16.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(text(response))))
     return rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
 
 
