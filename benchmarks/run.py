@@ -415,17 +415,11 @@ def build(size: int) -> dict:
         )
     for model, rows in records.items():
         model.objects.bulk_create(rows, batch_size=batch)
-    # Bulk inserts bypass the services that keep the board's stored rows; write them as
-    # the daily refresh_summaries run does in production (caseloads.summaries).
-    from caseloads.summaries import refresh_stale
-
-    summaries = refresh_stale(on=today)
     return {
         "enrolments": len(enrolments),
         "allocations": len(allocations),
         "sessions": len(sessions),
         "portfolio records": sum(len(rows) for rows in records.values()),
-        "caseload summaries written": summaries,
     }
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from assessment.models import PortfolioSummary
+from caseloads.models import CaseloadSummary
 from tests.supervision.test_reminders_cron import ROOT, migrate_scratch, production_env, run
 
 CRON_LINE = re.compile(r"`5 0 \* \* \* cd /srv/asye && (?P<command>[^`]+)`")
@@ -40,5 +41,7 @@ def test_the_readme_cron_line_refreshes_the_summaries_under_production_settings(
 
 def test_the_command_brings_each_summary_up_to_the_day(people, capsys):
     call_command("refresh_summaries", "--as-of", "2027-01-15")
-    assert "2 portfolios" in capsys.readouterr().out
-    assert set(PortfolioSummary.objects.values_list("as_of", flat=True)) == {date(2027, 1, 15)}
+    assert "2 portfolios, 2 caseloads" in capsys.readouterr().out
+    day = date(2027, 1, 15)
+    assert set(PortfolioSummary.objects.values_list("as_of", flat=True)) == {day}
+    assert set(CaseloadSummary.objects.values_list("as_of", flat=True)) == {day}

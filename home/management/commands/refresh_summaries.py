@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessment import summaries as portfolio_summaries
+from caseloads import summaries as caseload_summaries
 
 
 class Command(BaseCommand):
@@ -28,7 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of=None, **options):
         today = as_of or timezone.localdate()
-        rebuilt = {"portfolios": portfolio_summaries.refresh_stale(on=today)}
+        rebuilt = {
+            "portfolios": portfolio_summaries.refresh_stale(on=today),
+            "caseloads": caseload_summaries.refresh_stale(on=today),
+        }
         self.stdout.write(
             f"Summaries for {today:%d/%m/%Y}: "
             + ", ".join(f"{count} {what}" for what, count in rebuilt.items())
