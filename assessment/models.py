@@ -1110,13 +1110,15 @@ class PortfolioSummary(models.Model):
 
     Derived, never edited: `assessment.summaries.refresh` is its only writer. A row whose
     `as_of` is before today, or that is missing, is stale and is rebuilt before it is read;
-    the services drop an enrolment's row when they write one of its records.
+    the services drop an enrolment's row when they write one of its records, and a change
+    to the enrolment, its extensions or the frameworks after `refreshed_at` makes it stale.
     """
 
     enrolment = models.OneToOneField(
         Enrolment, models.CASCADE, primary_key=True, related_name="portfolio_summary"
     )
     as_of = models.DateField()
+    refreshed_at = models.DateTimeField()
     at_risk = models.BooleanField()
     # The rule IDs of the breaches, space-separated, for reports.
     breaches = models.CharField(max_length=500, blank=True)

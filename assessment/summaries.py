@@ -2,21 +2,27 @@
 
 `assessment.checks.evaluate` stays the one rule: `refresh` runs it over `facts_for`, in
 chunks, and stores the answer. Readers call `fresh(enrolments, on=...)` first, which rebuilds
-only the rows that are missing or dated before `on`: after the nightly `refresh_summaries`
-run that is the handful whose records changed today (the services drop those rows).
+only the rows that are stale: after the nightly `refresh_summaries` run, the handful whose
+portfolio changed today.
 
-What the services here cannot see, such as a change to the enrolment itself (an extension,
-a new assessor) or to the frameworks, reaches the summary at the next nightly run: counts
-that read it say when they were made.
+A row is stale when it is missing (the services here drop it when they write one of the
+portfolio's records), evaluated for another day (due dates move with the date), or older than
+a change the services here cannot see, because the organisation ground imports no feature
+app: the enrolment itself (a new assessor, a status), its extensions (EXT-1), or the
+frameworks and evidence policy. Each of those keeps a simple-history row with its date, as
+`caseloads.summaries` reads them.
 """
 
 from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
 from assessment import checks
 from assessment import portfolio as portfolios
-from assessment.models import PortfolioSummary
-from cohorts.models import Enrolment
+from assessment.models import EvidencePolicy, Framework, FrameworkElement, PortfolioSummary
+from cohorts.models import Enrolment, Extension
 
 CHUNK = 500
 
@@ -32,6 +38,8 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
     ids = list(enrolment_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
+        # Taken before reading: a change committed while this runs is newer than the row.
+        now = timezone.now()
         judged = list(with_portfolios(Enrolment.objects.filter(pk__in=chunk)).for_listing())
         facts = portfolios.facts_for(judged)
         rows = []
@@ -41,6 +49,7 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
                 PortfolioSummary(
                     enrolment_id=enrolment.pk,
                     as_of=on,
+                    refreshed_at=now,
                     at_risk=bool(breaches),
                     breaches=" ".join(dict.fromkeys(breaches))[:500],
                 )
@@ -49,17 +58,35 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
             rows,
             update_conflicts=True,
             unique_fields=["enrolment"],
-            update_fields=["as_of", "at_risk", "breaches"],
+            update_fields=["as_of", "refreshed_at", "at_risk", "breaches"],
         )
         kept = {row.enrolment_id for row in rows}
         PortfolioSummary.objects.filter(enrolment_id__in=set(chunk) - kept).delete()
 
 
+def _last_change(model):
+    """When a row of `model` last changed (its history), as a subquery; NULL if never."""
+    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
+
+
 def stale(enrolments, *, on: date):
-    """The ids of these enrolments whose summary is missing or older than `on`."""
+    """The ids of these enrolments whose summary is stale on `on` (the module docstring)."""
+    since = OuterRef("portfolio_summary__refreshed_at")
     return (
         with_portfolios(enrolments)
-        .exclude(portfolio_summary__as_of__gte=on)
+        .filter(
+            Q(portfolio_summary__isnull=True)
+            | ~Q(portfolio_summary__as_of=on)
+            | Q(portfolio_summary__refreshed_at__lte=_last_change(Framework))
+            | Q(portfolio_summary__refreshed_at__lte=_last_change(FrameworkElement))
+            | Q(portfolio_summary__refreshed_at__lte=_last_change(EvidencePolicy))
+            | Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
+            | Q(
+                Exists(
+                    Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)
+                )
+            )
+        )
         .values_list("pk", flat=True)
         .order_by()
     )
