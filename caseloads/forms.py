@@ -119,7 +119,7 @@ class AllocationRequestForm(forms.Form):
         current = (
             Enrolment.objects.visible_to(user)
             .current()
-            .select_related("person", "practice_group")
+            .select_related("person", "practice_group", "cohort__programme")
             .prefetch_related("extensions")
             .order_by("person__full_name", "pk")
         )

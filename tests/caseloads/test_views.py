@@ -547,10 +547,13 @@ def test_the_board_costs_the_same_with_ten_times_the_workers(client, django_asse
     few = count_queries(client, reverse("caseloads:board"))
     few_csv = count_queries(client, reverse("caseloads:board_csv"))
     few_requests = count_queries(client, reverse("caseloads:requests"))
+    few_form = count_queries(client, reverse("caseloads:request_allocation"))
     add_workers(group, experienced, 18)
     assert count_queries(client, reverse("caseloads:board")) == few
     assert count_queries(client, reverse("caseloads:board_csv")) == few_csv
     assert count_queries(client, reverse("caseloads:requests")) == few_requests
+    # The form's list of workers judges each one's phase (ECDP: by their programme's length).
+    assert count_queries(client, reverse("caseloads:request_allocation")) == few_form
     with django_assert_max_num_queries(25):
         client.get(reverse("caseloads:board"), {"stage": "asye_1_4", "attention": "warnings"})
 
