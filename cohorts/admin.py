@@ -69,6 +69,7 @@ class ExtensionAdmin(SimpleHistoryAdmin):
     search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
     autocomplete_fields = ["enrolment", "approved_by"]
     readonly_fields = ["months"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "approved_by"]
 
     def save_model(self, request, obj, form, change):
         obj.months = Extension.months_for(obj.first_day, obj.last_day)

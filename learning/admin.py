@@ -93,7 +93,7 @@ class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
 @admin.register(OpportunityRecord)
 class OpportunityRecordAdmin(ReadOnlyRecordAdmin):
     list_display = ["enrolment", "opportunity", "offered_on", "done_on", "evidence"]
-    list_select_related = ["enrolment__person", "opportunity"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "opportunity"]
     raw_id_fields = [
         "enrolment",
         "offered_by",
@@ -119,7 +119,7 @@ class StudyEntitlementAdmin(SimpleHistoryAdmin):
 @admin.register(StudyDayRequest)
 class StudyDayRequestAdmin(ReadOnlyRecordAdmin):
     list_display = ["enrolment", "first_day", "half_days", "status", "decided_by"]
-    list_select_related = ["enrolment__person", "decided_by"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "decided_by"]
     raw_id_fields = ["enrolment", "requested_by", "decided_by"]
 
 
@@ -127,6 +127,7 @@ class StudyDayRequestAdmin(ReadOnlyRecordAdmin):
 class StudyAllowanceAdmin(SimpleHistoryAdmin):
     list_display = ["enrolment", "academic_year", "modules", "study_weeks"]
     raw_id_fields = ["enrolment", "recorded_by"]
+    list_select_related = ["enrolment__person", "enrolment__cohort"]
 
 
 @admin.register(WorkshopTheme)

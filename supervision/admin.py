@@ -57,7 +57,7 @@ class SupportRecordAdmin(SimpleHistoryAdmin):
     list_display = ["enrolment", "from_date", "until", "recorded_by"]
     search_fields = ["enrolment__person__full_name", "enrolment__person__staff_id"]
     autocomplete_fields = ["enrolment", "recorded_by"]
-    list_select_related = ["enrolment__person", "recorded_by"]
+    list_select_related = ["enrolment__person", "enrolment__cohort", "recorded_by"]
 
 
 @admin.register(CalendarFeed)

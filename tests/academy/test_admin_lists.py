@@ -1,0 +1,28 @@
+"""The admin's lists read what each row's name needs with the rows (issue 17: the enrolment
+list made one query per row). An enrolment is named by its person and its cohort
+(`Enrolment.__str__`), so every list that shows one selects both."""
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+
+from cohorts.models import Enrolment
+
+
+def test_every_list_that_shows_an_enrolment_selects_its_person_and_cohort():
+    missing = []
+    for model, model_admin in admin.site._registry.items():
+        selected = model_admin.list_select_related
+        if selected is True:  # every non-null relation, the enrolment's included
+            continue
+        for name in model_admin.list_display:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.related_model is Enrolment:
+                wanted = {f"{name}__person", f"{name}__cohort"}
+                if not wanted <= set(selected or ()):
+                    missing.append(
+                        f"{model.__name__}.{name}: {sorted(wanted - set(selected or ()))}"
+                    )
+    assert not missing, "\n".join(missing)
