@@ -27,7 +27,10 @@ TODAY = date(2026, 12, 5)
 
 def queries(client, user) -> int:
     client.force_login(user)
-    client.get(reverse("home"))  # the first page after sign-in settles the session
+    # The first page after sign-in settles the session, and rebuilds the summary rows the
+    # writes just made stale (issue 17: a one-off per change). The clock ticks in these
+    # tests: a summary refreshed at the very instant of a write could not tell it is newer.
+    client.get(reverse("home"))
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("home"))
     assert response.status_code == 200
@@ -105,7 +108,7 @@ def grow_and_count(client, user, people, enrolment, trainee) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("role", ["nqsw", "trainee", "pm", "gm", "assessor", "chair", "admin"])
-@time_machine.travel(TODAY, tick=False)
+@time_machine.travel(TODAY, tick=True)
 def test_each_home_page_in_at_most_15_queries_whatever_the_rows(client, people, enrolment, role):
     trainee = factories.TraineeEnrolmentFactory(practice_group=enrolment.practice_group)
     user = trainee.person.user if role == "trainee" else people[role].user
@@ -115,7 +118,7 @@ def test_each_home_page_in_at_most_15_queries_whatever_the_rows(client, people, 
     assert large == small, f"{role}: {small} queries, then {large} with 10x the rows"
 
 
-@time_machine.travel(TODAY, tick=False)
+@time_machine.travel(TODAY, tick=True)
 def test_a_superusers_home_page_too(client, people, enrolment, superuser):
     trainee = factories.TraineeEnrolmentFactory(practice_group=enrolment.practice_group)
     small, large = grow_and_count(client, superuser, people, enrolment, trainee)
