@@ -24,6 +24,7 @@ ACCESS_TESTS = {
     "cohorts:record_extension": "academy/test_access.py",
     "cohorts:import_people": "cohorts/test_import_view.py",
     "cohorts:import_template": "cohorts/test_import_view.py",
+    "cohorts:import_status": "cohorts/test_import_view.py",
     # Assessment
     "assessment:portfolio_list": "assessment/test_access.py",
     "assessment:portfolio": "assessment/test_access.py",

@@ -147,6 +147,7 @@ EXPECTED = {
     "cohorts:enrolment_detail":             "L O4444 OOO O4OO4 OO",
     "cohorts:enrolment_list":               "L OOOOO OOO OOOOO OO",
     "cohorts:import_people":                "L 44444 444 44444 OO",
+    "cohorts:import_status":                "L 44444 444 44444 44",
     "cohorts:import_template":              "L 44444 444 44444 OO",
     "cohorts:record_extension":             "L 34444 O33 34334 O3",
     # The portfolio (nqsw.demo's)
@@ -371,6 +372,8 @@ def arguments(people) -> dict[str, dict]:
         # No sample exists in the demo: the number is one nobody may know of.
         "moderation:external_detail": {"pk": 1},
         "moderation:external_download": {"pk": 1},
+        # No upload exists in the demo either.
+        "cohorts:import_status": {"pk": 1},
         "supervision:record": pk,
         "supervision:record_session": pk,
         "supervision:record_support": pk,
