@@ -122,6 +122,7 @@ ACCESS_TESTS = {
     "moderation:panel_allocate": "moderation/test_access.py",
     "moderation:agenda": "moderation/test_access.py",
     "moderation:panel_close": "moderation/test_access.py",
+    "moderation:panel_pdfs": "moderation/test_panel_pdfs.py",
     "moderation:reading_list": "moderation/test_access.py",
     "moderation:read": "moderation/test_access.py",
     "moderation:submission_pdf": "moderation/test_access.py",
