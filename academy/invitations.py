@@ -69,12 +69,23 @@ def send_invitation(person, *, base_url: str) -> bool:
     return True
 
 
-def send_invitations(people, *, base_url: str) -> int:
-    """Invite each person; the number of emails sent."""
-    return sum(send_invitation(person, base_url=base_url) for person in people)
+# How often send_invitations says how far it has got.
+PROGRESS_EVERY = 100
 
 
-def invite_on_commit(people, *, base_url: str) -> None:
+def send_invitations(people, *, base_url: str, progress=None) -> int:
+    """Invite each person; the number of emails sent. progress, if given, is called as
+    progress(done, total) every PROGRESS_EVERY people and at the end."""
+    people = list(people)
+    sent = 0
+    for done, person in enumerate(people, 1):
+        sent += send_invitation(person, base_url=base_url)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(people)):
+            progress(done, len(people))
+    return sent
+
+
+def invite_on_commit(people, *, base_url: str, progress=None) -> None:
     """Invite the people once the transaction that created them commits.
 
     A rolled-back import (a dry run, or a file with a bad row) sends nothing, and nobody is
@@ -82,7 +93,9 @@ def invite_on_commit(people, *, base_url: str) -> None:
     """
     people = list(people)
     if people:
-        transaction.on_commit(lambda: send_invitations(people, base_url=base_url))
+        transaction.on_commit(
+            lambda: send_invitations(people, base_url=base_url, progress=progress)
+        )
 
 
 class InvitationAwareResetForm(PasswordResetForm):

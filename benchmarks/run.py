@@ -704,6 +704,9 @@ PAGES = [
 
 # Patterns measured only by sending a form: a GET is refused (405) or has nothing to show.
 POST_ONLY = {
+    "moderation:panel_pdfs": "POST-only action (the panel page's button)",
+    "cohorts:import_status": "one upload's status page (none in the seeded base): one row, "
+    "constant queries (tests/cohorts/test_import_view.py)",
     "aswp:set_places": "POST-only action (the overview's form)",
     "aswp:name_supervisor": "POST-only action (the overview's form)",
     "learning:offer_opportunity": "POST-only action (the record page's button)",

@@ -3,11 +3,19 @@ builds on: the enrolled worker, their assessor, the PM who leads their team."""
 
 import rules
 from django.db.models import Q
+from django.http import Http404
 
-from academy.access import NOTHING, first_or_404, is_administrator, person_of, sees_every_cohort
+from academy.access import (
+    NOTHING,
+    allowed,
+    first_or_404,
+    is_administrator,
+    person_of,
+    sees_every_cohort,
+)
 from academy.models import Person
 from academy.navigation import MenuItem
-from cohorts.models import Enrolment
+from cohorts.models import Enrolment, PeopleImport
 
 
 def enrolment_filter(user) -> Q:
@@ -96,6 +104,18 @@ def register():
 
 def get_enrolment_for_user(user, pk):
     return first_or_404(Enrolment.objects.visible_to(user).for_listing().filter(pk=pk), "enrolment")
+
+
+def get_people_import_for_user(user, pk):
+    """An upload of the starters CSV: for whoever may import people, and its uploader (who
+    may since have lost the role, and still sees what became of their file); 404 to others,
+    since a file's report and errors name people."""
+    imports = PeopleImport.objects.select_related("uploaded_by").filter(pk=pk)
+    if not allowed(user, "academy.import_people"):
+        if not getattr(user, "is_authenticated", False):
+            raise Http404("No such import.")
+        imports = imports.filter(uploaded_by=user)
+    return first_or_404(imports, "import")
 
 
 def menu(user) -> list[MenuItem]:

@@ -26,8 +26,9 @@ Each person the import creates gets an invitation email with a set-password link
 (academy/invitations.py) once the import commits; a dry run or a rejected file sends none.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -39,7 +40,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from academy import csvfiles, invitations
 from academy.models import Office, Person, PracticeGroup, Service
-from cohorts.models import Cohort, Enrolment, Programme
+from cohorts.models import Cohort, Enrolment, PeopleImport, Programme
 
 COLUMNS = (
     "staff_id",
@@ -102,6 +103,8 @@ SERVICE_CODES = {"CAI": "CAI", "CA&I": "CAI", "CLA": "CLA", "FSP": "FSP", "FS&P"
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 CHANGE_REASON = "Imported from the starters CSV"
 BATCH_SIZE = 1000
+# How often the import says how far it has got: each write costs a query (cohorts/tasks.py).
+PROGRESS_ROWS = 500
 User = get_user_model()
 PERSON_FIELDS = ["full_name", "email", "role", "service", "practice_group"]
 ENROLMENT_FIELDS = ["cohort", "practice_group", "assessor", "asye_start", "programme"]
@@ -276,6 +279,10 @@ class ImportReport:
     enrolments_updated: int = 0
     created: list[Person] = field(default_factory=list, repr=False)
 
+    def counts(self) -> dict[str, int]:
+        """The numbers, without the people: what a PeopleImport keeps (ImportReport(**counts))."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "created"}
+
     def __str__(self):
         return (
             f"{self.people_created} people created, {self.people_updated} updated; "
@@ -335,26 +342,41 @@ class _Group:
     rows: list[_Row] = field(default_factory=list)
 
 
-def import_people_csv(text, *, today=None, dry_run=False, base_url=None) -> ImportReport:
+def import_people_csv(
+    text, *, today=None, dry_run=False, base_url=None, progress=None
+) -> ImportReport:
     """Import the starters CSV; raise csvfiles.CSVRejected with every problem, saving nothing.
 
     With dry_run the file is checked and saved as usual, then rolled back, so the report
     says what a real import would do. Each new person is emailed an invitation when the
     import commits, its links pointing at base_url (default settings.ACADEMY_URL).
+
+    progress, if given, is called as progress(stage, done, total) as the import goes: stage
+    is a PeopleImport.Stage value; while the rows are saved, done and total are None. The
+    calls while checking and saving are made inside the import's transaction: a caller that
+    writes them down must do so where a rollback cannot undo them (cohorts/tasks.py).
     """
+    tell = progress or _no_progress
     records, errors = csvfiles.read_table(text, COLUMNS, optional=OPTIONAL_COLUMNS)
     rows = [_Row(number=record.row, **record.values) for record in records]
-    run = _PeopleImport(rows, errors, today=today or timezone.localdate())
+    run = _PeopleImport(rows, errors, today=today or timezone.localdate(), progress=tell)
     with csvfiles.all_or_nothing(run.errors, dry_run=dry_run):
         run.check_rows()
+        tell(PeopleImport.Stage.SAVING, None, None)
         run.save_people_and_groups()
         run.save_enrolments()
         run.recheck_groups()
         # Registered inside the transaction: a rollback (dry run, bad row) discards it.
         invitations.invite_on_commit(
-            run.report.created, base_url=base_url or invitations.site_url()
+            run.report.created,
+            base_url=base_url or invitations.site_url(),
+            progress=partial(tell, PeopleImport.Stage.INVITING),
         )
     return run.report
+
+
+def _no_progress(stage, done, total):
+    pass
 
 
 def _role_label(role):
@@ -366,8 +388,9 @@ def _an(noun):
 
 
 class _PeopleImport:
-    def __init__(self, rows, errors, *, today):
+    def __init__(self, rows, errors, *, today, progress):
         self.rows = rows
+        self.progress = progress
         self.errors = errors  # a csvfiles.RowErrors
         self.today = today
         self.report = ImportReport()
@@ -394,10 +417,14 @@ class _PeopleImport:
     # Pass 1: checks without writing -------------------------------------------------------
 
     def check_rows(self):
+        total = len(self.rows)
+        self.progress(PeopleImport.Stage.CHECKING, 0, total)
         self._load_database()
-        for row in self.rows:
+        for done, row in enumerate(self.rows, 1):
             self._check_fields(row)
             self._check_privilege(row)
+            if done % PROGRESS_ROWS == 0:
+                self.progress(PeopleImport.Stage.CHECKING, done, total)
         self._check_duplicates()
         self._check_groups()
         self._check_managers()

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -621,3 +622,68 @@ class Extension(models.Model):
                         )
                     }
                 )
+
+
+class PeopleImport(models.Model):
+    """One upload of the starters CSV, imported by a background task (issue 17 item 5).
+
+    A national file takes longer than the web worker may run, so the page stores the file's
+    text here and a task imports it (cohorts/tasks.py), writing how far it has got; the
+    status page reads this row. The text is cleared once the import has finished: the
+    people it names are then in the database, or the file was refused, and a copy of a
+    spreadsheet of names and emails is kept no longer than it is needed.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Not imported"
+
+    class Stage(models.TextChoices):
+        CHECKING = "checking", "Checking the rows"
+        SAVING = "saving", "Saving"
+        INVITING = "inviting", "Sending the invitations"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", editable=False
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    dry_run = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    # Where the invitations' links point: the host the administrator uploaded from.
+    base_url = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
+    # While running: the stage, and how far it has got (done of total; no total while the
+    # rows are saved, which is one bulk write a pass).
+    stage = models.CharField(max_length=8, choices=Stage.choices, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    # When finished: importing.ImportReport's counts, or the file's row errors.
+    report = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="Unknown import status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "failed"], finished__isnull=False)
+                | Q(status__in=["queued", "running"], finished__isnull=True),
+                name="%(app_label)s_%(class)s_finished_when_done",
+                violation_error_message="A finished import says when it finished.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Starters import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

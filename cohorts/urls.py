@@ -12,5 +12,6 @@ urlpatterns = [
         name="record_extension",
     ),
     path("people/import/", views.import_people, name="import_people"),
+    path("people/import/<int:pk>/", views.import_status, name="import_status"),
     path("people/import/template.csv", views.import_template, name="import_template"),
 ]

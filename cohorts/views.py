@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from academy import csvfiles, invitations
-from academy.access import allowed, staff_member
+from academy.access import allowed, person_of, staff_member
 from academy.forms import one_time_form
 from academy.navigation import enrolment_links
 from cohorts import importing, services
-from cohorts.access import get_enrolment_for_user
+from cohorts.access import get_enrolment_for_user, get_people_import_for_user
 from cohorts.filters import EnrolmentFilter
 from cohorts.forms import ExtensionForm, PeopleImportForm
 from cohorts.models import Enrolment, Extension
@@ -90,28 +90,51 @@ def record_extension(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_people(request):
+    """The upload form. The file is imported by a background task (issue 17 item 5: a
+    national file takes longer than a web worker may run); the page redirects to its status."""
     if not allowed(request.user, "academy.import_people"):
         raise Http404("No such page.")
     form = PeopleImportForm(request.POST or None, request.FILES or None)
-    report = errors = None
-    dry_run = False
     if request.method == "POST" and form.is_valid():
-        dry_run = form.cleaned_data["dry_run"]
         try:
             text = csvfiles.decode(form.cleaned_data["file"].read())
         except csvfiles.NotUTF8:
             form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8.")
         else:
-            try:
-                report = importing.import_people_csv(
-                    text, dry_run=dry_run, base_url=invitations.site_url(request)
-                )
-            except csvfiles.CSVRejected as rejected:
-                errors = rejected.errors
+            people_import = services.queue_people_import(
+                text=text,
+                dry_run=form.cleaned_data["dry_run"],
+                uploaded_by=request.user,
+                base_url=invitations.site_url(request),
+            )
+            return redirect("cohorts:import_status", pk=people_import.pk)
+    return render(request, "cohorts/import_people.html", {"form": form})
+
+
+# How often the status page of a running import reloads itself.
+IMPORT_REFRESH_SECONDS = 2
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_status(request, pk):
+    """How far the background import of an uploaded file has got, then its report or its
+    row errors (the same as the form page showed when it imported inline)."""
+    people_import = get_people_import_for_user(request.user, pk)
+    uploader = person_of(people_import.uploaded_by)
     return render(
         request,
-        "cohorts/import_people.html",
-        {"form": form, "report": report, "errors": errors, "dry_run": dry_run},
+        "cohorts/import_status.html",
+        {
+            "people_import": people_import,
+            "uploaded_by": uploader.full_name if uploader else people_import.uploaded_by,
+            "dry_run": people_import.dry_run,
+            "report": importing.ImportReport(**people_import.report)
+            if people_import.report
+            else None,
+            "errors": [csvfiles.RowError(**error) for error in people_import.errors],
+            "refresh_seconds": IMPORT_REFRESH_SECONDS,
+        },
     )
 
 

@@ -13,6 +13,7 @@ Practice team see which NQSW a code stands for.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -434,6 +435,32 @@ class SubmissionQuerySet(models.QuerySet):
 
     def awaiting_submission(self):
         return self.filter(AWAITING_SUBMISSION)
+
+    def pdf_progress(self) -> "PdfProgress":
+        """How many of the submitted portfolios have their anonymised PDF, in one query."""
+        counts = self.submitted().aggregate(
+            submitted=models.Count("pk"),
+            **{
+                status: models.Count("pk", filter=Q(pdf_status=status))
+                for status in (PdfStatus.READY, PdfStatus.PENDING, PdfStatus.FAILED)
+            },
+        )
+        return PdfProgress(**counts)
+
+
+@dataclass(frozen=True)
+class PdfProgress:
+    """The panel's PDFs: `ready` of `submitted` rendered, `pending` on their way, `failed`."""
+
+    submitted: int
+    ready: int
+    pending: int
+    failed: int
+
+    @property
+    def missing(self) -> int:
+        """Neither rendered nor on their way: what "render all" asks for."""
+        return self.submitted - self.ready - self.pending
 
 
 class Submission(models.Model):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("panels/<int:pk>/allocate/", views.panel_allocate, name="panel_allocate"),
     path("panels/<int:pk>/agenda/", views.agenda, name="agenda"),
     path("panels/<int:pk>/close/", views.panel_close, name="panel_close"),
+    path("panels/<int:pk>/pdfs/", views.panel_pdfs, name="panel_pdfs"),
     path("reading/", views.reading_list, name="reading_list"),
     path("portfolios/<code:code>/", views.read, name="read"),
     path("portfolios/<code:code>/pdf/", views.submission_pdf, name="submission_pdf"),

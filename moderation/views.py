@@ -294,8 +294,32 @@ def panel_detail(request, pk):
             "enter_form": forms.EnterForm(due=due) if due else None,
             "today": today,
             "chairs": chairs_panel(request.user, panel),
+            "pdfs": panel.submissions.pdf_progress(),
         },
     )
+
+
+@login_required
+@require_POST
+def panel_pdfs(request, pk):
+    """Render every missing PDF of the panel's portfolios in the background (issue 17 item 4);
+    the panel page shows how many are ready."""
+    panel = get_panel_for_user(request.user, pk)
+    require(request.user, "moderation.change_panel", panel, "You cannot render this panel's PDFs.")
+    try:
+        asked = services.request_panel_pdfs(panel=panel, by=staff_member(request.user))
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        if asked:
+            messages.success(
+                request,
+                f"{asked} PDF(s) are being rendered in the background: reload this page to see "
+                "how many are ready.",
+            )
+        else:
+            messages.info(request, "Every submitted portfolio's PDF is ready or on its way.")
+    return redirect("moderation:panel_detail", pk=panel.pk)
 
 
 @login_required

@@ -24,6 +24,7 @@ ACCESS_TESTS = {
     "cohorts:record_extension": "academy/test_access.py",
     "cohorts:import_people": "cohorts/test_import_view.py",
     "cohorts:import_template": "cohorts/test_import_view.py",
+    "cohorts:import_status": "cohorts/test_import_view.py",
     # Assessment
     "assessment:portfolio_list": "assessment/test_access.py",
     "assessment:portfolio": "assessment/test_access.py",
@@ -121,6 +122,7 @@ ACCESS_TESTS = {
     "moderation:panel_allocate": "moderation/test_access.py",
     "moderation:agenda": "moderation/test_access.py",
     "moderation:panel_close": "moderation/test_access.py",
+    "moderation:panel_pdfs": "moderation/test_panel_pdfs.py",
     "moderation:reading_list": "moderation/test_access.py",
     "moderation:read": "moderation/test_access.py",
     "moderation:submission_pdf": "moderation/test_access.py",

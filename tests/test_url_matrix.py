@@ -147,6 +147,7 @@ EXPECTED = {
     "cohorts:enrolment_detail":             "L O4444 OOO O4OO4 OO",
     "cohorts:enrolment_list":               "L OOOOO OOO OOOOO OO",
     "cohorts:import_people":                "L 44444 444 44444 OO",
+    "cohorts:import_status":                "L 44444 444 44444 44",
     "cohorts:import_template":              "L 44444 444 44444 OO",
     "cohorts:record_extension":             "L 34444 O33 34334 O3",
     # The portfolio (nqsw.demo's)
@@ -217,6 +218,7 @@ EXPECTED = {
     "moderation:moderators":                "L 44444 444 O3OO4 OO",
     "moderation:panel_allocate":            "L MMMMM MMM MMMMM MM",
     "moderation:panel_close":               "L MMMMM MMM MMMMM MM",
+    "moderation:panel_pdfs":                "L MMMMM MMM MMMMM MM",
     "moderation:panel_detail":              "L 44444 434 O3OO3 OO",
     "moderation:panel_edit":                "L 44444 434 O3OO3 OO",
     "moderation:panel_enter":               "L MMMMM MMM MMMMM MM",
@@ -350,6 +352,7 @@ def arguments(people) -> dict[str, dict]:
         "moderation:panel_allocate": {"pk": final.pk},
         "moderation:agenda": {"pk": final.pk},
         "moderation:panel_close": {"pk": final.pk},
+        "moderation:panel_pdfs": {"pk": final.pk},
         "moderation:read": code,
         "moderation:submission_pdf": code,
         "moderation:moderation_form": code,
@@ -371,6 +374,8 @@ def arguments(people) -> dict[str, dict]:
         # No sample exists in the demo: the number is one nobody may know of.
         "moderation:external_detail": {"pk": 1},
         "moderation:external_download": {"pk": 1},
+        # No upload exists in the demo either.
+        "cohorts:import_status": {"pk": 1},
         "supervision:record": pk,
         "supervision:record_session": pk,
         "supervision:record_support": pk,

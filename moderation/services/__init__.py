@@ -21,6 +21,7 @@ decisions.py
 documents.py
 * build_external_sample            MOD-EXTERNAL
 * render_* / request_submission_pdf   the PDFs and the ZIP, run as background tasks
+* request_panel_pdfs               every missing PDF of a panel, in the background
 _common.py holds what they share: refuse, the clock, locking a submission, _enqueue.
 
 Callers use the package: `from moderation import services; services.record_decision(...)`.
@@ -53,6 +54,7 @@ from moderation.services.documents import (
     render_progression_pdf,
     render_record_pdf,
     render_submission_pdf,
+    request_panel_pdfs,
     request_submission_pdf,
 )
 from moderation.services.panels import (
@@ -98,6 +100,7 @@ __all__ = [
     "render_progression_pdf",
     "render_record_pdf",
     "render_submission_pdf",
+    "request_panel_pdfs",
     "request_submission_pdf",
     "set_moderators",
     "set_up_panel",
