@@ -34,8 +34,9 @@ class SupervisionFilter(django_filters.FilterSet):
         self.filters["practice_group"].queryset = PracticeGroup.objects.visible_to(user)
 
     def keep_all(self, queryset, name, value):
-        # The status is derived from the schedule, not stored (it would go stale by
-        # tomorrow), so it is applied to the computed rows by `wanted_status`.
+        # The status is the stored summary's (`supervision.summaries`), and a stale summary
+        # is written again before it is read, so it is applied after that refresh, as a
+        # condition on the summary (`supervision.overview`, via `wanted_status`).
         return queryset
 
     def wanted_status(self) -> str | None:

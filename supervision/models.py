@@ -453,3 +453,52 @@ def schedule_for(
             for extension in enrolment.extensions.all()
         ],
     )
+
+
+# --- The overview's stored rows (issue 17) ---------------------------------------------------
+
+
+class SupervisionSummary(models.Model):
+    """One current NQSW's supervision standing on `as_of`, so that the supervision overview,
+    its CSV and its filters read one indexed row per NQSW instead of building every visible
+    schedule on every view (issue 17). A copy, never a source: `supervision.summaries.refresh`
+    is the only writer and fills it from `schedule_for`, the one schedule every page, feed
+    and command reads; `summaries.stale_q` says when a row no longer matches its inputs."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, models.CASCADE, primary_key=True, related_name="supervision_summary"
+    )
+    as_of = models.DateField(help_text="The day the row was evaluated for.")
+    refreshed_at = models.DateTimeField(help_text="When it was written (staleness checks).")
+    # sched.Schedule's fields, as the overview and its CSV show them.
+    state = models.CharField(max_length=10)
+    # The overview's order of states (overdue first): `supervision.summaries.STATE_ORDER`.
+    state_rank = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=100)
+    next_due = models.DateField(null=True, blank=True)
+    last_day = models.DateField()
+    days_overdue = models.PositiveIntegerField()
+    last_supervision = models.DateField(null=True, blank=True)
+    qualifying_sessions = models.PositiveIntegerField()
+    required_to_date = models.PositiveIntegerField()
+    interval_days = models.PositiveSmallIntegerField()
+    rule = models.CharField(max_length=20)
+    supported = models.BooleanField()
+    # Stored as the schedule saw it on `as_of` (MONTH-1/2, moved by extensions), for the CSV.
+    asye_month = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "supervision summary"
+        verbose_name_plural = "supervision summaries"
+        indexes = [
+            # The overview's order: overdue first, longest overdue first.
+            models.Index(fields=["state_rank", "-days_overdue"], name="supervision_summary_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} on {self.as_of}: {self.status}"
+
+    @property
+    def missed_to_date(self) -> int:
+        """As `sched.Schedule.missed_to_date`: the shared partials read either."""
+        return max(0, self.required_to_date - self.qualifying_sessions)

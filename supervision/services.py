@@ -17,6 +17,7 @@ from django.utils import timezone
 from academy.models import Person, PracticeGroup
 from cohorts.models import Enrolment
 from supervision import schedule as sched
+from supervision import summaries
 from supervision.models import (
     Attendance,
     CalendarFeed,
@@ -115,6 +116,8 @@ def record_session(
     for entry in register:
         entry.session = session
         entry.save()
+    # The overview's stored rows of everyone on the register (issue 17), in this transaction.
+    summaries.refresh([entry.enrolment_id for entry in register], on=timezone.localdate())
     return session
 
 
@@ -197,6 +200,7 @@ def record_support(
     )
     record.full_clean()
     record.save()
+    summaries.refresh([enrolment.pk], on=timezone.localdate())  # SUP-THREE-WEEKLY's interval
     return record
 
 

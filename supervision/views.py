@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,69 +16,31 @@ from academy.spreadsheets import csv_cell
 from cohorts.access import get_enrolment_for_user
 from cohorts.models import Enrolment
 from supervision import cowork, feeds, services
-from supervision import schedule as sched
 from supervision.access import get_session_for_user
-from supervision.filters import SupervisionFilter
 from supervision.forms import GroupSessionForm, OneToOneForm, SupportForm
 from supervision.models import (
     CalendarFeed,
-    SupervisionPolicy,
     schedule_for,
-    with_schedule_data,
 )
-
-# Overdue first (longest first), then due this week, on track, on leave (EXT-1), complete.
-STATE_ORDER = {
-    sched.OVERDUE: 0,
-    sched.DUE_SOON: 1,
-    sched.ON_TRACK: 2,
-    sched.ON_LEAVE: 3,
-    sched.COMPLETE: 4,
-}
-
-
-def overview_rows(request):
-    """The visible NQSWs' schedules, filtered; the same rows feed the page and the CSV."""
-    today = timezone.localdate()
-    visible = with_schedule_data(
-        Enrolment.objects.visible_to(request.user)
-        .current()
-        .filter(kind=Enrolment.Kind.ASYE)
-        .for_listing()
-    )
-    filterset = SupervisionFilter(request.GET or None, queryset=visible, user=request.user)
-    wanted = filterset.wanted_status()
-    policies = SupervisionPolicy.all_versions()
-    rows = []
-    for enrolment in filterset.qs:
-        plan = schedule_for(enrolment, today=today, policies=policies)
-        if wanted is None or plan.state == wanted:
-            rows.append((enrolment, plan))
-    rows.sort(
-        key=lambda row: (
-            STATE_ORDER[row[1].state],
-            -row[1].days_overdue,
-            row[1].next_due or row[1].last_day,
-            row[0].person.full_name,
-        )
-    )
-    return filterset, rows, today
+from supervision.overview import CSV_COLUMNS, csv_queryset, csv_values, overview_page
 
 
 @login_required
+@require_GET
 def overview(request):
-    filterset, rows, today = overview_rows(request)
+    filterset, page, rows, counts, today = overview_page(request)
     person = person_of(request.user)
-    counts = {state: 0 for state in STATE_ORDER}
-    for enrolment, plan in rows:
-        counts[plan.state] += 1
+    for enrolment, _ in rows:
         # The row's "Record a 1:1" link; the rule needs no query (practice_group is loaded).
         enrolment.can_record = allowed(request.user, "supervision.add_session", enrolment)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "supervision/overview.html",
         {
             "filter": filterset,
+            "page": page,
             "rows": rows,
             "today": today,
             "counts": counts,
@@ -86,55 +48,31 @@ def overview(request):
             "can_record_assessor_session": allowed(
                 request.user, "supervision.add_assessor_session"
             ),
-            "query": request.GET.urlencode(),
+            "query": query,
         },
     )
 
 
+class _Echo:
+    """A file-like object csv.writer writes to, handing each line back (streaming)."""
+
+    def write(self, value):
+        return value
+
+
 @login_required
+@require_GET
 def overview_csv(request):
-    filterset, rows, today = overview_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    found, today = csv_queryset(request)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(CSV_COLUMNS)
+        for values in csv_values(found):
+            yield writer.writerow([csv_cell(value) for value in values])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="supervision-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "staff_id",
-            "name",
-            "service",
-            "practice_group",
-            "asye_start",
-            "asye_month",
-            "last_supervision",
-            "qualifying_sessions",
-            "required_to_date",
-            "interval_days",
-            "rule",
-            "next_due",
-            "status",
-        ]
-    )
-    for enrolment, plan in rows:
-        writer.writerow(
-            [
-                csv_cell(value)
-                for value in [
-                    enrolment.person.staff_id,
-                    enrolment.person.full_name,
-                    enrolment.practice_group.service.code,
-                    enrolment.practice_group.name,
-                    enrolment.asye_start.isoformat(),
-                    enrolment.asye_month(today) or "",
-                    plan.last_supervision.isoformat() if plan.last_supervision else "",
-                    plan.qualifying_sessions,
-                    plan.required_to_date,
-                    plan.interval_days,
-                    plan.rule,
-                    plan.next_due.isoformat() if plan.next_due else "",
-                    plan.status,
-                ]
-            ]
-        )
     return response
 
 

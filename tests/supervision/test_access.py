@@ -111,7 +111,7 @@ def test_overview_csv_exports_only_visible_nqsws(client, people, enrolment, who,
     response = login(client, people[who]).get(reverse("supervision:overview_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert (enrolment.person.staff_id in response.content.decode()) is sees
+    assert (enrolment.person.staff_id in response.getvalue().decode()) is sees
 
 
 # --- my_record --------------------------------------------------------------------------------

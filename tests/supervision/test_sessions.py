@@ -254,7 +254,9 @@ def test_the_overview_puts_the_overdue_first_and_filters_by_status(client, peopl
     assert "Overdue by 60 days" in page
     page = client.get(reverse("supervision:overview"), {"status": "on_track"}).text
     assert on_track.person.full_name in page and overdue.person.full_name not in page
-    csv_text = client.get(reverse("supervision:overview_csv"), {"status": "overdue"}).text
+    csv_text = (
+        client.get(reverse("supervision:overview_csv"), {"status": "overdue"}).getvalue().decode()
+    )
     assert overdue.person.staff_id in csv_text and on_track.person.staff_id not in csv_text
     assert "overdue by 60 days" in csv_text
 
@@ -274,7 +276,7 @@ def test_the_overview_filters_by_service_and_group(client, people, enrolment):
 def test_csv_cells_never_start_a_formula(client, people, enrolment):
     enrolment.person.full_name = '=HYPERLINK("http://x")'
     enrolment.person.save()
-    text = login(client, people["pm"]).get(reverse("supervision:overview_csv")).text
+    text = login(client, people["pm"]).get(reverse("supervision:overview_csv")).getvalue().decode()
     assert "'=HYPERLINK" in text
 
 

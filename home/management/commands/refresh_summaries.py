@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessment import summaries as portfolio_summaries
 from caseloads import summaries as caseload_summaries
+from supervision import summaries as supervision_summaries
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         rebuilt = {
             "portfolios": portfolio_summaries.refresh_stale(on=today),
             "caseloads": caseload_summaries.refresh_stale(on=today),
+            "supervision": supervision_summaries.refresh_stale(on=today),
         }
         self.stdout.write(
             f"Summaries for {today:%d/%m/%Y}: "
