@@ -10,7 +10,7 @@ from caseloads.access import requests_waiting_for
 from caseloads.states import worker_states
 from cohorts.models import Enrolment
 from supervision import schedule as sched
-from supervision.models import SupervisionPolicy, schedule_for, with_schedule_data
+from supervision import summaries as supervision_summaries
 
 
 @dataclass(frozen=True)
@@ -24,29 +24,33 @@ class TeamToday:
     supervision_due_soon: int  # the supervision overview's "due this week"
 
 
-def team_enrolments(user, schedules: bool = True) -> list[Enrolment]:
-    """The current enrolments `user` can see, by name, with what the lists need (and the
-    supervision schedules, for "Who needs me today?")."""
-    found = Enrolment.objects.visible_to(user).current().for_listing()
-    return list(with_schedule_data(found) if schedules else found)
+def team_enrolments(user) -> list[Enrolment]:
+    """The current enrolments `user` can see, by name, with what the lists need."""
+    return list(Enrolment.objects.visible_to(user).current().for_listing())
 
 
-def team_today(user, today: date, enrolments=None, states=None, policies=None) -> TeamToday:
+def team_today(user, today: date, enrolments=None, states=None, supervision=None) -> TeamToday:
     """What waits on `user` among the current enrolments they can see on `today`.
 
-    The home page passes the `team_enrolments` and their `worker_states` it already read
-    for its other lists, so they are read once (and the supervision policies, if read).
+    The home page passes the `team_enrolments`, their `worker_states` and their supervision
+    states (`supervision_states`) it already read, so they are read once.
     """
     enrolments = team_enrolments(user) if enrolments is None else enrolments
     states = worker_states(enrolments, today) if states is None else states
-    policies = SupervisionPolicy.all_versions() if policies is None else policies
-    return _counts(enrolments, states, today, policies, requests_waiting_for(user))
+    supervision = supervision_states(enrolments, today) if supervision is None else supervision
+    return _counts(enrolments, states, supervision, requests_waiting_for(user))
 
 
-def by_team(today: date, enrolments, states, policies=None) -> list[tuple[object, TeamToday]]:
+def supervision_states(enrolments, today: date) -> dict[int, str]:
+    """Each enrolment's supervision state on `today`, from the overview's stored rows: the
+    same rows the supervision overview's "overdue" and "due this week" filters read."""
+    return supervision_summaries.states_of(enrolments, on=today)
+
+
+def by_team(today: date, enrolments, states, supervision=None) -> list[tuple[object, TeamToday]]:
     """The group manager's view (issue 11): the PM's counts for each practice group of the
     enrolments, by group name, in the same fixed number of queries as one team."""
-    policies = SupervisionPolicy.all_versions() if policies is None else policies
+    supervision = supervision_states(enrolments, today) if supervision is None else supervision
     groups = {}
     for enrolment, state in zip(enrolments, states, strict=True):
         found = groups.setdefault(enrolment.practice_group_id, (enrolment.practice_group, [], []))
@@ -56,20 +60,16 @@ def by_team(today: date, enrolments, states, policies=None) -> list[tuple[object
     for group, members, member_states in groups.values():
         # The requests waiting for the team's PM: each worker's, from the same snapshot.
         waiting = sum(len(state.requests) for state in member_states)
-        rows.append((group, _counts(members, member_states, today, policies, waiting)))
+        rows.append((group, _counts(members, member_states, supervision, waiting)))
     return sorted(rows, key=lambda row: (row[0].name, row[0].pk))
 
 
-def _counts(enrolments, states, today, policies, requests) -> TeamToday:
+def _counts(enrolments, states, supervision_of, requests) -> TeamToday:
     def board_count(wanted: str) -> int:
         return sum(1 for state in states if board_filters.needs_attention(state, wanted))
 
-    plans = [
-        schedule_for(enrolment, today=today, policies=policies)
-        for enrolment in enrolments
-        if enrolment.kind == Enrolment.Kind.ASYE
-    ]
-    supervision = [plan.state for plan in plans if plan is not None]
+    # Only ASYE enrolments with a start have a schedule, so a row (supervision.summaries).
+    supervision = [supervision_of[e.pk] for e in enrolments if e.pk in supervision_of]
     return TeamToday(
         waiting_requests=requests if isinstance(requests, int) else requests.count(),
         over_cap=board_count(board_filters.OVER_CAP),

@@ -11,7 +11,7 @@ from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
 from home.policy import policy_tables_and, worker_tables
 from home.progress import nqsw_progress
-from home.team_today import by_team, team_enrolments, team_today
+from home.team_today import by_team, supervision_states, team_enrolments, team_today
 from learning.access import upcoming_mash_days
 from learning.pathway_access import absences_awaiting_gm
 from learning.pathway_services import without_destination_for
@@ -100,7 +100,7 @@ def home(request):
     if ctx["led_groups"] or wanted:
         # Read once for the list, "Who needs me today?" and the waiting lists (issue 11);
         # in the listing's order (Enrolment.Meta.ordering: by name).
-        team = team_enrolments(request.user, schedules=wanted == waiting.PM_LISTS)
+        team = team_enrolments(request.user)
         # A GM's absences waiting for their decision (TRAINING-MANDATORY) come with the
         # policy tables, in the same query: the page stays within its 15 (issue 11).
         absences = [absences_awaiting_gm(request.user).only("status")] if is_gm else []
@@ -111,6 +111,9 @@ def home(request):
             else None
         )
         listed = [e for e in team if e.person_id != person.pk][: HOME_LIMIT + 1]
+        # "Who needs me today?" and the GM's teams count supervision from the overview's
+        # stored rows (issue 17), read once for both.
+        supervision = supervision_states(team, today) if ctx["led_groups"] or is_gm else None
     else:
         listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
     ctx["enrolments"], ctx["more"] = listed[:HOME_LIMIT], len(listed) > HOME_LIMIT
@@ -119,7 +122,7 @@ def home(request):
     ctx["caption"] = STAFF_CAPTIONS.get(person.role)
     if ctx["led_groups"]:
         # "Who needs me today?" (issue 11), with ALLOC-APPROVE's queue of requests.
-        ctx["team_today"] = team_today(request.user, today, team, states, tables.supervision)
+        ctx["team_today"] = team_today(request.user, today, team, states, supervision)
         ctx["waiting_requests"] = ctx["team_today"].waiting_requests
     if wanted:
         lists = waiting.waiting_lists(team, today, wanted, states, tables)
@@ -140,7 +143,7 @@ def home(request):
         # The PM's view across the service, by team (issue 11).
         ctx["by_team"] = [
             (group, counts, _count_in_group(lists, wanted, group))
-            for group, counts in by_team(today, team, states, tables.supervision)
+            for group, counts in by_team(today, team, states, supervision)
         ]
     return render(request, "home/staff.html", ctx)
 
@@ -173,7 +176,7 @@ def waiting_list(request, what):
     if what not in wanted:
         raise Http404
     today = timezone.localdate()
-    team = team_enrolments(request.user, schedules=False)
+    team = team_enrolments(request.user)
     items = waiting.waiting_lists(team, today, (what,))[what]
     return render(
         request,

@@ -41,6 +41,15 @@ def lowered_cap():
 
 
 @pytest.fixture
+def ticking_clock():
+    """TODAY with a clock that ticks, from before the other fixtures: the summary rows
+    (issue 17) tell a change from a later refresh by the time, so a query count of the
+    steady state needs the fixtures' writes dated before the views' refreshes."""
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
+@pytest.fixture
 def team(people, enrolment):
     """In the PM's teams: the NQSW over the cap with a request waiting, a second at the
     cap, a CLA NQSW under the minimum, and one whose ASYE starts in three days."""
@@ -117,18 +126,21 @@ def test_a_superuser_sees_the_cohorts_not_the_panel(client, team):
     assert "Who needs you today?" not in response.text
 
 
-@time_machine.travel(TODAY, tick=False)
 def test_the_panel_runs_a_fixed_number_of_queries(
-    client, people, team, django_assert_max_num_queries
+    ticking_clock, client, people, team, django_assert_max_num_queries
 ):
     """Ten times the NQSWs and allocations, the same number of queries."""
     client.force_login(people["pm"].user)
+    # Each count is of the steady state: the first view after writes rebuilds the summary
+    # rows they made stale (issue 17: a one-off per change).
+    client.get(reverse("home"))
     with django_assert_max_num_queries(15) as small:
         client.get(reverse("home"))
     for _ in range(10):
         extra = factories.EnrolmentFactory(practice_group=team)
         f.allocate(extra.person, start=OCTOBER, children=1)
         f.request(extra.person, start=TODAY, children=1)
+    client.get(reverse("home"))
     with django_assert_max_num_queries(15) as large:
         response = client.get(reverse("home"))
     assert response.context["team_today"].supervision_overdue == 13

@@ -135,13 +135,16 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize("role", ["pm", "assessor"])
-@time_machine.travel(TODAY, tick=False)
 def test_the_home_page_queries_do_not_grow_with_the_rows(
     client, people, team, role, django_assert_max_num_queries
 ):
-    """Ten times the NQSWs, logs and allocations, the same number of queries."""
+    """Ten times the NQSWs, logs and allocations, the same number of queries. Each count is
+    of the steady state: the first view after writes rebuilds the summary rows they made
+    stale (issue 17). On the real clock: the fixtures' dates need it, and a summary row
+    tells a change from a later refresh by the time, which a travel back would confuse."""
     nqsw, _second = team
     client.force_login(people[role].user)
+    client.get(reverse("home"))
     with django_assert_max_num_queries(15) as small:
         client.get(reverse("home"))
     for _ in range(10):
@@ -150,6 +153,7 @@ def test_the_home_page_queries_do_not_grow_with_the_rows(
         )
         f.allocate(extra.person, start=date(2026, 10, 1), children=1)
         af.LogFactory(enrolment=extra)
+    client.get(reverse("home"))
     with django_assert_max_num_queries(15) as large:
         client.get(reverse("home"))
     assert len(large.captured_queries) == len(small.captured_queries)
