@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from academy.forms import StrictBooleanField
 from academy.models import Person
@@ -96,7 +98,49 @@ class DecisionForm(forms.ModelForm):
         pass
 
 
+class ColleagueField(forms.ModelChoiceField):
+    """A colleague typed by staff id or full name rather than picked from a list: the list
+    would hold every member of staff, one option each, and grow with the academy (issue 17).
+    A name shared by several colleagues asks for the staff id instead."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if value in self.empty_values:
+            return None
+        found = list(
+            self.queryset.filter(Q(staff_id__iexact=value) | Q(full_name__iexact=value))[:6]
+        )
+        by_id = [person for person in found if person.staff_id.lower() == value.lower()]
+        if by_id:
+            return by_id[0]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(
+                "No colleague with that staff id or full name.", code="invalid_choice"
+            )
+        ids = ", ".join(person.staff_id for person in found[:5])
+        raise ValidationError(
+            "Several colleagues are called %(name)s: enter the staff id (%(ids)s).",
+            code="ambiguous",
+            params={"name": value, "ids": ids},
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, Person):
+            return value.staff_id
+        return value
+
+
 class ConsultationForm(forms.ModelForm):
+    colleague = ColleagueField(
+        queryset=Person.objects.none(),
+        label="Colleague",
+        help_text="Their staff id, or their full name.",
+    )
+
     class Meta:
         model = Consultation
         fields = ["held_on", "colleague", "case_reference", "advice"]
@@ -109,7 +153,7 @@ class ConsultationForm(forms.ModelForm):
         )
         if aswp is not None:
             colleagues = colleagues.exclude(pk=aswp.pk)
-        self.fields["colleague"].queryset = colleagues.order_by("full_name")
+        self.fields["colleague"].queryset = colleagues
 
     def _post_clean(self):
         pass

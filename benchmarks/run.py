@@ -434,6 +434,7 @@ def context() -> dict:
     from django.utils.http import urlsafe_base64_encode
 
     from academy.models import Person, PracticeGroup
+    from aswp.models import ELIGIBLE_ROLES
     from aswp.models import Application as AswpApplication
     from aswp.models import Round as AswpRound
     from caseloads.models import Allocation
@@ -487,6 +488,17 @@ def context() -> dict:
     rota = MashRota.objects.filter(practice_group=group).order_by("pk").first()
     feed = CalendarFeed.objects.filter(person=pm, revoked_at__isnull=True).first()
     reset_user = users["pm"]
+    # The apply form is measured as an eligible member of staff who has not applied to the
+    # round yet: applicant.demo has a draft in it, so the page rightly sends them to the draft.
+    aswp_round = AswpRound.objects.order_by("pk").first()
+    not_applied = (
+        Person.objects.filter(role__in=ELIGIBLE_ROLES, user__is_active=True)
+        .exclude(aswp_applications__round=aswp_round)
+        .order_by("pk")
+        .first()
+    )
+    if not_applied is not None:
+        users["new_applicant"] = not_applied.user
 
     def first(model, **filters):
         row = model.objects.filter(**filters).order_by("pk").first()
@@ -686,7 +698,7 @@ PAGES = [
     Page("aswp:overview", ("chair",), listing=True),
     Page("aswp:round_new", ("chair",)),
     Page("aswp:round", ("chair",), {"pk": K + "aswp_round"}, listing=True),
-    Page("aswp:apply", ("applicant",), {"pk": K + "aswp_round"}),
+    Page("aswp:apply", ("new_applicant",), {"pk": K + "aswp_round"}),
     Page("aswp:mine", ("applicant",), listing=True),
     Page("aswp:application", ("chair",), {"pk": K + "aswp_application"}),
     Page("aswp:application_edit", ("applicant",), {"pk": K + "aswp_draft"}),

@@ -5,14 +5,15 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from academy.findings import BREACH, WARNING, Finding
 from academy.models import Person, PracticeGroup
 from cohorts import services as cohort_services
 from cohorts.access import visible_enrolments
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Cohort, Enrolment, Extension
+from cohorts.months import add_months
 from learning.models import (
     AbsenceDecision,
     Attendance,
@@ -406,18 +407,41 @@ def record_move_on(
     return move
 
 
+def _may_lack_destination(enrolments, today: date):
+    """The current NQSWs of `enrolments` in their ASYE with no destination whose month 11 has
+    begun by `today` on the unextended calendar, narrowed in SQL. Every extension pushes
+    month 11 later (each is at least a month), so this holds everyone `without_destination`
+    lists, and exactly them for an NQSW without extensions."""
+    # Month 11 begins on the first of the month, ten months after the start's month: it has
+    # begun by `today` for a start before this day.
+    started_before = add_months(today.replace(day=1), 2 - MOVE_ON_MONTH)
+    return enrolments.current().filter(
+        kind=Enrolment.Kind.ASYE, move_on__isnull=True, asye_start__lt=started_before
+    )
+
+
 def without_destination(enrolments, today: date):
     """MOVE-ON: current NQSWs in month 11 or later of their ASYE with no destination yet
     (the group manager's home page calls this with the enrolments they see)."""
     candidates = (
-        enrolments.current()
-        .filter(kind=Enrolment.Kind.ASYE, move_on__isnull=True)
+        _may_lack_destination(enrolments, today)
         # The programme sets month 11 (move_on_opens): read with the rows, not one by one.
         .select_related("person", "practice_group", "cohort__programme")
         .prefetch_related("extensions")
         .order_by("person__full_name")
     )
     return [e for e in candidates if (move_on_opens(e) or today) <= today]
+
+
+def count_without_destination(enrolments, today: date) -> int:
+    """How many `without_destination` would list, counted in SQL so the move-on page stays
+    flat as a service grows (issue 17): only NQSWs with extensions are read, to move month
+    11 by them."""
+    candidates = _may_lack_destination(enrolments, today)
+    extended = Exists(Extension.objects.filter(enrolment=OuterRef("pk")))
+    plain = candidates.filter(~extended).count()
+    others = candidates.filter(extended).prefetch_related("extensions")
+    return plain + sum(1 for e in others if (move_on_opens(e) or today) <= today)
 
 
 def apply_move_ons(*, today: date | None = None) -> list[MoveOn]:

@@ -4,7 +4,8 @@ move-on (MOVE-ON): check access, validate a form, call one service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +35,7 @@ from learning.pathway_access import (
     get_attendance_for_user,
     get_concern_for_user,
     get_course_for_user,
+    move_on_enrolments,
     sees_courses,
 )
 
@@ -384,26 +386,21 @@ def concern_step(request, pk, step):
 # --- Move-on (MOVE-ON) -----------------------------------------------------------------------
 
 
-def _move_on_rows(request, today):
-    enrolments = (
-        visible_enrolments(request.user)
-        .current()
-        .filter(kind=Enrolment.Kind.ASYE)
-        .select_related("person", "practice_group__service")
-        .prefetch_related(
-            "extensions",
-            Prefetch("move_on", queryset=MoveOn.objects.select_related("destination")),
-        )
-        .order_by("person__full_name")
-    )
-    rows = []
-    for enrolment in enrolments:
-        if not allowed(request.user, "learning.record_move_on", enrolment):
-            continue
-        move = getattr(enrolment, "move_on", None)
-        opens = services.move_on_opens(enrolment)
-        rows.append({"enrolment": enrolment, "move": move, "opens": opens, "open": opens <= today})
-    return rows
+MOVE_ON_PER_PAGE = 50
+
+
+def _move_on_page_of(enrolments, pk) -> int:
+    """The page of the move-on list (in name order) that shows enrolment `pk`; the first
+    when it is not one of `enrolments`."""
+    if not (pk or "").isdigit():
+        return 1
+    name = enrolments.filter(pk=pk).values_list("person__full_name", flat=True).first()
+    if name is None:
+        return 1
+    before = enrolments.filter(
+        Q(person__full_name__lt=name) | Q(person__full_name=name, pk__lt=pk)
+    ).count()
+    return before // MOVE_ON_PER_PAGE + 1
 
 
 @login_required
@@ -411,21 +408,48 @@ def _move_on_rows(request, today):
 def move_on(request):
     require(request.user, "learning.view_move_on", why="MOVE-ON is recorded by group managers.")
     today = timezone.localdate()
-    rows = _move_on_rows(request, today)
-    services_seen = {row["enrolment"].practice_group.service_id for row in rows}
+    enrolments = move_on_enrolments(request.user)
+    # A service's NQSWs a page at a time (issue 17); the count of missing destinations is
+    # over all of them. The home page links to one NQSW's row with ?nqsw=<pk>: its page.
+    number = request.GET.get("page") or _move_on_page_of(enrolments, request.GET.get("nqsw"))
+    page = Paginator(
+        enrolments.select_related("person", "practice_group__service")
+        .prefetch_related(
+            "extensions",
+            Prefetch("move_on", queryset=MoveOn.objects.select_related("destination")),
+        )
+        .order_by("person__full_name", "pk"),
+        MOVE_ON_PER_PAGE,
+    ).get_page(number)
+    services_seen = {enrolment.practice_group.service_id for enrolment in page}
     groups = list(PracticeGroup.objects.filter(service_id__in=services_seen).order_by("name"))
-    for row in rows:
-        enrolment = row["enrolment"]
-        row["choices"] = [
+    rows = []
+    for enrolment in page:
+        opens = services.move_on_opens(enrolment)
+        choices = [
             g
             for g in groups
             if g.service_id == enrolment.practice_group.service_id
             and g.pk != enrolment.practice_group_id
         ]
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "move": getattr(enrolment, "move_on", None),
+                "opens": opens,
+                "open": opens <= today,
+                "choices": choices,
+            }
+        )
     return render(
         request,
         "learning/pathway/move_on.html",
-        {"rows": rows, "today": today, "missing": [r for r in rows if r["open"] and not r["move"]]},
+        {
+            "rows": rows,
+            "page": page,
+            "today": today,
+            "missing": services.count_without_destination(enrolments, today),
+        },
     )
 
 

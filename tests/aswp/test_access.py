@@ -260,7 +260,7 @@ def test_my_role_is_for_aswps(client, cast, today, who):
     login(client, cast[who])
     url = reverse("aswp:my_role")
     assert status(client, url) == (200 if who == "aswp" else 403)
-    data = {"held_on": today, "colleague": cast["nqsw"].pk, "case_reference": "CP-77"}
+    data = {"held_on": today, "colleague": cast["nqsw"].staff_id, "case_reference": "CP-77"}
     assert status(client, url, "post", data) == (302 if who == "aswp" else 403)
     assert Consultation.objects.filter(case_reference="CP-77").exists() == (who == "aswp")
 

@@ -51,7 +51,7 @@ def test_the_gm_sees_nqsws_without_a_destination_from_month_11(client, people, d
     assert ([e.person for e in response.context["without_destination"]] == [nqsw]) is listed
     found = panel(response)
     assert "NQSWs without a destination" in found
-    link = f'href="{reverse("learning:move_on")}#dest-'
+    link = f'href="{reverse("learning:move_on")}?nqsw={nqsw.enrolments.get().pk}#dest-'
     assert (nqsw.full_name in found and link in found) is listed
 
 
