@@ -1128,3 +1128,20 @@ class PortfolioSummary(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id} on {self.as_of}: {'at risk' if self.at_risk else 'on track'}"
+
+
+class PortfolioDeadline(models.Model):
+    """An unmet dated requirement of a summarised portfolio (`assessment.checks.deadlines`),
+    so that counts across a service (the group manager's reviews and observations due, by
+    team: issue 17) are one indexed query. Derived like its summary: written with it by
+    `assessment.summaries.refresh`, and gone with it (a dropped summary drops its rows)."""
+
+    summary = models.ForeignKey(PortfolioSummary, models.CASCADE, related_name="deadlines")
+    rule = models.CharField(max_length=20)
+    due = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["rule", "due"], name="assessment_deadline_due")]
+
+    def __str__(self):
+        return f"{self.summary_id}: {self.rule} due {self.due}"

@@ -1,4 +1,5 @@
-"""Each current portfolio's standing, kept as one row per enrolment (`PortfolioSummary`).
+"""Each current portfolio's standing, kept as one row per enrolment (`PortfolioSummary`),
+with its unmet deadlines (`PortfolioDeadline`, for counts by team of what falls due).
 
 `assessment.checks.evaluate` stays the one rule: `refresh` runs it over `facts_for`, in
 chunks, and stores the answer. Readers call `fresh(enrolments, on=...)` first, which rebuilds
@@ -16,12 +17,19 @@ frameworks and evidence policy. Each of those keeps a simple-history row with it
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from assessment import checks
 from assessment import portfolio as portfolios
-from assessment.models import EvidencePolicy, Framework, FrameworkElement, PortfolioSummary
+from assessment.models import (
+    EvidencePolicy,
+    Framework,
+    FrameworkElement,
+    PortfolioDeadline,
+    PortfolioSummary,
+)
 from cohorts.models import Enrolment, Extension
 
 CHUNK = 500
@@ -32,6 +40,7 @@ def with_portfolios(enrolments):
     return enrolments.current().filter(kind=Enrolment.Kind.ASYE, asye_start__isnull=False)
 
 
+@transaction.atomic
 def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
     """Evaluate and store the summaries of these enrolments on `on`; rows of enrolments that
     no longer have a portfolio to judge are removed."""
@@ -42,9 +51,14 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
         now = timezone.now()
         judged = list(with_portfolios(Enrolment.objects.filter(pk__in=chunk)).for_listing())
         facts = portfolios.facts_for(judged)
-        rows = []
+        rows, deadlines = [], []
         for enrolment in judged:
             breaches = [f.rule for f in checks.evaluate(facts[enrolment.pk], on) if f.is_breach]
+            deadlines += [
+                PortfolioDeadline(summary_id=enrolment.pk, rule=deadline.rule, due=deadline.due)
+                for deadline in checks.deadlines(facts[enrolment.pk])
+                if not deadline.met and deadline.due is not None
+            ]
             rows.append(
                 PortfolioSummary(
                     enrolment_id=enrolment.pk,
@@ -62,6 +76,8 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
         )
         kept = {row.enrolment_id for row in rows}
         PortfolioSummary.objects.filter(enrolment_id__in=set(chunk) - kept).delete()
+        PortfolioDeadline.objects.filter(summary_id__in=kept).delete()
+        PortfolioDeadline.objects.bulk_create(deadlines)
 
 
 def _last_change(model):
@@ -94,7 +110,9 @@ def stale(enrolments, *, on: date):
 
 def fresh(enrolments, *, on: date) -> None:
     """Bring the summaries of these enrolments (a queryset) up to `on`."""
-    refresh(list(stale(enrolments, on=on)), on=on)
+    ids = list(stale(enrolments, on=on))
+    if ids:  # no transaction (a savepoint's two statements) when nothing is stale
+        refresh(ids, on=on)
 
 
 def refresh_stale(*, on: date) -> int:

@@ -473,6 +473,8 @@ class CaseloadSummary(models.Model):
     at_cap = models.BooleanField()
     under_minimum = models.BooleanField()
     requests_waiting = models.PositiveIntegerField()
+    # VISIT-SIGNOFF's warning, for the managers' "no visit sign-off" counts by team.
+    visit_signoff_missing = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "caseload summary"

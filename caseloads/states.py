@@ -145,6 +145,12 @@ class WorkerState:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == WARNING]
 
+    @property
+    def misses_visit_signoff(self) -> bool:
+        """VISIT-SIGNOFF's warning: CP or CLA work held with no sign-off recorded (the
+        managers' waiting list and the board's stored row both read it here)."""
+        return any(f.rule == "VISIT-SIGNOFF" for f in self.findings)
+
 
 def worker_states(
     enrolments: Iterable[Enrolment],

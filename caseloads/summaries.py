@@ -62,6 +62,7 @@ FIELDS = [
     "at_cap",
     "under_minimum",
     "requests_waiting",
+    "visit_signoff_missing",
 ]
 
 
@@ -91,6 +92,7 @@ def values_of(state: WorkerState) -> dict:
         "at_cap": filters.needs_attention(state, filters.AT_CAP),
         "under_minimum": filters.needs_attention(state, filters.UNDER_MINIMUM),
         "requests_waiting": len(state.requests),
+        "visit_signoff_missing": state.misses_visit_signoff,
     }
 
 

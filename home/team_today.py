@@ -5,10 +5,18 @@ cannot disagree. A fixed number of queries however many NQSWs."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from academy.models import PracticeGroup
+from assessment import summaries as portfolio_summaries
+from assessment.models import PortfolioDeadline
 from caseloads import filters as board_filters
+from caseloads import summaries as caseload_summaries
 from caseloads.access import requests_waiting_for
 from caseloads.states import worker_states
 from cohorts.models import Enrolment
+from home import waiting
 from supervision import schedule as sched
 from supervision import summaries as supervision_summaries
 
@@ -47,23 +55,6 @@ def supervision_states(enrolments, today: date) -> dict[int, str]:
     return supervision_summaries.states_of(enrolments, on=today)
 
 
-def by_team(today: date, enrolments, states, supervision=None) -> list[tuple[object, TeamToday]]:
-    """The group manager's view (issue 11): the PM's counts for each practice group of the
-    enrolments, by group name, in the same fixed number of queries as one team."""
-    supervision = supervision_states(enrolments, today) if supervision is None else supervision
-    groups = {}
-    for enrolment, state in zip(enrolments, states, strict=True):
-        found = groups.setdefault(enrolment.practice_group_id, (enrolment.practice_group, [], []))
-        found[1].append(enrolment)
-        found[2].append(state)
-    rows = []
-    for group, members, member_states in groups.values():
-        # The requests waiting for the team's PM: each worker's, from the same snapshot.
-        waiting = sum(len(state.requests) for state in member_states)
-        rows.append((group, _counts(members, member_states, supervision, waiting)))
-    return sorted(rows, key=lambda row: (row[0].name, row[0].pk))
-
-
 def _counts(enrolments, states, supervision_of, requests) -> TeamToday:
     def board_count(wanted: str) -> int:
         return sum(1 for state in states if board_filters.needs_attention(state, wanted))
@@ -79,3 +70,66 @@ def _counts(enrolments, states, supervision_of, requests) -> TeamToday:
         supervision_overdue=supervision.count(sched.OVERDUE),
         supervision_due_soon=supervision.count(sched.DUE_SOON),
     )
+
+
+def service_by_team(user, today: date, wanted: tuple[str, ...]):
+    """The group manager's view across the service (issue 11), read from the stored rows
+    (issue 17) in a fixed number of queries, whatever the size of the service: for each
+    practice group of the current enrolments `user` can see, the PM's counts and the
+    length of each of the `wanted` waiting lists in their order; and each list's length
+    across the service. The rows are those the board (`caseloads.summaries`), the
+    supervision overview (`supervision.summaries`) and the portfolios' deadlines
+    (`assessment.summaries`) keep, brought up to `today` first, so each count is of the
+    same findings as the list it links to."""
+    visible = Enrolment.objects.visible_to(user).current()
+    caseload_summaries.refresh_stale(on=today, enrolments=visible)
+    supervision_summaries.refresh_stale(on=today, enrolments=visible)
+    portfolio_summaries.fresh(visible, on=today)
+
+    def flagged(**condition) -> Count:
+        return Count("pk", filter=Q(**condition))
+
+    per_group = {
+        row.pop("practice_group"): row
+        for row in visible.order_by()
+        .values("practice_group")
+        .annotate(
+            waiting_requests=Coalesce(Sum("caseload_summary__requests_waiting"), 0),
+            over_cap=flagged(caseload_summary__over_cap=True),
+            at_cap=flagged(caseload_summary__at_cap=True),
+            under_minimum=flagged(caseload_summary__under_minimum=True),
+            with_warnings=flagged(caseload_summary__has_warning=True),
+            supervision_overdue=flagged(supervision_summary__state=sched.OVERDUE),
+            supervision_due_soon=flagged(supervision_summary__state=sched.DUE_SOON),
+            visit_signoff=flagged(caseload_summary__visit_signoff_missing=True),
+        )
+    }
+    # The "due in the next 14 days" lists count deadlines (an NQSW can have two).
+    due = {}
+    rules = {rule: key for key, rule in waiting.DUE_SOON_RULES.items() if key in wanted}
+    for row in (
+        PortfolioDeadline.objects.filter(
+            summary__enrolment__in=visible,
+            summary__as_of=today,
+            rule__in=list(rules),
+            due__range=waiting.due_soon_window(today),
+        )
+        .values("summary__enrolment__practice_group", "rule")
+        .annotate(found=Count("pk"))
+    ):
+        due[(row["summary__enrolment__practice_group"], rules[row["rule"]])] = row["found"]
+
+    rows = []
+    totals = dict.fromkeys(wanted, 0)
+    groups = PracticeGroup.objects.select_related("practice_manager").in_bulk(list(per_group))
+    for group_id, counts in per_group.items():
+        lists = [
+            counts["visit_signoff"] if key == waiting.VISIT_SIGNOFF else due.get((group_id, key), 0)
+            for key in wanted
+        ]
+        for key, found in zip(wanted, lists, strict=True):
+            totals[key] += found
+        del counts["visit_signoff"]
+        rows.append((groups[group_id], TeamToday(**counts), lists))
+    rows.sort(key=lambda row: (row[0].name, row[0].pk))
+    return rows, totals

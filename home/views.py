@@ -11,7 +11,7 @@ from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
 from home.policy import policy_tables_and, worker_tables
 from home.progress import nqsw_progress
-from home.team_today import by_team, supervision_states, team_enrolments, team_today
+from home.team_today import service_by_team, supervision_states, team_enrolments, team_today
 from learning.access import upcoming_mash_days
 from learning.pathway_access import absences_awaiting_gm
 from learning.pathway_services import without_destination_for
@@ -97,7 +97,9 @@ def home(request):
     ctx["led_groups"] = list(person.led_groups.all())
     wanted = waiting_lists_for(person, bool(ctx["led_groups"]))
     is_gm = person.role == Person.Role.GROUP_MANAGER
-    if ctx["led_groups"] or wanted:
+    # A group manager's counts across the service come from the stored rows (issue 17):
+    # only the PM's own teams ("Who needs me today?") are evaluated worker by worker.
+    if ctx["led_groups"] or (wanted and not is_gm):
         # Read once for the list, "Who needs me today?" and the waiting lists (issue 11);
         # in the listing's order (Enrolment.Meta.ordering: by name).
         team = team_enrolments(request.user)
@@ -111,20 +113,25 @@ def home(request):
             else None
         )
         listed = [e for e in team if e.person_id != person.pk][: HOME_LIMIT + 1]
-        # "Who needs me today?" and the GM's teams count supervision from the overview's
-        # stored rows (issue 17), read once for both.
-        supervision = supervision_states(team, today) if ctx["led_groups"] or is_gm else None
     else:
+        absences = [list(absences_awaiting_gm(request.user).only("status"))] if is_gm else []
         listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
     ctx["enrolments"], ctx["more"] = listed[:HOME_LIMIT], len(listed) > HOME_LIMIT
     # Assessors and managers always see their list (empty or not); others only when they
     # can see someone.
     ctx["caption"] = STAFF_CAPTIONS.get(person.role)
     if ctx["led_groups"]:
-        # "Who needs me today?" (issue 11), with ALLOC-APPROVE's queue of requests.
+        # "Who needs me today?" (issue 11), with ALLOC-APPROVE's queue of requests; its
+        # supervision counts from the overview's stored rows.
+        supervision = supervision_states(team, today)
         ctx["team_today"] = team_today(request.user, today, team, states, supervision)
         ctx["waiting_requests"] = ctx["team_today"].waiting_requests
-    if wanted:
+    if is_gm:
+        # The PM's view across the service, by team (issue 11), and the waiting lists'
+        # lengths across it.
+        ctx["by_team"], totals = service_by_team(request.user, today, wanted)
+        ctx["waiting"] = [(key, waiting.TITLES[key], totals[key]) for key in wanted]
+    elif wanted:
         lists = waiting.waiting_lists(team, today, wanted, states, tables)
         ctx["waiting"] = [(key, waiting.TITLES[key], len(lists[key])) for key in wanted]
     # The navigation badge (home.waiting.waiting_count) from the counts just made, so the
@@ -140,20 +147,7 @@ def home(request):
         # MOVE-ON (issue 12): their service's NQSWs from month 11 with no destination, until
         # the ASYE ends (when the move takes effect, a missing one is past recording here).
         ctx["without_destination"] = without_destination_for(request.user, today)
-        # The PM's view across the service, by team (issue 11).
-        ctx["by_team"] = [
-            (group, counts, _count_in_group(lists, wanted, group))
-            for group, counts in by_team(today, team, states, supervision)
-        ]
     return render(request, "home/staff.html", ctx)
-
-
-def _count_in_group(lists, wanted, group) -> list[int]:
-    """Each waiting list's length for one practice group, in the order of `wanted`."""
-    return [
-        sum(1 for item in lists[key] if item.enrolment.practice_group_id == group.pk)
-        for key in wanted
-    ]
 
 
 def waiting_lists_for(person, leads_a_team: bool) -> tuple[str, ...]:

@@ -66,6 +66,16 @@ PM_LISTS = (REVIEWS_DUE, OBSERVATIONS_DUE, VISIT_SIGNOFF)
 ASSESSOR_LISTS = (LOGS_AWAITING, OBSERVATIONS_NEEDED, REVIEWS_TO_DO, PANEL_SUBMISSIONS)
 
 
+# The "due in the next 14 days" lists and the rule of the deadlines each one lists.
+DUE_SOON_RULES = {REVIEWS_DUE: "REVIEWS", OBSERVATIONS_DUE: "OBS-THREE"}
+
+
+def due_soon_window(today: date) -> tuple[date, date]:
+    """ "Due in the next 14 days": an unmet deadline due from today to AHEAD_DAYS ahead,
+    inclusive (the lists here, and the group manager's counts by team read it too)."""
+    return today, today + timedelta(days=AHEAD_DAYS)
+
+
 @dataclass(frozen=True)
 class Item:
     """One thing waiting: whose, what, under which rule, by when, and its state."""
@@ -101,7 +111,7 @@ def _portfolio_lists(
         facts = portfolios.facts_for(asye)
     else:
         facts = portfolios.facts_for(asye, tables.frameworks, tables.evidence)
-    ahead = today + timedelta(days=AHEAD_DAYS)
+    soon_from, ahead = due_soon_window(today)
     found = {key: [] for key in (REVIEWS_DUE, OBSERVATIONS_DUE, OBSERVATIONS_NEEDED)}
     found[REVIEWS_TO_DO], found[LOGS_AWAITING] = [], []
     for enrolment in asye:
@@ -111,13 +121,13 @@ def _portfolio_lists(
                 continue
             label = _label(deadline, today)
             item = Item(enrolment, deadline.rule, deadline.what, deadline.due, label)
-            soon = today <= deadline.due <= ahead
-            if deadline.rule == "REVIEWS":
+            soon = soon_from <= deadline.due <= ahead
+            if deadline.rule == DUE_SOON_RULES[REVIEWS_DUE]:
                 if soon:
                     found[REVIEWS_DUE].append(item)
                 if deadline.due <= ahead:
                     found[REVIEWS_TO_DO].append(item)
-            elif deadline.rule == "OBS-THREE":
+            elif deadline.rule == DUE_SOON_RULES[OBSERVATIONS_DUE]:
                 if soon:
                     found[OBSERVATIONS_DUE].append(item)
                 found[OBSERVATIONS_NEEDED].append(item)
@@ -167,7 +177,7 @@ def visit_signoff_missing(states, today: date) -> list[Item]:
             "no sign-off",
         )
         for state in states
-        if any(finding.rule == "VISIT-SIGNOFF" for finding in state.findings)
+        if state.misses_visit_signoff
     ]
     return sorted(items, key=lambda item: item.enrolment.person.full_name)
 

@@ -1,7 +1,7 @@
 """The group manager's home (the PM's view by team) and the chair's and Professional
 Practice's home (the next panel, cohorts at a glance), issue 11."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import time_machine
@@ -120,3 +120,62 @@ def test_a_superuser_sees_the_cohorts_at_a_glance(client, superuser, enrolment):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "Cohorts at a glance" in response.text
+
+
+def assert_counts_are_the_lists(client, gm) -> dict:
+    """The GM's counts (read from the stored rows, issue 17) against the lists their links
+    open (evaluated worker by worker): team by team, and across the service."""
+    from home.team_today import team_enrolments
+
+    response = home(client, gm)
+    team = team_enrolments(gm.user)
+    lists = waiting.waiting_lists(team, TODAY, waiting.PM_LISTS)
+    by_name = {}
+    for group, counts, found in response.context["by_team"]:
+        expected = [
+            sum(1 for item in lists[key] if item.enrolment.practice_group_id == group.pk)
+            for key in waiting.PM_LISTS
+        ]
+        assert found == expected, group.name
+        by_name[group.name] = (counts, dict(zip(waiting.PM_LISTS, found, strict=True)))
+    totals = {key: count for key, _title, count in response.context["waiting"]}
+    assert totals == {key: len(items) for key, items in lists.items()}
+    for key, count in totals.items():
+        page = client.get(reverse("waiting", args=[key]))
+        assert len(page.context["items"]) == count, key
+    return by_name
+
+
+@time_machine.travel(TODAY, tick=True)
+def test_the_group_managers_counts_follow_the_changes_and_match_their_lists(
+    client, people, group, enrolment, second_team
+):
+    from supervision import services as supervision
+    from tests.assessment import factories as af
+    from tests.supervision.conftest import CONTENT
+
+    # VISIT-SIGNOFF: a CP case with a co-worker and no sign-off, in Worthing.
+    case = f.CaseFactory(case_type="CP", children=1)
+    f.allocate(f.staff(), start=date(2026, 10, 1), case=case)
+    f.allocate(enrolment.person, start=date(2026, 10, 1), role="coworker", case=case)
+    before = assert_counts_are_the_lists(client, people["gm"])
+    worthing, worthing_lists = before["Worthing CA&I"]
+    assert worthing_lists[waiting.VISIT_SIGNOFF] == 1
+    assert worthing_lists[waiting.REVIEWS_DUE] == 1
+    assert worthing.supervision_overdue == 1
+
+    # The 3-month review is signed off and a 1:1 is held: both counts go down at once.
+    af.ReviewFactory(enrolment=enrolment, held_on=TODAY)
+    supervision.record_one_to_one(
+        enrolment=enrolment,
+        recorded_by=group.practice_manager,
+        held_on=TODAY,
+        start_time=time(10, 0),
+        today=TODAY,
+        **CONTENT,
+    )
+    after = assert_counts_are_the_lists(client, people["gm"])
+    worthing, worthing_lists = after["Worthing CA&I"]
+    assert worthing_lists[waiting.REVIEWS_DUE] == 0
+    assert worthing.supervision_overdue == 0
+    assert after["Bognor CA&I"] == before["Bognor CA&I"]
