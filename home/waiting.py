@@ -214,7 +214,7 @@ def panel_submissions(enrolments: list[Enrolment], today: date) -> list[Item]:
                 "late" if late else f"to do by {checks.format_day(panel.submissions_due_on)}",
             )
         )
-    for enrolment, _reached in due_for_panel(panel):
+    for enrolment, _reached in due_for_panel(panel, among=list(ids)):
         if enrolment.pk in ids:
             items.append(
                 Item(

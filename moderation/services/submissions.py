@@ -49,8 +49,10 @@ def _moderated_already(kind: str, enrolment_ids: Iterable[int], exclude_panel: P
     }
 
 
-def due_for_panel(panel: Panel) -> list[tuple[Enrolment, date]]:
-    """NQSWs due for this panel and not entered (MOD-POINTS), with the day they got there.
+def due_for_panel(panel: Panel, among=None) -> list[tuple[Enrolment, date]]:
+    """NQSWs due for this panel and not entered (MOD-POINTS), with the day they got there;
+    only those among the enrolment ids `among`, when given (an assessor's own NQSWs: their
+    home's list then costs the same in a small academy or a national one, issue 17).
 
     A fixed number of queries: the candidates are narrowed by their ASYE start (a point
     lies 6 to 12 months after it, 24 for a two-year ECDP (issue 14), plus extensions: the
@@ -67,6 +69,7 @@ def due_for_panel(panel: Panel) -> list[tuple[Enrolment, date]]:
         .filter(kind=Enrolment.Kind.ASYE, asye_start__gte=earliest, asye_start__lte=latest)
         .filter(_runs_the_point(panel.kind))
         .exclude(moderation_submissions__panel=panel)
+        .filter(Q() if among is None else Q(pk__in=among))
         .for_listing()
         .order_by("person__full_name", "pk")
     )

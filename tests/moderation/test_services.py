@@ -168,6 +168,15 @@ def test_due_nqsws_come_from_their_derived_dates(crew, enrolment):
     assert dict(services.due_for_panel(six))[enrolment] == enrolment.month_starts_on(7)
 
 
+def test_due_nqsws_can_be_narrowed_to_some_enrolments(crew, enrolment):
+    """An assessor's home asks only about their own NQSWs (issue 17)."""
+    also_due = factories.EnrolmentFactory(asye_start=enrolment.asye_start)
+    final = make_panel(crew)
+    assert {e for e, _ in services.due_for_panel(final)} >= {enrolment, also_due}
+    assert [e for e, _ in services.due_for_panel(final, among=[also_due.pk])] == [also_due]
+    assert services.due_for_panel(final, among=[]) == []
+
+
 def test_an_extension_moves_the_point(crew, enrolment):
     from cohorts.services import record_extension
 
