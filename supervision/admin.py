@@ -49,6 +49,8 @@ class SessionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "held_on"
     autocomplete_fields = ["supervisor", "recorded_by"]
     list_select_related = ["supervisor"]
+    # One count of every session is enough for a national academy's list (issue 17).
+    show_full_result_count = False
     inlines = [AttendanceInline]
 
 

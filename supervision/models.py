@@ -206,7 +206,8 @@ class Session(models.Model):
                 violation_error_message="A joint supervision names the co-worked case.",
             ),
         ]
-        indexes = [models.Index(fields=["held_on"])]
+        # In the order the lists read (Meta.ordering); it serves date lookups as well.
+        indexes = [models.Index(fields=["held_on", "start_time"], name="supervision_session_when")]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.held_on:%d/%m/%Y}"
