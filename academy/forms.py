@@ -1,5 +1,6 @@
-"""Form pieces shared by every app: the sign-in forms, strict yes/no fields, putting a
-service's ValidationError on a form, and one-time form tokens against double submission."""
+"""Form pieces shared by every app: the sign-in forms, strict yes/no fields, a select for long
+lists, putting a service's ValidationError on a form, and one-time form tokens against
+double submission."""
 
 import uuid
 from datetime import timedelta
@@ -12,8 +13,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.forms.utils import flatatt
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from academy.models import FormSubmission
 
@@ -104,6 +108,25 @@ class StrictBooleanField(forms.BooleanField):
             return self.to_python(initial) != self.to_python(data)
         except ValidationError:
             return True
+
+
+class LongSelect(forms.Select):
+    """A <select> for a list that grows with the academy (every worker of a service): the
+    HTML of Django's Select, each option written here instead of through a template of its
+    own, which cost about 0.1 ms an option (issue 17). Plain choices only, no groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in selected else "", label)
+                for key, label in ((str(v), label) for v, label in self.choices)
+            ),
+        )
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(attrs), options)
 
 
 def add_errors(form, error: ValidationError) -> None:

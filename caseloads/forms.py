@@ -1,3 +1,6 @@
+from collections import defaultdict
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -7,10 +10,12 @@ from django.utils import timezone
 
 from academy import csvfiles
 from academy.access import sees_every_cohort
+from academy.forms import LongSelect
 from academy.models import Person, Service
 from caseloads import audit, rules, services
 from caseloads.models import REFERENCE_MESSAGE, REFERENCE_PATTERN, Allocation, Case
-from cohorts.models import Enrolment
+from cohorts.models import Enrolment, Extension
+from cohorts.months import phase
 
 # The case-management system's exports are small; this is far above any academy's.
 MAX_AUDIT_BYTES = 2 * 1024 * 1024
@@ -21,10 +26,67 @@ def _date_input():
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+def worker_label(full_name: str, kind: str, group_name: str) -> str:
+    kind = "NQSW" if kind == Enrolment.Kind.ASYE else "trainee"
+    return f"{full_name} ({kind}, {group_name})"
+
+
+def worker_choices(enrolments, on: date) -> list[tuple[int, str]]:
+    """(pk, label) of the enrolments still before or in their ASYE on `on`, in their order.
+
+    Read as plain values, not instances: a GM's list is every worker of the service, and
+    building each one with their person, group, programme and extensions made the form
+    grow with the academy (issue 17). The phase is still cohorts' own rule (MONTH-3)."""
+    rows = list(
+        enrolments.values_list(
+            "pk",
+            "kind",
+            "asye_start",
+            "end_date",
+            "cohort__programme__length_months",
+            "person__full_name",
+            "practice_group__name",
+        )
+    )
+    shifts = defaultdict(list)
+    extensions = Extension.objects.filter(enrolment_id__in=[row[0] for row in rows])
+    for extension in extensions.only("enrolment_id", "first_day", "months"):
+        shifts[extension.enrolment_id].append(extension.shift())
+    return [
+        (pk, worker_label(full_name, kind, group_name))
+        for pk, kind, start, ended, length, full_name, group_name in rows
+        if phase(start, on, shifts[pk], ended=ended, length=length) != rules.AFTER
+    ]
+
+
 class WorkerChoiceField(forms.ModelChoiceField):
+    """An NQSW or trainee of `queryset` still before or in their ASYE on `on`: a completed
+    ASYE is an experienced worker's, asked for as the experienced worker, not as an NQSW.
+    The choices shown are `worker_choices`; the one sent is read as an instance and judged
+    again, so the form accepts exactly what it offers."""
+
+    widget = LongSelect
+    on = None  # today, unless `offer` names the day
+
+    def offer(self, enrolments, *, on: date) -> None:
+        self.queryset = enrolments
+        self.on = on
+        self.choices = [("", self.empty_label), *worker_choices(enrolments, on)]
+
+    def to_python(self, value):
+        enrolment = super().to_python(value)
+        if enrolment is not None and enrolment.phase(self.on) == rules.AFTER:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return enrolment
+
     def label_from_instance(self, enrolment):
-        kind = "NQSW" if enrolment.kind == Enrolment.Kind.ASYE else "trainee"
-        return f"{enrolment.person.full_name} ({kind}, {enrolment.practice_group.name})"
+        return worker_label(
+            enrolment.person.full_name, enrolment.kind, enrolment.practice_group.name
+        )
 
 
 class ExperiencedWorkerField(forms.ModelChoiceField):
@@ -115,7 +177,6 @@ class AllocationRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         current = (
             Enrolment.objects.visible_to(user)
             .current()
@@ -123,11 +184,12 @@ class AllocationRequestForm(forms.Form):
             .prefetch_related("extensions")
             .order_by("person__full_name", "pk")
         )
-        # Only those still before or in their ASYE: a completed ASYE is an experienced
-        # worker's, asked for as the experienced worker, not as an NQSW.
-        in_asye = [e.pk for e in current if e.phase(today) != rules.AFTER]
-        self.fields["worker"].queryset = current.filter(pk__in=in_asye)
+        self.fields["worker"].offer(current, on=timezone.localdate())
         self.fields["companion"].queryset = experienced_workers(user)
+
+    @property
+    def has_workers(self) -> bool:
+        return len(self.fields["worker"].choices) > 1  # more than the empty choice
 
     def clean(self):
         cleaned = super().clean()

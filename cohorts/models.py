@@ -17,6 +17,7 @@ from cohorts.months import (
     asye_month,
     first_day_of_month,
     inclusive_days,
+    phase,
     whole_months,
 )
 
@@ -416,8 +417,10 @@ class Enrolment(models.Model):
         """'before', 'during' or 'after' the ASYE on `on` (MONTH-3)."""
         on = on or timezone.localdate()
         if self.asye_start is None or on < self.asye_start:
-            return "before"
-        return "during" if self.asye_month(on) is not None else "after"
+            return "before"  # without reading the extensions or the programme
+        return phase(
+            self.asye_start, on, self.shifts(), ended=self.end_date, length=self.programme_length
+        )
 
     def absence_on(self, day: date) -> "Extension | None":
         """The recorded absence (an EXT-1 extension: maternity leave, long sickness) that

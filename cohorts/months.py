@@ -91,6 +91,20 @@ def asye_month(
     return month
 
 
+def phase(
+    start: date | None,
+    on: date,
+    shifts: Iterable[Shift] = (),
+    ended: date | None = None,
+    length: int = ASYE_LENGTH_MONTHS,
+) -> str:
+    """'before', 'during' or 'after' the programme on `on` (MONTH-3): before its start (or
+    with no start date), in one of its months (`asye_month`), or past them."""
+    if start is None or on < start:
+        return "before"
+    return "during" if asye_month(start, on, shifts, ended, length) is not None else "after"
+
+
 def asye_last_day(
     start: date, shifts: Iterable[Shift] = (), length: int = ASYE_LENGTH_MONTHS
 ) -> date:

@@ -7,7 +7,7 @@ Each home-page count is the length of one list here, and the list page
 decides a rule: the deadlines are `assessment.checks.deadlines` (REVIEWS, OBS-THREE), the
 recommendation is `assessment.checks.nat_outcome`, the visit sign-off is the caseload rules'
 VISIT-SIGNOFF finding (`caseloads.states`), and who is due for a panel is moderation's
-`due_for_panel` (MOD-POINTS) with the submission deadline of MOD-SUBMIT.
+`due_list` (MOD-POINTS) with the submission deadline of MOD-SUBMIT.
 
 Decisions where the issue is silent:
 
@@ -40,7 +40,7 @@ from cohorts.models import Enrolment
 from learning.pathway_access import absences_awaiting_gm
 from moderation.access import waiting_for_chair
 from moderation.models import Panel, Submission
-from moderation.services.submissions import due_for_panel
+from moderation.services.submissions import due_list
 
 AHEAD_DAYS = 14
 
@@ -214,11 +214,11 @@ def panel_submissions(enrolments: list[Enrolment], today: date) -> list[Item]:
                 "late" if late else f"to do by {checks.format_day(panel.submissions_due_on)}",
             )
         )
-    for enrolment, _reached in due_for_panel(panel, among=list(ids)):
-        if enrolment.pk in ids:
+    for due in due_list(panel, among=list(ids)):
+        if due.enrolment_id in ids:
             items.append(
                 Item(
-                    ids[enrolment.pk],
+                    ids[due.enrolment_id],
                     "MOD-POINTS",
                     f"Due for the {panel.title}, not yet entered",
                     panel.submissions_due_on,

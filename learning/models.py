@@ -116,7 +116,9 @@ class MashDayQuerySet(models.QuerySet):
         """The person's own MASH days on published rotas (their page and calendar feed)."""
         return (
             self.filter(enrolment__person=person, rota__published_at__isnull=False)
-            .select_related("rota__practice_group", "enrolment")
+            # The programme too: `learning.rota.is_available` reads each day's ASYE month, which
+            # needs the programme's length (issue 14); without it, two queries a day.
+            .select_related("rota__practice_group", "enrolment__cohort__programme")
             .prefetch_related("enrolment__extensions")
             .order_by("date")
         )

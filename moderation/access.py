@@ -13,7 +13,7 @@ PROGRESSION); moderation.services checks each again.
 """
 
 import rules
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 
@@ -126,12 +126,10 @@ def waiting_for_chair(user):
 
 def get_panel_for_user(user, pk):
     """A panel the user may know of (404 otherwise), with its members."""
+    # The members and their people in one query, not one each (the panel page's budget).
+    members = Prefetch("members", queryset=PanelMember.objects.select_related("person"))
     return first_or_404(
-        (
-            Panel.objects.filter(panel_filter(user))
-            .prefetch_related("members__person")
-            .filter(pk=pk)
-        ),
+        Panel.objects.filter(panel_filter(user)).prefetch_related(members).filter(pk=pk),
         "panel",
     )
 

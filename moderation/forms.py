@@ -13,7 +13,7 @@ from moderation.models import (
     Panel,
     PanelMember,
 )
-from moderation.services import Seat
+from moderation.services import Seat, due_enrolments
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -217,16 +217,17 @@ class EnterForm(forms.Form):
     )
 
     def __init__(self, *args, due=(), **kwargs):
+        """`due`: `services.due_list` rows (a page of them, on the panel page)."""
         super().__init__(*args, **kwargs)
-        self.due = {str(e.pk): e for e, _ in due}
+        self.due = {str(d.enrolment_id): d for d in due}
         self.fields["enrolments"].choices = [
-            (str(e.pk), f"{e.person.full_name}, {e.practice_group.name} (due {reached:%d/%m/%Y})")
-            for e, reached in due
+            (str(d.enrolment_id), f"{d.name}, {d.team} (due {d.reached:%d/%m/%Y})") for d in due
         ]
         self.fields["enrolments"].initial = list(self.due)
 
     def chosen(self):
-        return [self.due[pk] for pk in self.cleaned_data["enrolments"]]
+        """The chosen NQSWs' enrolments, as `enter_for_panel` takes them."""
+        return due_enrolments(int(pk) for pk in self.cleaned_data["enrolments"])
 
 
 class ModeratorChoice(forms.ModelMultipleChoiceField):

@@ -281,7 +281,10 @@ def panel_detail(request, pk):
         "list of NQSWs.",
     )
     today = timezone.localdate()
-    due = services.due_for_panel(panel) if panel.is_open else []
+    due = services.due_list(panel) if panel.is_open else []
+    # Everyone due at the meeting grows with the academy (issue 17): a page of them at a
+    # time, all ticked; once entered they leave the list and the next ones move up.
+    due_page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "moderation/panel_detail.html",
@@ -291,7 +294,8 @@ def panel_detail(request, pk):
             "missing_seats": services.missing_seats(panel),
             "rows": _manager_rows(panel, today),
             "date_changes": panel.date_changes.select_related("changed_by"),
-            "enter_form": forms.EnterForm(due=due) if due else None,
+            "enter_form": forms.EnterForm(due=due_page.object_list) if due else None,
+            "page": due_page,
             "today": today,
             "chairs": chairs_panel(request.user, panel),
             "pdfs": panel.submissions.pdf_progress(),
@@ -327,7 +331,7 @@ def panel_pdfs(request, pk):
 def panel_enter(request, pk):
     panel = get_panel_for_user(request.user, pk)
     require(request.user, "moderation.change_panel", panel, "You cannot enter NQSWs.")
-    form = forms.EnterForm(request.POST, due=services.due_for_panel(panel))
+    form = forms.EnterForm(request.POST, due=services.due_list(panel))
     if not form.is_valid():
         messages.error(request, "Choose the NQSWs to enter from the ones due.")
         return redirect("moderation:panel_detail", pk=panel.pk)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from academy.models import Person
+from academy.models import Person, PracticeGroup
 from cohorts.models import Enrolment
 from cohorts.months import add_days
 from learning.models import MashDay
@@ -56,10 +56,14 @@ def enrolments_in_feed(person: Person):
     Decision: other roles (GM, assessor, panel) get an empty, still valid, calendar; they
     do not run 1:1 supervision, and a service-wide calendar would be noise.
     """
+    # The groups led as a subquery on the enrolment's own column, not an OR across the join
+    # to the group: the join made the database read every enrolment of the academy for a
+    # PM's handful (issue 17); this way each side of the OR uses its index.
+    led = PracticeGroup.objects.filter(practice_manager=person).values("pk")
     return (
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE)
-        .filter(Q(person=person) | Q(practice_group__practice_manager=person))
+        .filter(Q(person=person) | Q(practice_group__in=led))
         .select_related("person", "cohort__programme")
         .order_by("person__full_name")
     )

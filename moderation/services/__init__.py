@@ -9,7 +9,7 @@ panels.py
 * deadline_changes                 MOD-SUBMIT: what moving the meeting makes late or on time
 * close_panel                      MOD-DECISION (every portfolio decided)
 submissions.py
-* due_for_panel / enter_for_panel  MOD-POINTS
+* due_list / due_for_panel / enter_for_panel  MOD-POINTS (due_list: plain values, for lists)
 * accept_late / submit_portfolio   MOD-SUBMIT, MOD-ANON (the frozen, anonymised snapshot)
 allocation.py
 * allocate_automatically / allocate_to / set_moderators           MOD-ALLOCATE
@@ -67,8 +67,11 @@ from moderation.services.panels import (
     set_up_panel,
 )
 from moderation.services.submissions import (
+    Due,
     accept_late,
+    due_enrolments,
     due_for_panel,
+    due_list,
     enter_for_panel,
     submit_portfolio,
 )
@@ -76,6 +79,7 @@ from moderation.services.submissions import (
 __all__ = [
     "CHAIRS",
     "DeadlineChange",
+    "Due",
     "FORM_FIELDS",
     "Seat",
     "accept_late",
@@ -86,7 +90,9 @@ __all__ = [
     "change_panel",
     "close_panel",
     "deadline_changes",
+    "due_enrolments",
     "due_for_panel",
+    "due_list",
     "enter_for_panel",
     "is_chair",
     "manages",

@@ -1,17 +1,19 @@
 """Who is due for a panel (MOD-POINTS) and submitting their portfolio (MOD-SUBMIT, MOD-ANON)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from academy.models import Person
 from academy.validators import years_after
 from assessment.models import Recommendation
-from cohorts.models import Enrolment
-from cohorts.months import add_days
+from cohorts.models import Enrolment, Extension
+from cohorts.months import add_days, asye_last_day, first_day_of_month
 from moderation import anonymise, pdf, points
 from moderation.models import Decision, ModerationPolicy, Panel, PdfStatus, Submission
 from moderation.services._common import (
@@ -27,59 +29,98 @@ from moderation.services._common import (
 # --- Who is due (MOD-POINTS) ------------------------------------------------------------------
 
 
-def _moderated_already(kind: str, enrolment_ids: Iterable[int], exclude_panel: Panel | None):
-    """Enrolments entered at a panel of `kind` that still stands: one not yet decided, or
-    one whose latest signed-off decision verified the assessor's judgement (one query)."""
+def _moderated_already(kind: str, exclude_panel: Panel) -> Exists:
+    """Whether the enrolment is entered at another panel of `kind` that still stands: one
+    not yet decided, or one whose latest signed-off decision verified the assessor's
+    judgement. A condition on the candidates, so the database leaves them out before any
+    point is worked out in Python."""
     latest_signed = (
         Decision.objects.filter(submission=OuterRef("pk"), signed_off_at__isnull=False)
         .order_by("-version")
         .values("verdict")[:1]
     )
-    rows = (
-        Submission.objects.filter(panel__kind=kind, enrolment_id__in=list(enrolment_ids))
+    standing = (
+        Submission.objects.filter(enrolment=OuterRef("pk"), panel__kind=kind)
+        .exclude(panel=exclude_panel)
         .annotate(verdict=Subquery(latest_signed))
-        .values_list("enrolment_id", "verdict")
+        .filter(Q(verdict__isnull=True) | Q(verdict=Decision.Verdict.VERIFIED))
     )
-    if exclude_panel is not None:
-        rows = rows.exclude(panel=exclude_panel)
-    return {
-        enrolment_id
-        for enrolment_id, verdict in rows
-        if verdict is None or verdict == Decision.Verdict.VERIFIED
-    }
+    return Exists(standing)
 
 
-def due_for_panel(panel: Panel, among=None) -> list[tuple[Enrolment, date]]:
-    """NQSWs due for this panel and not entered (MOD-POINTS), with the day they got there;
-    only those among the enrolment ids `among`, when given (an assessor's own NQSWs: their
-    home's list then costs the same in a small academy or a national one, issue 17).
+@dataclass(frozen=True)
+class Due:
+    """An NQSW due for a panel (MOD-POINTS), as the panel's list shows them."""
+
+    enrolment_id: int
+    name: str
+    team: str
+    reached: date
+
+
+def due_list(panel: Panel, among=None) -> list[Due]:
+    """NQSWs due for this panel and not entered (MOD-POINTS), with the day they got there,
+    in name order; only those among the enrolment ids `among`, when given (an assessor's
+    own NQSWs: their home's list then costs the same in any size of academy, issue 17).
 
     A fixed number of queries: the candidates are narrowed by their ASYE start (a point
     lies 6 to 12 months after it, 24 for a two-year ECDP (issue 14), plus extensions: the
-    3 years looked back cover both), then each point is derived from the start and the
-    extensions.
+    3 years looked back cover both) and by the panels they stand at already, then each
+    point is derived from the start and the extensions. Read as plain values, not
+    instances: everyone due grows with the academy, and building each enrolment with its
+    person, team, programme and extensions made the panel page grow with it (issue 17).
     """
     policy = ModerationPolicy.in_force(panel.held_on)
     month = points.point_month(panel.kind)
     months_in = 11 if month is None else month - 1
     earliest = years_after(panel.held_on, -3)
     latest = add_days(panel.held_on, -months_in * 28)
-    candidates = (
+    candidates = list(
         Enrolment.objects.current()
         .filter(kind=Enrolment.Kind.ASYE, asye_start__gte=earliest, asye_start__lte=latest)
         .filter(_runs_the_point(panel.kind))
         .exclude(moderation_submissions__panel=panel)
+        .exclude(_moderated_already(panel.kind, exclude_panel=panel))
         .filter(Q() if among is None else Q(pk__in=among))
-        .for_listing()
         .order_by("person__full_name", "pk")
+        .values_list(
+            "pk",
+            "asye_start",
+            "cohort__programme__length_months",
+            "person__full_name",
+            "practice_group__name",
+        )
     )
+    shifts = defaultdict(list)
+    extensions = Extension.objects.filter(enrolment_id__in=[row[0] for row in candidates])
+    for extension in extensions.only("enrolment_id", "first_day", "months"):
+        shifts[extension.enrolment_id].append(extension.shift())
     due = []
-    for enrolment in candidates:
-        reached = points.point(panel.kind, enrolment.month_starts_on, enrolment.planned_end())
+    for pk, start, length, name, team in candidates:
+        moved = shifts[pk]
+        # What Enrolment.month_starts_on and planned_end give, from the plain values.
+        reached = points.point(
+            panel.kind,
+            lambda month, start=start, moved=moved: first_day_of_month(start, month, moved),
+            asye_last_day(start, moved, length),
+        )
         if points.is_due(reached, panel.held_on, policy.due_window_days):
-            due.append((enrolment, reached))
-    taken = _moderated_already(panel.kind, [e.pk for e, _ in due], exclude_panel=panel)
-    return [(e, reached) for e, reached in due if e.pk not in taken]
+            due.append(Due(pk, name, team, reached))
+    return due
+
+
+def due_enrolments(ids: Iterable[int]) -> list[Enrolment]:
+    """These enrolments, in this order, with what `enter_for_panel` reads."""
+    ids = list(ids)
+    found = Enrolment.objects.for_listing().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def due_for_panel(panel: Panel, among=None) -> list[tuple[Enrolment, date]]:
+    """`due_list` with each NQSW's enrolment, as `enter_for_panel` takes them."""
+    due = due_list(panel, among)
+    found = {e.pk: e for e in due_enrolments(d.enrolment_id for d in due)}
+    return [(found[d.enrolment_id], d.reached) for d in due if d.enrolment_id in found]
 
 
 def _runs_the_point(kind: str) -> Q:

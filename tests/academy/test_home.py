@@ -123,9 +123,13 @@ def test_home_query_count_does_not_grow_with_rows(
         "gm": GM_HOME_QUERIES,
         "chair": CHAIR_HOME_QUERIES,
     }.get(role, 12)
+    # The steady state: the first view after writes rebuilds the summary rows they made
+    # stale (issue 17), a one-off per change in a fixed number of queries of its own.
+    client.get(reverse("home"))
     with django_assert_max_num_queries(limit) as small:
         client.get(reverse("home"))
     populate(group, assessor, 30)
+    client.get(reverse("home"))
     with django_assert_max_num_queries(limit) as large:
         client.get(reverse("home"))
     assert len(large.captured_queries) == len(small.captured_queries)

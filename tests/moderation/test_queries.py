@@ -14,7 +14,7 @@ from django.urls import reverse
 from moderation import services
 from moderation.models import Panel
 from tests import factories
-from tests.moderation.conftest import COMPLETE_FORM, at, finished_start, make_panel
+from tests.moderation.conftest import COMPLETE_FORM, at, finished_start, make_panel, today
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,84 @@ def test_lists_do_not_grow_with_the_portfolios(
     if url_name == "reading_list":
         mine = big.submissions.filter(allocations__moderator__person=crew["other_gm"])
         assert mine.exists() and all(s.code in response.text for s in mine)
+
+
+# --- The NQSWs due for a panel (MOD-POINTS, issue 17) -------------------------------------------
+
+
+def add_due(crew, count, held_back=0):
+    """`count` NQSWs due for a final panel, and `held_back` more whose extension puts their
+    completion after it (candidates all the same)."""
+    from cohorts.services import record_extension
+
+    added = [factories.EnrolmentFactory(asye_start=finished_start()) for _ in range(count)]
+    for _ in range(held_back):
+        enrolment = factories.EnrolmentFactory(asye_start=finished_start())
+        record_extension(
+            enrolment=enrolment,
+            reason="sickness",
+            first_day=enrolment.asye_start + timedelta(days=40),
+            last_day=enrolment.asye_start + timedelta(days=40 + 60),
+            approved_by=crew["pm"],
+        )
+    return added
+
+
+def due_shown(response) -> list[int]:
+    return [int(pk) for pk in response.context["enter_form"].due]
+
+
+def test_the_panel_page_costs_the_same_with_ten_times_the_nqsws_due(
+    client, crew, django_assert_max_num_queries
+):
+    panel = make_panel(crew)
+    url = reverse("moderation:panel_detail", args=[panel.pk])
+    add_due(crew, 3, held_back=1)
+    client.force_login(crew["chair"].user)
+    few, response = count(client, url)
+    assert len(due_shown(response)) == 4  # the fixtures' NQSW too
+    add_due(crew, 27, held_back=9)
+    with django_assert_max_num_queries(min(few, 15)):
+        response = client.get(url)
+    assert len(due_shown(response)) == 31
+
+
+def test_the_nqsws_due_are_shown_a_page_at_a_time(client, crew, enrolment, monkeypatch):
+    """A page of them, all ticked; once entered they leave the list and the rest move up."""
+    from moderation import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    panel = make_panel(crew)
+    url = reverse("moderation:panel_detail", args=[panel.pk])
+    due = sorted([enrolment, *add_due(crew, 2)], key=lambda e: (e.person.full_name, e.pk))
+    client.force_login(crew["chair"].user)
+    first = client.get(url)
+    assert due_shown(first) == [e.pk for e in due[:2]]
+    assert first.context["enter_form"]["enrolments"].initial == [str(e.pk) for e in due[:2]]
+    assert "Page 1 of 2 (3 in all)" in first.text
+    second = client.get(url, {"page": 2})
+    assert due_shown(second) == [due[2].pk]
+    response = client.post(
+        reverse("moderation:panel_enter", args=[panel.pk]),
+        {"enrolments": [str(e.pk) for e in due[:2]]},
+    )
+    assert response.status_code == 302
+    entered = set(panel.submissions.values_list("enrolment_id", flat=True))
+    assert entered == {e.pk for e in due[:2]}
+    after = client.get(url)
+    assert due_shown(after) == [due[2].pk]
+    assert "Page 1 of" not in after.text
+    # A moderator sees no page of it.
+    client.force_login(crew["other_gm"].user)
+    assert client.get(url, {"page": 2}).status_code == 403
+
+
+def test_only_the_nqsws_due_can_be_entered_from_any_page(client, crew, enrolment):
+    panel = make_panel(crew)
+    not_yet = factories.EnrolmentFactory(asye_start=today().replace(day=1))
+    client.force_login(crew["chair"].user)
+    response = client.post(
+        reverse("moderation:panel_enter", args=[panel.pk]), {"enrolments": [str(not_yet.pk)]}
+    )
+    assert response.status_code == 302
+    assert not panel.submissions.exists()

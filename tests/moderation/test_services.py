@@ -202,6 +202,21 @@ def test_entered_and_moderated_nqsws_are_not_due_again(crew, queued, enrolment, 
     assert enrolment not in dict(services.due_for_panel(other))  # entered, not yet decided
 
 
+def test_a_decision_that_did_not_verify_makes_the_nqsw_due_again(crew, queued, moderated):
+    """MOD-POINTS: only a standing entry (undecided, or verified) keeps an NQSW off the next
+    panel of the kind; the database decides it now, before any point is worked out."""
+    enrolment = moderated.enrolment
+    later = make_panel(crew, held_on=moderated.panel.held_on + timedelta(days=7))
+    assert enrolment.pk not in {d.enrolment_id for d in services.due_list(later)}
+    decide(moderated, crew, sign_off=False)  # a draft still stands
+    assert enrolment.pk not in {d.enrolment_id for d in services.due_list(later)}
+    decide(moderated, crew, verdict="not_verified", reasons="Evidence too thin.")
+    [due] = [d for d in services.due_list(later) if d.enrolment_id == enrolment.pk]
+    assert due.reached == enrolment.planned_end()
+    assert (due.name, due.team) == (enrolment.person.full_name, enrolment.practice_group.name)
+    assert enrolment in dict(services.due_for_panel(later))
+
+
 def test_a_panel_before_the_point_refuses_the_nqsw(crew):
     early = factories.EnrolmentFactory(asye_start=today().replace(day=1) - timedelta(days=60))
     panel = make_panel(crew, kind=Panel.Kind.SIX_MONTHS)

@@ -117,3 +117,60 @@ def test_a_password_change_revokes_the_owners_feeds(client, people):
 def test_a_feed_made_without_its_owners_fingerprint_serves_nothing(client, people):
     feed = CalendarFeed.objects.create(person=people["pm"])
     assert feed_status(client, feed) == 404
+
+
+# --- Cost (issue 17) -------------------------------------------------------------------------
+
+
+def feed_queries(client, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    feed = services.live_feed(person) or services.regenerate_feed(person=person)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("supervision:feed", args=[feed.token])).status_code == 200
+    return len(captured)
+
+
+def test_a_pm_feed_costs_the_same_with_ten_times_the_academy(client, people, enrolment):
+    """The PM leads one group: NQSWs elsewhere, and more of them, change nothing."""
+    pm = people["pm"]
+    few = feed_queries(client, pm)
+    for _ in range(10):
+        factories.EnrolmentFactory()
+    assert feed_queries(client, pm) == few
+    # More NQSWs in the PM's own group: their dates, not more queries.
+    for _ in range(3):
+        factories.EnrolmentFactory(practice_group=enrolment.practice_group)
+    assert feed_queries(client, pm) == few
+
+
+def test_an_nqsw_feed_costs_the_same_with_more_mash_days(client, people, enrolment):
+    from learning import services as mash
+
+    pm = people["pm"]
+    short = mash.propose_rota(
+        practice_group=enrolment.practice_group, starts_on=date(2027, 1, 4), weeks=2, by=pm
+    )
+    mash.publish_rota(rota=short, by=pm)
+    few = feed_queries(client, people["nqsw"])
+    longer = mash.propose_rota(
+        practice_group=enrolment.practice_group, starts_on=date(2027, 2, 1), weeks=6, by=pm
+    )
+    mash.publish_rota(rota=longer, by=pm)
+    assert enrolment.mash_days.count() > 2 * short.days.count()
+    assert feed_queries(client, people["nqsw"]) == few
+
+
+def test_a_pm_feed_reads_the_pms_groups_through_indexes(people, enrolment):
+    """The OR of "own ASYE" and "in a group led" was across the join to the group, which
+    made the database scan every enrolment of the academy for a PM's handful (issue 17)."""
+    from django.db import connection
+
+    from supervision.feeds import enrolments_in_feed
+
+    found = enrolments_in_feed(people["pm"])
+    assert list(found) == [enrolment]
+    if connection.vendor == "sqlite":
+        plan = found.explain()
+        assert "SCAN cohorts_enrolment" not in plan, plan

@@ -1,0 +1,104 @@
+"""The portfolio PDF's speed against WeasyPrint's own "odyssey" sample, in one run (issue 17).
+
+    .venv/bin/python benchmarks/pdf.py [--rounds 3] [--keep-base FILE] [--check]
+
+* `odyssey.html` is the sample of the public WeasyPerf benchmark repository (Kozea/WeasyPerf,
+  samples/odyssey, BSD 3-Clause: LICENSE-WeasyPerf beside it), rendered as WeasyPerf does:
+  HTML to PDF bytes.
+* The portfolios are every current ASYE portfolio of the demo academy (`seed_demo`), as
+  `assessment.pdf.write_pdf` renders them for download: from their print HTML to PDF bytes
+  (building the HTML from the database is timed apart, it is not WeasyPrint's work).
+* Rounds are interleaved and the median is kept; pages per second is pages / seconds.
+
+`--check` exits 1 when the portfolios render fewer pages per second than the odyssey.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.run import setup_django  # noqa: E402
+
+ODYSSEY = HERE / "pdf" / "odyssey.html"
+
+
+def render(html: str, **options) -> tuple[int, float]:
+    """Pages, and seconds from HTML to PDF bytes."""
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    document = HTML(string=html, **options).render()
+    document.write_pdf()
+    return len(document.pages), time.perf_counter() - started
+
+
+def portfolios() -> list[tuple[str, str, float]]:
+    """(who, print HTML, seconds to build it) for each current ASYE portfolio of the demo."""
+    from assessment.pdf import portfolio_html
+    from cohorts.models import Enrolment
+
+    found = []
+    for enrolment in (
+        Enrolment.objects.current()
+        .filter(kind=Enrolment.Kind.ASYE, asye_start__isnull=False)
+        .select_related("person")
+        .order_by("person__full_name")
+    ):
+        started = time.perf_counter()
+        html = portfolio_html(enrolment)
+        found.append((enrolment.person.full_name, html, time.perf_counter() - started))
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep-base", default=None, help="keep (or reuse) the seeded base")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the goal is missed")
+    args = parser.parse_args()
+
+    databases = setup_django(args.keep_base)
+    databases.setup_base()
+    from assessment.pdf import BASE_URL, StaticFilesOnly
+
+    odyssey = ODYSSEY.read_text(encoding="us-ascii")
+    documents = portfolios()
+    odyssey_runs, portfolio_runs = [], []
+    for _ in range(args.rounds):
+        odyssey_runs.append(render(odyssey))
+        pages = seconds = 0.0
+        for _who, html, _built in documents:
+            found, took = render(html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
+            pages, seconds = pages + found, seconds + took
+        portfolio_runs.append((pages, seconds))
+
+    def rate(runs) -> tuple[int, float, float]:
+        pages = runs[0][0]
+        seconds = statistics.median(took for _, took in runs)
+        return int(pages), seconds, pages / seconds
+
+    o_pages, o_seconds, o_rate = rate(odyssey_runs)
+    p_pages, p_seconds, p_rate = rate(portfolio_runs)
+    built = sum(b for _, _, b in documents)
+    print(f"median of {args.rounds} interleaved rounds, HTML to PDF bytes")
+    print("| document | pages | seconds | pages/s |")
+    print("|---|---:|---:|---:|")
+    print(f"| WeasyPerf odyssey | {o_pages} | {o_seconds:.1f} | {o_rate:.1f} |")
+    print(
+        f"| the demo's {len(documents)} portfolios | {p_pages} | {p_seconds:.1f} | {p_rate:.1f} |"
+    )
+    print(f"portfolios / odyssey: {p_rate / o_rate:.2f}x (goal: at least 1.00x)")
+    print(f"building their print HTML from the database: {built:.1f} s in all")
+    databases.drop()
+    if args.check and p_rate < o_rate:
+        print("MISSED: the portfolios render fewer pages per second than the odyssey")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
