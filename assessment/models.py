@@ -1124,7 +1124,11 @@ class PortfolioSummary(models.Model):
     breaches = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["as_of", "at_risk"], name="assessment_summary_day")]
+        indexes = [
+            models.Index(fields=["as_of", "at_risk"], name="assessment_summary_day"),
+            # Today's earliest refresh (`academy.summaries.earliest_refresh`).
+            models.Index(fields=["as_of", "refreshed_at"], name="assessment_summary_refresh"),
+        ]
 
     def __str__(self):
         return f"{self.enrolment_id} on {self.as_of}: {'at risk' if self.at_risk else 'on track'}"

@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from academy.summaries import earliest_refresh, last_change, touched
 from assessment import checks
 from assessment import portfolio as portfolios
 from assessment.models import (
@@ -80,28 +81,28 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
         PortfolioDeadline.objects.bulk_create(deadlines)
 
 
-def _last_change(model):
-    """When a row of `model` last changed (its history), as a subquery; NULL if never."""
-    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
-
-
 def stale(enrolments, *, on: date):
-    """The ids of these enrolments whose summary is stale on `on` (the module docstring)."""
+    """The ids of these enrolments whose summary is stale on `on` (the module docstring);
+    only the enrolments touched since today's earliest row was written are compared row by
+    row (`academy.summaries`)."""
     since = OuterRef("portfolio_summary__refreshed_at")
+    earliest = earliest_refresh(PortfolioSummary.objects.all(), on)
+    touched_ids = touched(
+        Enrolment.history.filter(history_date__gte=earliest).values("id"),
+        Extension.history.filter(history_date__gte=earliest).values("enrolment_id"),
+    )
+    changed = Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since))) | Q(
+        Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since))
+    )
     return (
         with_portfolios(enrolments)
         .filter(
             Q(portfolio_summary__isnull=True)
             | ~Q(portfolio_summary__as_of=on)
-            | Q(portfolio_summary__refreshed_at__lte=_last_change(Framework))
-            | Q(portfolio_summary__refreshed_at__lte=_last_change(FrameworkElement))
-            | Q(portfolio_summary__refreshed_at__lte=_last_change(EvidencePolicy))
-            | Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
-            | Q(
-                Exists(
-                    Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)
-                )
-            )
+            | Q(portfolio_summary__refreshed_at__lte=last_change(Framework))
+            | Q(portfolio_summary__refreshed_at__lte=last_change(FrameworkElement))
+            | Q(portfolio_summary__refreshed_at__lte=last_change(EvidencePolicy))
+            | (touched_ids & changed)
         )
         .values_list("pk", flat=True)
         .order_by()

@@ -485,6 +485,8 @@ class CaseloadSummary(models.Model):
                 fields=["-has_breach", "-has_warning"], name="caseloads_summary_board_order"
             ),
             models.Index(fields=["stage"], name="caseloads_summary_stage"),
+            # Today's earliest refresh (`academy.summaries.earliest_refresh`).
+            models.Index(fields=["as_of", "refreshed_at"], name="caseloads_summary_refresh"),
             models.Index(fields=["as_of"], name="caseloads_summary_as_of"),
         ]
 

@@ -26,10 +26,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from academy.models import Person
+from academy.summaries import earliest_refresh, last_change, touched
 
 # A module import: the board reads the summaries this module writes from its rows.
 from caseloads import board, filters
@@ -137,25 +138,32 @@ def refresh_case(case_id: int, *, on: date | None = None) -> int:
     return refresh_people(people, on=on)
 
 
-def _last_change(model):
-    """When a row of `model` last changed (its history), as a subquery; NULL if never."""
-    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
-
-
 def stale_q(on: date) -> Q:
     """The condition, on enrolments, that their summary is missing or out of date on `on`
-    (see the module docstring)."""
+    (see the module docstring); only the enrolments touched since today's earliest row
+    was written are compared row by row (`academy.summaries`)."""
     since = OuterRef("caseload_summary__refreshed_at")
+    earliest = earliest_refresh(CaseloadSummary.objects.all(), on)
+    touched_ids = touched(
+        Enrolment.history.filter(history_date__gte=earliest).values("id"),
+        Extension.history.filter(history_date__gte=earliest).values("enrolment_id"),
+        Enrolment.objects.filter(
+            person_id__in=Person.history.filter(history_date__gte=earliest).values("id")
+        ).values("pk"),
+    )
+    changed = (
+        Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
+        | Q(Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
+        | Q(Exists(Person.history.filter(id=OuterRef("person_id"), history_date__gte=since)))
+    )
     return (
         Q(caseload_summary__isnull=True)
         | ~Q(caseload_summary__as_of=on)
         # The cap table or a rule setting changed since (the admin, a new effective date).
-        | Q(caseload_summary__refreshed_at__lte=_last_change(CapRule))
-        | Q(caseload_summary__refreshed_at__lte=_last_change(RuleSetting))
+        | Q(caseload_summary__refreshed_at__lte=last_change(CapRule))
+        | Q(caseload_summary__refreshed_at__lte=last_change(RuleSetting))
         # The enrolment, its extensions (EXT-1 absences) or the person changed since.
-        | Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Person.history.filter(id=OuterRef("person_id"), history_date__gte=since)))
+        | (touched_ids & changed)
     )
 
 

@@ -24,8 +24,9 @@ STAFF_CAPTIONS = {
     Person.Role.PRACTICE_MANAGER: "Current enrolments in the groups you lead",
 }
 
-# A home page lists at most this many people; the enrolment list pages through the rest.
-HOME_LIMIT = 100
+# A home page lists at most this many people, as a list page shows a page of 25 (issue 17);
+# the enrolment list, linked under it, filters and pages through the rest.
+HOME_LIMIT = 25
 
 
 @login_required

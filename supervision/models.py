@@ -494,6 +494,8 @@ class SupervisionSummary(models.Model):
         indexes = [
             # The overview's order: overdue first, longest overdue first.
             models.Index(fields=["state_rank", "-days_overdue"], name="supervision_summary_order"),
+            # Today's earliest refresh (`academy.summaries.earliest_refresh`).
+            models.Index(fields=["as_of", "refreshed_at"], name="supervision_summary_refresh"),
         ]
 
     def __str__(self):

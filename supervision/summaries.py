@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from academy.summaries import earliest_refresh, last_change, touched
 from cohorts.models import Enrolment, Extension, Programme
 from supervision import schedule as sched
 from supervision.models import (
@@ -133,27 +134,31 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> int:
     return written
 
 
-def _last_change(model):
-    """When a row of `model` last changed (its history), as a subquery; NULL if never."""
-    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
-
-
 def stale_q(on: date) -> Q:
     """The condition, on enrolments, that their summary is missing or out of date on `on`
-    (see the module docstring)."""
+    (see the module docstring); only the enrolments touched since today's earliest row
+    was written are compared row by row (`academy.summaries`)."""
     since = OuterRef("supervision_summary__refreshed_at")
     registers = Attendance.history.filter(enrolment_id=OuterRef(OuterRef("pk"))).values(
         "session_id"
     )
-    return (
-        Q(supervision_summary__isnull=True)
-        | ~Q(supervision_summary__as_of=on)
-        # The policy or a programme's length changed since (the admin, an effective date).
-        | Q(supervision_summary__refreshed_at__lte=_last_change(SupervisionPolicy))
-        | Q(supervision_summary__refreshed_at__lte=_last_change(Programme))
-        # The enrolment, its extensions, its register entries, their sessions or its
-        # support records changed since.
-        | Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
+    earliest = earliest_refresh(SupervisionSummary.objects.all(), on)
+
+    def since_earliest(model):
+        return model.history.filter(history_date__gte=earliest)
+
+    touched_ids = touched(
+        since_earliest(Enrolment).values("id"),
+        since_earliest(Extension).values("enrolment_id"),
+        since_earliest(Attendance).values("enrolment_id"),
+        # A session's own edit (its date, its kind): everyone ever on its register.
+        Attendance.history.filter(session_id__in=since_earliest(Session).values("id")).values(
+            "enrolment_id"
+        ),
+        since_earliest(SupportRecord).values("enrolment_id"),
+    )
+    changed = (
+        Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
         | Q(Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
         | Q(Exists(Attendance.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
         | Q(Exists(Session.history.filter(id__in=registers, history_date__gte=since)))
@@ -162,6 +167,16 @@ def stale_q(on: date) -> Q:
                 SupportRecord.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)
             )
         )
+    )
+    return (
+        Q(supervision_summary__isnull=True)
+        | ~Q(supervision_summary__as_of=on)
+        # The policy or a programme's length changed since (the admin, an effective date).
+        | Q(supervision_summary__refreshed_at__lte=last_change(SupervisionPolicy))
+        | Q(supervision_summary__refreshed_at__lte=last_change(Programme))
+        # The enrolment, its extensions, its register entries, their sessions or its
+        # support records changed since.
+        | (touched_ids & changed)
     )
 
 

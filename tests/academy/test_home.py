@@ -179,3 +179,13 @@ def test_enrolment_list_pages_through_long_lists(client, people, enrolment):
     assert "status=active&amp;page=2" in first.text
     second = client.get(url, {"status": "active", "page": 2})
     assert "Page 2 of 2" in second.text
+
+
+def test_a_home_page_lists_the_first_25_and_links_to_the_rest(client, people, enrolment):
+    for _ in range(30):
+        factories.EnrolmentFactory(practice_group=enrolment.practice_group)
+    client.force_login(people["pm"].user)
+    response = client.get(reverse("home"))
+    assert len(response.context["enrolments"]) == 25 and response.context["more"]
+    assert "Showing the first 25." in response.text
+    assert reverse("cohorts:enrolment_list") in response.text

@@ -1,0 +1,31 @@
+"""What the stored summary rows of the feature apps share (issue 17): when a table last
+changed, and which enrolments were touched since a moment, read from simple-history rows.
+
+A summary row is stale when its inputs changed after it was written. Comparing every row
+with every history table costs a lookup per row and table, which grows with the academy;
+instead the readers first take the enrolments touched since the earliest of today's rows
+was written (`touched`: uncorrelated subqueries on the indexed history dates, small
+after the nightly refresh) and compare only those row by row.
+"""
+
+from django.db.models import Q, Subquery
+
+
+def last_change(model):
+    """When a row of `model` last changed (its history), as a subquery; NULL if never."""
+    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
+
+
+def earliest_refresh(summaries, on):
+    """The earliest `refreshed_at` among the summary rows (a queryset) written for `on`,
+    as a subquery; NULL when there are none (then every row is stale for its date)."""
+    return Subquery(summaries.filter(as_of=on).order_by("refreshed_at").values("refreshed_at")[:1])
+
+
+def touched(*enrolment_ids) -> Q:
+    """Enrolments among any of these querysets of enrolment ids (each from history rows
+    dated from a moment on: uncorrelated, so each is read once per query)."""
+    found = Q(pk__in=[])
+    for ids in enrolment_ids:
+        found |= Q(pk__in=ids)
+    return found
