@@ -87,26 +87,15 @@ CSV_COLUMNS = [
     "status",
 ]
 # Where each of CSV_COLUMNS is read from: plain values, never model instances, so a whole
-# academy streams quickly.
+# academy streams quickly. From `asye_month` on, the columns are the summary's own fields.
+_FROM_SUMMARY = CSV_COLUMNS.index("asye_month")
 CSV_SOURCES = [
     "person__staff_id",
     "person__full_name",
     "practice_group__service__code",
     "practice_group__name",
     "asye_start",
-    *(
-        _SUMMARY + name
-        for name in [
-            "asye_month",
-            "last_supervision",
-            "qualifying_sessions",
-            "required_to_date",
-            "interval_days",
-            "rule",
-            "next_due",
-            "status",
-        ]
-    ),
+    *(_SUMMARY + name for name in CSV_COLUMNS[_FROM_SUMMARY:]),
 ]
 
 

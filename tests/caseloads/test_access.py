@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from caseloads.models import Allocation, Case, VisitSignOff
 from tests.caseloads import factories as f
+from tests.clock import pin_today
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +22,7 @@ TODAY = date(2026, 11, 16)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
-    )
-    return TODAY
+    return pin_today(monkeypatch, TODAY)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from academy.models import Person
 from caseloads.models import Allocation
@@ -16,6 +15,7 @@ from cohorts.models import Cohort, Programme
 from cohorts.services import record_extension
 from tests import factories as base
 from tests.caseloads import factories as f
+from tests.clock import pin_today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,7 @@ URL = "caseloads:request_allocation"
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
-    )
+    return pin_today(monkeypatch, TODAY)
 
 
 def offered(client) -> dict[int, str]:

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from caseloads import services, summaries
 from caseloads.models import CapRule, CaseloadSummary
@@ -17,6 +16,7 @@ from cohorts.models import Enrolment, Extension
 from cohorts.services import record_extension, record_outcome
 from tests import factories as base
 from tests.caseloads import factories as f
+from tests.clock import pin_today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,7 @@ OCTOBER = date(2026, 10, 1)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
-    )
-    return TODAY
+    return pin_today(monkeypatch, TODAY)
 
 
 def fresh() -> dict:

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from caseloads import rules, services
 from caseloads.models import Allocation, Case
 from tests.caseloads import factories as f
+from tests.clock import pin_today
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,7 @@ TODAY = date(2026, 11, 16)  # ASYE month 3 for the September start of `enrolment
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
-    )
-    return TODAY
+    return pin_today(monkeypatch, TODAY)
 
 
 def cp_case(enrolment, reference="CP-40001"):

@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from caseloads import services
 from caseloads.board import BOARD_COLUMNS
 from caseloads.models import Allocation, CapRule, Case, VisitSignOff
 from tests import factories as base
 from tests.caseloads import factories as f
+from tests.clock import pin_today
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,7 @@ OCTOBER = date(2026, 10, 1)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
-    )
-    return TODAY
+    return pin_today(monkeypatch, TODAY)
 
 
 def login(client, person):

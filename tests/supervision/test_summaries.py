@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Enrolment
 from cohorts.services import record_extension, record_outcome
@@ -22,6 +21,7 @@ from supervision.models import (
     with_schedule_data,
 )
 from tests import factories
+from tests.clock import pin_today
 from tests.supervision.conftest import group_session, one_to_one
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +31,7 @@ TODAY = date(2026, 11, 16)  # week 12 of a 1 September 2026 start: SUP-FORTNIGHT
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: TODAY if value is None else real(value, timezone),
-    )
-    return TODAY
+    return pin_today(monkeypatch, TODAY)
 
 
 def fresh(on=TODAY) -> dict:
