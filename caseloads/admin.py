@@ -41,7 +41,8 @@ class AllocationAdmin(SimpleHistoryAdmin):
     search_fields = ["case__reference", "worker__full_name", "worker__staff_id"]
     autocomplete_fields = ["case", "worker", "requested_by"]
     list_select_related = ["case", "worker", "decided_by"]
-    date_hierarchy = "start_date"
+    # No date hierarchy: its list of years reads every allocation's date (issue 17); the
+    # start date filter above narrows by date instead.
     # Decisions go through caseloads.services, which checks the caps under a lock and
     # records who decided; the admin shows them but does not take them.
     readonly_fields = [

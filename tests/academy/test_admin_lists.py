@@ -26,3 +26,16 @@ def test_every_list_that_shows_an_enrolment_selects_its_person_and_cohort():
                         f"{model.__name__}.{name}: {sorted(wanted - set(selected or ()))}"
                     )
     assert not missing, "\n".join(missing)
+
+
+def test_the_largest_tables_have_no_date_hierarchy():
+    """A date hierarchy lists the years of every row's date on each view, which grows with
+    the academy (issue 17): sessions and allocations filter by date instead."""
+    from caseloads.models import Allocation
+    from supervision.models import Session
+
+    for model in (Session, Allocation):
+        model_admin = admin.site._registry[model]
+        assert model_admin.date_hierarchy is None, model.__name__
+        date_field = "held_on" if model is Session else "start_date"
+        assert date_field in model_admin.list_filter, model.__name__
