@@ -13,7 +13,7 @@ from academy.access import (
     person_of,
     sees_every_cohort,
 )
-from academy.models import Person
+from academy.models import Person, PracticeGroup
 from academy.navigation import MenuItem
 from cohorts.models import Enrolment, PeopleImport
 
@@ -35,12 +35,19 @@ def known_enrolment_filter(person: Person) -> Q:
     team): moderation uses this to keep a portfolio's code from a moderator who knows whose
     it is (MOD-ANON), and the Professional Practice team may resolve codes anyway.
     """
-    q = Q(person=person) | Q(assessor=person) | Q(practice_group__practice_manager=person)
+    # The teams are named by a subquery on the enrolment's own column, not by conditions
+    # across the join to the group: an OR across the join makes PostgreSQL scan every
+    # enrolment (issue 17), an OR of the enrolment's indexed columns does not.
+    teams = Q(practice_manager=person)
     if person.role == Person.Role.GROUP_MANAGER:
-        q |= Q(practice_group__group_manager=person)
+        teams |= Q(group_manager=person)
         if person.service_id:
-            q |= Q(practice_group__service_id=person.service_id)
-    return q
+            teams |= Q(service_id=person.service_id)
+    return (
+        Q(person=person)
+        | Q(assessor=person)
+        | Q(practice_group__in=PracticeGroup.objects.filter(teams).values("pk"))
+    )
 
 
 def knows_enrolment(person: Person | None, enrolment) -> bool:
