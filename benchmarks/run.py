@@ -26,6 +26,7 @@ than MAX_LIST_QUERIES queries, or a page's query count grows with the size.
 """
 
 import argparse
+import gc
 import io
 import os
 import re
@@ -70,6 +71,7 @@ class Databases:
         media = Path(f"{self.keep_base}.media") if self.keep_base else self.folder / "media"
         os.environ["DJANGO_MEDIA_ROOT"] = str(media)
         self.names = {}
+        self.content_types = {}
 
     def setup_base(self):
         from django.core.management import call_command
@@ -120,16 +122,19 @@ class Databases:
 
     def use(self, size: int):
         from django.conf import settings
+        from django.contrib.contenttypes.models import ContentType
         from django.db import connections
 
         connection = connections["default"]
-        if connection.settings_dict["NAME"] != self.names[size]:
+        current = connection.settings_dict["NAME"]
+        if current != self.names[size]:
             connection.close()
+            # Each database keeps its own content-type cache (ids differ between copies), as
+            # one server's process would: a switch costs no extra query.
+            self.content_types[current] = ContentType.objects._cache
+            ContentType.objects._cache = self.content_types.get(self.names[size], {})
             connection.settings_dict["NAME"] = self.names[size]
             settings.DATABASES["default"]["NAME"] = self.names[size]
-            from django.contrib.contenttypes.models import ContentType
-
-            ContentType.objects.clear_cache()
 
     def drop(self):
         from django.db import connections
@@ -930,18 +935,33 @@ def main():
             status, _, _ = request(client, url)
             if status != page.status:
                 result.error = f"GET {url} answered {status}"
+    # The collector runs between requests, never during one: its pauses land wherever a
+    # threshold trips, and made one page's times vary by a third from request to request.
+    # What the warm-up built is frozen, so that a collection walks only the pages' garbage.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    timed = 0
     for round_ in range(args.rounds):
-        for size in sizes:
-            databases.use(size)
-            for page, role, url in plan:
+        # Each page at every size one after the other, the sizes' order reversed every other
+        # round: drift over the run (the allocator, the OS's caches, a neighbour's load) then
+        # falls on both sizes alike instead of on whichever size a round measures last.
+        order = sizes if round_ % 2 == 0 else sizes[::-1]
+        for page, role, url in plan:
+            for size in order:
                 result = results[(page.label(role), size)]
                 if result.error:
                     continue
+                databases.use(size)
                 status, elapsed, queries = request(clients[(size, role)], url)
+                timed += 1
+                if timed % 20 == 0:
+                    gc.collect()
                 result.times.append(elapsed)
                 # The fewest seen over the rounds: the steady state.
                 result.queries = queries if result.queries is None else min(result.queries, queries)
         print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
+    gc.enable()
     databases.drop()
 
     rows, failures = table(plan, results, sizes, args.noise_ms)
