@@ -50,8 +50,6 @@ class SessionAdmin(SimpleHistoryAdmin):
     ]
     autocomplete_fields = ["supervisor", "recorded_by"]
     list_select_related = ["supervisor"]
-    # One count of every session is enough for a national academy's list (issue 17).
-    show_full_result_count = False
     inlines = [AttendanceInline]
 
 

@@ -39,3 +39,12 @@ def test_the_largest_tables_have_no_date_hierarchy():
         assert model_admin.date_hierarchy is None, model.__name__
         date_field = "held_on" if model is Session else "start_date"
         assert date_field in model_admin.list_filter, model.__name__
+
+
+def test_every_admin_list_shows_25_rows_and_counts_once():
+    """Ours and the installed apps' (users, sign-in attempts, tasks) alike (issue 17)."""
+    pages = {
+        type(model_admin).__name__: (model_admin.list_per_page, model_admin.show_full_result_count)
+        for model_admin in admin.site._registry.values()
+    }
+    assert {name for name, found in pages.items() if found != (25, False)} == set()
