@@ -8,12 +8,39 @@ was written (`touched`: uncorrelated subqueries on the indexed history dates, sm
 after the nightly refresh) and compare only those row by row.
 """
 
-from django.db.models import Q, Subquery
+from functools import cache
+
+from django.db.models import Exists, Q, Subquery
+
+
+def history_of(model):
+    """`model`'s history rows (simple-history's table) as a plain queryset.
+
+    `Model.history` builds a new manager class on every access (about half a millisecond);
+    the stale checks name the history tables some thirty times a page.
+    """
+    return _historical(model)._default_manager.all()
+
+
+@cache
+def _historical(model):
+    return model.history.model
+
+
+def changed_from(model, moment):
+    """The history rows of `model` dated from `moment` on (a value or an expression)."""
+    return history_of(model).filter(history_date__gte=moment)
+
+
+def changed_since(model, moment, **match) -> Q:
+    """Whether a history row of `model` matching `match` (an `OuterRef` to the enrolment,
+    say) is dated from `moment` on."""
+    return Q(Exists(changed_from(model, moment).filter(**match)))
 
 
 def last_change(model):
     """When a row of `model` last changed (its history), as a subquery; NULL if never."""
-    return Subquery(model.history.order_by("-history_date").values("history_date")[:1])
+    return Subquery(history_of(model).order_by("-history_date").values("history_date")[:1])
 
 
 def earliest_refresh(summaries, on):

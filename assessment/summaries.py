@@ -18,10 +18,16 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
-from academy.summaries import earliest_refresh, last_change, touched
+from academy.summaries import (
+    changed_from,
+    changed_since,
+    earliest_refresh,
+    last_change,
+    touched,
+)
 from assessment import checks
 from assessment import portfolio as portfolios
 from assessment.models import (
@@ -88,11 +94,11 @@ def stale(enrolments, *, on: date):
     since = OuterRef("portfolio_summary__refreshed_at")
     earliest = earliest_refresh(PortfolioSummary.objects.all(), on)
     touched_ids = touched(
-        Enrolment.history.filter(history_date__gte=earliest).values("id"),
-        Extension.history.filter(history_date__gte=earliest).values("enrolment_id"),
+        changed_from(Enrolment, earliest).values("id"),
+        changed_from(Extension, earliest).values("enrolment_id"),
     )
-    changed = Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since))) | Q(
-        Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since))
+    changed = changed_since(Enrolment, since, id=OuterRef("pk")) | changed_since(
+        Extension, since, enrolment_id=OuterRef("pk")
     )
     return (
         with_portfolios(enrolments)

@@ -26,11 +26,17 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from academy.models import Person
-from academy.summaries import earliest_refresh, last_change, touched
+from academy.summaries import (
+    changed_from,
+    changed_since,
+    earliest_refresh,
+    last_change,
+    touched,
+)
 
 # A module import: the board reads the summaries this module writes from its rows.
 from caseloads import board, filters
@@ -145,16 +151,16 @@ def stale_q(on: date) -> Q:
     since = OuterRef("caseload_summary__refreshed_at")
     earliest = earliest_refresh(CaseloadSummary.objects.all(), on)
     touched_ids = touched(
-        Enrolment.history.filter(history_date__gte=earliest).values("id"),
-        Extension.history.filter(history_date__gte=earliest).values("enrolment_id"),
-        Enrolment.objects.filter(
-            person_id__in=Person.history.filter(history_date__gte=earliest).values("id")
-        ).values("pk"),
+        changed_from(Enrolment, earliest).values("id"),
+        changed_from(Extension, earliest).values("enrolment_id"),
+        Enrolment.objects.filter(person_id__in=changed_from(Person, earliest).values("id")).values(
+            "pk"
+        ),
     )
     changed = (
-        Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Person.history.filter(id=OuterRef("person_id"), history_date__gte=since)))
+        changed_since(Enrolment, since, id=OuterRef("pk"))
+        | changed_since(Extension, since, enrolment_id=OuterRef("pk"))
+        | changed_since(Person, since, id=OuterRef("person_id"))
     )
     return (
         Q(caseload_summary__isnull=True)

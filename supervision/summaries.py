@@ -24,10 +24,17 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
-from academy.summaries import earliest_refresh, last_change, touched
+from academy.summaries import (
+    changed_from,
+    changed_since,
+    earliest_refresh,
+    history_of,
+    last_change,
+    touched,
+)
 from cohorts.models import Enrolment, Extension, Programme
 from supervision import schedule as sched
 from supervision.models import (
@@ -139,34 +146,26 @@ def stale_q(on: date) -> Q:
     (see the module docstring); only the enrolments touched since today's earliest row
     was written are compared row by row (`academy.summaries`)."""
     since = OuterRef("supervision_summary__refreshed_at")
-    registers = Attendance.history.filter(enrolment_id=OuterRef(OuterRef("pk"))).values(
-        "session_id"
+    registers = (
+        history_of(Attendance).filter(enrolment_id=OuterRef(OuterRef("pk"))).values("session_id")
     )
     earliest = earliest_refresh(SupervisionSummary.objects.all(), on)
-
-    def since_earliest(model):
-        return model.history.filter(history_date__gte=earliest)
-
     touched_ids = touched(
-        since_earliest(Enrolment).values("id"),
-        since_earliest(Extension).values("enrolment_id"),
-        since_earliest(Attendance).values("enrolment_id"),
+        changed_from(Enrolment, earliest).values("id"),
+        changed_from(Extension, earliest).values("enrolment_id"),
+        changed_from(Attendance, earliest).values("enrolment_id"),
         # A session's own edit (its date, its kind): everyone ever on its register.
-        Attendance.history.filter(session_id__in=since_earliest(Session).values("id")).values(
-            "enrolment_id"
-        ),
-        since_earliest(SupportRecord).values("enrolment_id"),
+        history_of(Attendance)
+        .filter(session_id__in=changed_from(Session, earliest).values("id"))
+        .values("enrolment_id"),
+        changed_from(SupportRecord, earliest).values("enrolment_id"),
     )
     changed = (
-        Q(Exists(Enrolment.history.filter(id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Extension.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Attendance.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)))
-        | Q(Exists(Session.history.filter(id__in=registers, history_date__gte=since)))
-        | Q(
-            Exists(
-                SupportRecord.history.filter(enrolment_id=OuterRef("pk"), history_date__gte=since)
-            )
-        )
+        changed_since(Enrolment, since, id=OuterRef("pk"))
+        | changed_since(Extension, since, enrolment_id=OuterRef("pk"))
+        | changed_since(Attendance, since, enrolment_id=OuterRef("pk"))
+        | changed_since(Session, since, id__in=registers)
+        | changed_since(SupportRecord, since, enrolment_id=OuterRef("pk"))
     )
     return (
         Q(supervision_summary__isnull=True)
