@@ -72,12 +72,13 @@ def _counts(enrolments, states, supervision_of, requests) -> TeamToday:
     )
 
 
-def service_by_team(user, today: date, wanted: tuple[str, ...]):
+def service_by_team(user, today: date, wanted: tuple[str, ...], limit: int | None = None):
     """The group manager's view across the service (issue 11), read from the stored rows
     (issue 17) in a fixed number of queries, whatever the size of the service: for each
     practice group of the current enrolments `user` can see, the PM's counts and the
-    length of each of the `wanted` waiting lists in their order; and each list's length
-    across the service. The rows are those the board (`caseloads.summaries`), the
+    length of each of the `wanted` waiting lists in their order, the teams with the most
+    waiting first (the first `limit` when given); each list's length across the service;
+    and how many teams there are. The rows are those the board (`caseloads.summaries`), the
     supervision overview (`supervision.summaries`) and the portfolios' deadlines
     (`assessment.summaries`) keep, brought up to `today` first, so each count is of the
     same findings as the list it links to."""
@@ -131,5 +132,10 @@ def service_by_team(user, today: date, wanted: tuple[str, ...]):
             totals[key] += found
         del counts["visit_signoff"]
         rows.append((groups[group_id], TeamToday(**counts), lists))
-    rows.sort(key=lambda row: (row[0].name, row[0].pk))
-    return rows, totals
+    rows.sort(key=lambda row: (-_waiting_on(row[1], row[2]), row[0].name, row[0].pk))
+    return rows[:limit], totals, len(rows)
+
+
+def _waiting_on(counts: TeamToday, lists) -> int:
+    """Everything a team's row counts: the order of the group manager's table."""
+    return sum(vars(counts).values()) + sum(lists)

@@ -27,6 +27,9 @@ STAFF_CAPTIONS = {
 # A home page lists at most this many people, as a list page shows a page of 25 (issue 17);
 # the enrolment list, linked under it, filters and pages through the rest.
 HOME_LIMIT = 25
+# The group manager's other lists across the service (team by team, NQSWs without a
+# destination) show this many, each with its whole length and a link to where the rest are.
+HOME_SHORT_LIMIT = 10
 
 
 @login_required
@@ -130,7 +133,10 @@ def home(request):
     if is_gm:
         # The PM's view across the service, by team (issue 11), and the waiting lists'
         # lengths across it.
-        ctx["by_team"], totals = service_by_team(request.user, today, wanted)
+        ctx["by_team"], totals, ctx["teams"] = service_by_team(
+            request.user, today, wanted, limit=HOME_SHORT_LIMIT
+        )
+        ctx["teams_not_shown"] = ctx["teams"] - len(ctx["by_team"])
         ctx["waiting"] = [(key, waiting.TITLES[key], totals[key]) for key in wanted]
     elif wanted:
         lists = waiting.waiting_lists(team, today, wanted, states, tables)
@@ -147,7 +153,9 @@ def home(request):
         ctx["absences_waiting"] = ctx["waiting_count"] = len(absences[0])
         # MOVE-ON (issue 12): their service's NQSWs from month 11 with no destination, until
         # the ASYE ends (when the move takes effect, a missing one is past recording here).
-        ctx["without_destination"] = without_destination_for(request.user, today)
+        listed = without_destination_for(request.user, today, limit=HOME_SHORT_LIMIT + 1)
+        ctx["without_destination"] = listed[:HOME_SHORT_LIMIT]
+        ctx["more_without_destination"] = len(listed) > HOME_SHORT_LIMIT
     return render(request, "home/staff.html", ctx)
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from academy.findings import BREACH, WARNING, Finding
 from academy.models import Person, PracticeGroup
 from cohorts import services as cohort_services
-from cohorts.access import visible_enrolments
 from cohorts.models import Cohort, Enrolment, Extension
 from cohorts.months import add_months
 from learning.models import (
@@ -22,7 +21,7 @@ from learning.models import (
     MoveOn,
     PathwayCourse,
 )
-from learning.pathway_access import decides_absence_as, manages_enrolment_as_gm, records_move_on
+from learning.pathway_access import decides_absence_as, manages_enrolment_as_gm, move_on_enrolments
 from learning.services import history_reason
 
 # --- The training pathway (TRAINING-MANDATORY) -----------------------------------------------
@@ -420,17 +419,25 @@ def _may_lack_destination(enrolments, today: date):
     )
 
 
-def without_destination(enrolments, today: date):
+def without_destination(enrolments, today: date, limit: int | None = None):
     """MOVE-ON: current NQSWs in month 11 or later of their ASYE with no destination yet
-    (the group manager's home page calls this with the enrolments they see)."""
+    (the group manager's home page calls this with the enrolments they see), by name; the
+    first `limit` of them when given, read a chunk at a time so a service's whole list is
+    not loaded to show its start."""
     candidates = (
         _may_lack_destination(enrolments, today)
         # The programme sets month 11 (move_on_opens): read with the rows, not one by one.
         .select_related("person", "practice_group", "cohort__programme")
         .prefetch_related("extensions")
-        .order_by("person__full_name")
+        .order_by("person__full_name", "pk")
     )
-    return [e for e in candidates if (move_on_opens(e) or today) <= today]
+    found = []
+    for enrolment in candidates.iterator(chunk_size=max(limit or 0, 100)):
+        if (move_on_opens(enrolment) or today) <= today:
+            found.append(enrolment)
+            if len(found) == limit:
+                break
+    return found
 
 
 def count_without_destination(enrolments, today: date) -> int:
@@ -469,12 +476,11 @@ def apply_move_ons(*, today: date | None = None) -> list[MoveOn]:
     return moved
 
 
-def without_destination_for(user, today: date | None = None):
+def without_destination_for(user, today: date | None = None, limit: int | None = None):
     """MOVE-ON for a home page: the NQSWs the user records move-on for (a GM's service)
-    in month 11 or later with no destination yet: the same NQSWs the move-on page counts.
-    One whose ASYE has ended while their enrolment is still current stays on the list: a
-    destination recorded then takes effect at the next `apply_move_on`."""
+    in month 11 or later with no destination yet, the same NQSWs the move-on page counts
+    (`count_without_destination` of `move_on_enrolments`); the first `limit` by name when
+    given. One whose ASYE has ended while their enrolment is still current stays on the
+    list: a destination recorded then takes effect at the next `apply_move_on`."""
     today = today or timezone.localdate()
-    return [
-        e for e in without_destination(visible_enrolments(user), today) if records_move_on(user, e)
-    ]
+    return without_destination(move_on_enrolments(user), today, limit)

@@ -161,3 +161,20 @@ def test_the_share_stays_out_of_the_asye_status_contract(client, enrolment):
     progress = home(client, enrolment.person).context["progress"]
     assert progress.protected is not None
     assert "protected_time" not in progress.as_dict()
+
+
+def test_the_panel_shows_the_first_ten_by_name_and_links_to_the_rest(client, people, enrolment):
+    """A service's month-11 NQSWs are many at national size: the home page names the first
+    ten by name and sends the group manager to the move-on list for the rest (issue 17)."""
+    for i in range(11):
+        person = factories.PersonFactory(full_name=f"Aaron {i:02}", role="nqsw")
+        factories.EnrolmentFactory(
+            person=person, practice_group=enrolment.practice_group, asye_start=enrolment.asye_start
+        )
+    with time_machine.travel(MONTH_11, tick=False):
+        response = home(client, people["gm"])
+    listed = [e.person.full_name for e in response.context["without_destination"]]
+    assert listed == [f"Aaron {i:02}" for i in range(10)]
+    assert response.context["more_without_destination"]
+    found = panel(response)
+    assert "the first 10 by name" in found and reverse("learning:move_on") + '">' in found

@@ -179,3 +179,29 @@ def test_the_group_managers_counts_follow_the_changes_and_match_their_lists(
     assert worthing_lists[waiting.REVIEWS_DUE] == 0
     assert worthing.supervision_overdue == 0
     assert after["Bognor CA&I"] == before["Bognor CA&I"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_busiest_teams_come_first_and_the_table_stops_at_ten(client, people, group):
+    """A national service has hundreds of teams: the home page shows the ten with the most
+    waiting (issue 17) and says how many more there are and where they are."""
+    quiet = [
+        factories.PracticeGroupFactory(
+            name=f"Quiet team {i:02}", service=group.service, group_manager=people["gm"]
+        )
+        for i in range(11)
+    ]
+    for team in quiet:
+        factories.EnrolmentFactory(practice_group=team)
+    busy = factories.PracticeGroupFactory(
+        name="Zennor CA&I", service=group.service, group_manager=people["gm"]
+    )
+    nqsw = factories.EnrolmentFactory(practice_group=busy)
+    f.allocate(nqsw.person, start=date(2026, 10, 1), children=10)
+    f.request(nqsw.person, start=TODAY, children=1)
+    response = home(client, people["gm"])
+    rows = response.context["by_team"]
+    assert len(rows) == 10 and rows[0][0] == busy  # last by name, first by what waits
+    assert response.context["teams"] == 13  # the fixture's team, the busy one, eleven quiet
+    assert "3 more teams" in response.text
+    assert "the 10 teams with the most waiting, of 13" in response.text
