@@ -1,5 +1,6 @@
 import django_filters
 
+from academy.forms import LongSelect
 from academy.models import Office, PracticeGroup, Service
 from caseloads import rules
 from cohorts.models import Enrolment
@@ -88,8 +89,9 @@ class BoardFilter(django_filters.FilterSet):
     office = django_filters.ModelChoiceFilter(
         field_name="practice_group__office", queryset=Office.objects.all(), label="Office"
     )
+    # Every group a chair sees: hundreds at national size, so written option by option.
     practice_group = django_filters.ModelChoiceFilter(
-        queryset=PracticeGroup.objects.none(), label="Practice group"
+        queryset=PracticeGroup.objects.none(), label="Practice group", widget=LongSelect
     )
     stage = django_filters.ChoiceFilter(choices=STAGE_CHOICES, method="keep_all", label="Stage")
     attention = django_filters.ChoiceFilter(

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Max, Min
 
+from academy.forms import LongSelect
 from academy.models import Office, PracticeGroup, Service
 from cohorts.models import Cohort, Enrolment, academic_year, academic_year_label
 
@@ -60,7 +61,10 @@ class EnrolmentFilter(ProgressFilter):
     office = django_filters.ModelChoiceFilter(
         field_name="practice_group__office", queryset=Office.objects.all(), label="Office"
     )
-    practice_group = django_filters.ModelChoiceFilter(queryset=PracticeGroup.objects.none())
+    # Every group a chair sees: hundreds at national size, so written option by option.
+    practice_group = django_filters.ModelChoiceFilter(
+        queryset=PracticeGroup.objects.none(), widget=LongSelect
+    )
     name = django_filters.CharFilter(field_name="person__full_name", lookup_expr="icontains")
 
     class Meta:

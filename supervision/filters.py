@@ -1,5 +1,6 @@
 import django_filters
 
+from academy.forms import LongSelect
 from academy.models import PracticeGroup, Service
 from cohorts.models import Enrolment
 from supervision import schedule as sched
@@ -17,8 +18,9 @@ class SupervisionFilter(django_filters.FilterSet):
     service = django_filters.ModelChoiceFilter(
         field_name="practice_group__service", queryset=Service.objects.all(), label="Service"
     )
+    # Every group a chair sees: hundreds at national size, so written option by option.
     practice_group = django_filters.ModelChoiceFilter(
-        queryset=PracticeGroup.objects.none(), label="Practice group"
+        queryset=PracticeGroup.objects.none(), label="Practice group", widget=LongSelect
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="keep_all", label="Supervision status"
