@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import date
 
 from django import forms
@@ -48,10 +47,7 @@ def worker_choices(enrolments, on: date) -> list[tuple[int, str]]:
             "practice_group__name",
         )
     )
-    shifts = defaultdict(list)
-    extensions = Extension.objects.filter(enrolment_id__in=[row[0] for row in rows])
-    for extension in extensions.only("enrolment_id", "first_day", "months"):
-        shifts[extension.enrolment_id].append(extension.shift())
+    shifts = Extension.shifts_by_enrolment(row[0] for row in rows)
     return [
         (pk, worker_label(full_name, kind, group_name))
         for pk, kind, start, ended, length, full_name, group_name in rows

@@ -1,6 +1,5 @@
 """Who is due for a panel (MOD-POINTS) and submitting their portfolio (MOD-SUBMIT, MOD-ANON)."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -91,10 +90,7 @@ def due_list(panel: Panel, among=None) -> list[Due]:
             "practice_group__name",
         )
     )
-    shifts = defaultdict(list)
-    extensions = Extension.objects.filter(enrolment_id__in=[row[0] for row in candidates])
-    for extension in extensions.only("enrolment_id", "first_day", "months"):
-        shifts[extension.enrolment_id].append(extension.shift())
+    shifts = Extension.shifts_by_enrolment(row[0] for row in candidates)
     due = []
     for pk, start, length, name, team in candidates:
         moved = shifts[pk]
