@@ -504,4 +504,4 @@ class SupervisionSummary(models.Model):
     @property
     def missed_to_date(self) -> int:
         """As `sched.Schedule.missed_to_date`: the shared partials read either."""
-        return max(0, self.required_to_date - self.qualifying_sessions)
+        return sched.missed(self.required_to_date, self.qualifying_sessions)

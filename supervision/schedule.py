@@ -172,9 +172,13 @@ class Schedule:
 
     @property
     def missed_to_date(self) -> int:
-        """Scheduled dates passed without a supervision. The status looks only at the next
-        due date, so a worker whose supervision restarted is on track with dates missed."""
-        return max(0, self.required_to_date - self.qualifying_sessions)
+        return missed(self.required_to_date, self.qualifying_sessions)
+
+
+def missed(required_to_date: int, qualifying_sessions: int) -> int:
+    """Scheduled dates passed without a supervision. The status looks only at the next
+    due date, so a worker whose supervision restarted is on track with dates missed."""
+    return max(0, required_to_date - qualifying_sessions)
 
 
 def policy_on(policies: Sequence[Policy], day: date) -> Policy:
