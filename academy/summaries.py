@@ -56,3 +56,14 @@ def touched(*enrolment_ids) -> Q:
     for ids in enrolment_ids:
         found |= Q(pk__in=ids)
     return found
+
+
+def counted_fresh(count, refresh) -> dict:
+    """A list page's totals (`count()`, a dict with a "stale" count among them), counted
+    again after `refresh()` only when some rows were stale: one query on a steady day, and
+    the counts are always of rows brought up to date."""
+    totals = count()
+    if totals["stale"]:
+        refresh()
+        totals = count()
+    return totals

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from academy.findings import WARNING, Finding
 from academy.spreadsheets import csv_cell
+from academy.summaries import counted_fresh
 from caseloads import filters, rules, summaries
 from caseloads.models import Allocation
 from caseloads.states import WorkerState, worker_states
@@ -194,10 +195,10 @@ def board_page(request):
     only (the page shows what the summary does not keep, such as the stage's words)."""
     today = timezone.localdate()
     filterset, found, wanted = _filtered(request)
-    totals = _totals(found, wanted, today)
-    if totals["stale"]:
-        summaries.refresh_stale(on=today, enrolments=found)
-        totals = _totals(found, wanted, today)
+    totals = counted_fresh(
+        lambda: _totals(found, wanted, today),
+        lambda: summaries.refresh_stale(on=today, enrolments=found),
+    )
     paginator = Paginator(_in_board_order(found.filter(wanted)), PAGE_SIZE)
     paginator.count = totals["workers"]  # counted with the totals: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))

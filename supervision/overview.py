@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from academy.summaries import counted_fresh
 from cohorts.models import Enrolment
 from supervision import summaries
 from supervision.filters import SupervisionFilter
@@ -56,10 +57,10 @@ def overview_page(request):
     counts by state of every matching NQSW, and today."""
     today = timezone.localdate()
     filterset, found, wanted = _filtered(request)
-    totals = _totals(found, wanted, today)
-    if totals["stale"]:
-        summaries.refresh_stale(on=today, enrolments=found)
-        totals = _totals(found, wanted, today)
+    totals = counted_fresh(
+        lambda: _totals(found, wanted, today),
+        lambda: summaries.refresh_stale(on=today, enrolments=found),
+    )
     listed = (
         _in_overview_order(found.filter(wanted)).for_listing().select_related("supervision_summary")
     )
