@@ -8,11 +8,11 @@ The board's list, filters, order and CSV read the stored rows of `caseloads.summ
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from academy.findings import WARNING, Finding
+from academy.paging import narrow_page
 from academy.spreadsheets import csv_cell
 from academy.summaries import counted_fresh
 from caseloads import filters, rules, summaries
@@ -199,9 +199,14 @@ def board_page(request):
         lambda: _totals(found, wanted, today),
         lambda: summaries.refresh_stale(on=today, enrolments=found),
     )
-    paginator = Paginator(_in_board_order(found.filter(wanted)), PAGE_SIZE)
-    paginator.count = totals["workers"]  # counted with the totals: no second COUNT query
-    page = paginator.get_page(request.GET.get("page"))
+    # Counted with the totals: no second COUNT query.
+    page = narrow_page(
+        _in_board_order(found.filter(wanted)),
+        _in_board_order(found),
+        request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        count=totals["workers"],
+    )
     rows = [board_row(state) for state in worker_states(list(page.object_list), today)]
     return filterset, page, rows, totals, today
 

@@ -2,11 +2,11 @@
 one indexed row per NQSW, so a page costs the same for a team or a whole academy (issue 17).
 The stale rows of the filtered set are written again before anything is read."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from academy.paging import narrow_page
 from academy.summaries import counted_fresh
 from cohorts.models import Enrolment
 from supervision import summaries
@@ -61,12 +61,14 @@ def overview_page(request):
         lambda: _totals(found, wanted, today),
         lambda: summaries.refresh_stale(on=today, enrolments=found),
     )
-    listed = (
-        _in_overview_order(found.filter(wanted)).for_listing().select_related("supervision_summary")
+    # Counted with the totals: no second COUNT query.
+    page = narrow_page(
+        _in_overview_order(found.filter(wanted)),
+        found.for_listing().select_related("supervision_summary"),
+        request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        count=totals["rows"],
     )
-    paginator = Paginator(listed, PAGE_SIZE)
-    paginator.count = totals["rows"]  # counted with the totals: no second COUNT query
-    page = paginator.get_page(request.GET.get("page"))
     rows = [(enrolment, enrolment.supervision_summary) for enrolment in page.object_list]
     counts = {state: totals[state] for state in summaries.STATE_ORDER}
     return filterset, page, rows, counts, today
