@@ -212,10 +212,16 @@ class _Snapshot:
         theirs = Q(worker_id__in=ids) & (counting | Q(status=Allocation.Status.REQUESTED))
         cases = Allocation.objects.filter(theirs).values("case_id")
         extra_case_ids = set(extra_case_ids)
+        # theirs | counting on (their cases or the extra ones), written with the cases
+        # first: each of theirs is on one of their cases, so it is the same rows, and the
+        # case_id index then finds them (an OR across the two read every allocation, 60,000
+        # at 10,000 NQSWs: issue 17). Sorted here, not by the database.
+        on_cases = Q(case_id__in=cases)
+        if extra_case_ids:
+            on_cases |= Q(case_id__in=extra_case_ids)
         found = list(
-            Allocation.objects.filter(
-                theirs | (counting & (Q(case_id__in=cases) | Q(case_id__in=extra_case_ids)))
-            )
+            Allocation.objects.filter(on_cases & (theirs | counting))
+            .order_by()
             .annotate(
                 is_counting=Case(
                     When(counting, then=Value(True)),
