@@ -293,6 +293,8 @@ class DirectObservation(PortfolioRecord):
 
     class Meta:
         ordering = ["observed_on", "pk"]
+        # The default order's index: the admin's list reads a page of it (issue 17).
+        indexes = [models.Index(fields=["observed_on", "id"], name="assessment_observation_order")]
         constraints = [
             _case_reference_check("%(app_label)s_%(class)s_case_reference_format", optional=False),
         ]
@@ -360,6 +362,8 @@ class ReflectionLog(PortfolioRecord):
 
     class Meta:
         ordering = ["written_on", "pk"]
+        # The default order's index: the admin's list reads a page of it (issue 17).
+        indexes = [models.Index(fields=["written_on", "id"], name="assessment_log_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period__in=ReflectionLogPeriod.values),
@@ -473,6 +477,8 @@ class PracticeFeedback(PortfolioRecord):
 
     class Meta:
         ordering = ["received_on", "pk"]
+        # The default order's index: the admin's list reads a page of it (issue 17).
+        indexes = [models.Index(fields=["received_on", "id"], name="assessment_feedback_order")]
         verbose_name_plural = "practice feedback"
         constraints = [
             models.CheckConstraint(

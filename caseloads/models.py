@@ -162,6 +162,9 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["start_date", "pk"]
+        # The default order's index: the admin's list of every allocation reads a page of
+        # it instead of sorting the table (issue 17).
+        indexes = [models.Index(fields=["start_date", "id"], name="caseloads_allocation_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "worker"],
