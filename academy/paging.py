@@ -7,6 +7,7 @@ rows six ways to keep 25. Here the sort reads only the ids and what it orders by
 """
 
 from django.core.paginator import Page, Paginator
+from django.db import connections, transaction
 
 
 def narrow_page(ordered, rows, number, *, per_page: int, count: int | None = None) -> Page:
@@ -21,3 +22,19 @@ def narrow_page(ordered, rows, number, *, per_page: int, count: int | None = Non
     found = rows.in_bulk(ids)
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
+
+
+def streamed(queryset, chunk_size: int):
+    """A queryset's rows a chunk at a time, for a streamed export (a CSV of a whole service).
+
+    Outside a transaction Django declares PostgreSQL's server-side cursor WITH HOLD, and
+    PostgreSQL then writes every row aside before sending the first: 48 ms before a CSV of
+    10,000 NQSWs began (issue 17). Inside one it sends rows as they are read. SQLite has no
+    server-side cursor to hold, and its transactions here take the write lock (IMMEDIATE),
+    so it reads without one.
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        yield from queryset.iterator(chunk_size=chunk_size)
+        return
+    with transaction.atomic(using=queryset.db):
+        yield from queryset.iterator(chunk_size=chunk_size)

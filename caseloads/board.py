@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from academy.findings import WARNING, Finding
-from academy.paging import narrow_page
+from academy.paging import narrow_page, streamed
 from academy.spreadsheets import csv_cell
 from academy.summaries import counted_fresh
 from caseloads import filters, rules, summaries
@@ -271,7 +271,7 @@ _ASYE_MONTH = CSV_SOURCES.index(_SUMMARY + "asye_month")
 def csv_rows(found):
     """The board's CSV rows, in BOARD_COLUMNS order, for `board_queryset`'s workers; read
     in chunks."""
-    for values in found.values_list(*CSV_SOURCES).iterator(chunk_size=CSV_CHUNK):
+    for values in streamed(found.values_list(*CSV_SOURCES), CSV_CHUNK):
         yield [
             csv_cell("" if value is None or (i == _ASYE_MONTH and not value) else value)
             for i, value in enumerate(values)

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from academy.paging import narrow_page
+from academy.paging import narrow_page, streamed
 from academy.summaries import counted_fresh
 from cohorts.models import Enrolment
 from supervision import summaries
@@ -112,7 +112,7 @@ def csv_queryset(request):
 
 def csv_values(found):
     """The CSV's rows, in CSV_COLUMNS order (dates as ISO dates, no month as blank)."""
-    for values in found.values_list(*CSV_SOURCES).iterator(chunk_size=CSV_CHUNK):
+    for values in streamed(found.values_list(*CSV_SOURCES), CSV_CHUNK):
         yield [
             "" if value is None or value == 0 and column == "asye_month" else value
             for column, value in zip(CSV_COLUMNS, values, strict=True)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from academy.paging import narrow_page
+from academy.paging import narrow_page, streamed
 from cohorts.models import Enrolment
 from tests import factories
 
@@ -24,3 +24,17 @@ def test_a_page_keeps_the_lists_order_and_reads_its_rows_with_their_joins():
     assert len(groups) == 2
     assert len(queries) == 2  # the page's ids, then its rows: no COUNT, no query per row
     assert page.paginator.num_pages == 3 and page.has_next()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streamed_export_reads_every_row_and_never_holds_a_cursor():
+    """On PostgreSQL a WITH HOLD cursor is materialised in full before its first row."""
+    for name in ["Cara", "Abe", "Bea"]:
+        factories.EnrolmentFactory(person__full_name=name)
+    names = Enrolment.objects.order_by("person__full_name").values_list(
+        "person__full_name", flat=True
+    )
+    with CaptureQueriesContext(connection) as queries:
+        found = list(streamed(names, 2))
+    assert found == ["Abe", "Bea", "Cara"]
+    assert not [q for q in queries.captured_queries if "WITH HOLD" in q["sql"]]
