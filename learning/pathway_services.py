@@ -422,8 +422,9 @@ def _may_lack_destination(enrolments, today: date):
 def without_destination(enrolments, today: date, limit: int | None = None):
     """MOVE-ON: current NQSWs in month 11 or later of their ASYE with no destination yet
     (the group manager's home page calls this with the enrolments they see), by name; the
-    first `limit` of them when given, read a chunk at a time so a service's whole list is
-    not loaded to show its start."""
+    first `limit` of them when given, read a slice at a time so a service's whole list is
+    not loaded to show its start (plain LIMIT queries: PostgreSQL would materialise a
+    held cursor's every row first)."""
     candidates = (
         _may_lack_destination(enrolments, today)
         # The programme sets month 11 (move_on_opens): read with the rows, not one by one.
@@ -431,13 +432,20 @@ def without_destination(enrolments, today: date, limit: int | None = None):
         .prefetch_related("extensions")
         .order_by("person__full_name", "pk")
     )
-    found = []
-    for enrolment in candidates.iterator(chunk_size=max(limit or 0, 100)):
-        if (move_on_opens(enrolment) or today) <= today:
-            found.append(enrolment)
-            if len(found) == limit:
-                break
-    return found
+
+    def opened(batch):
+        return [e for e in batch if (move_on_opens(e) or today) <= today]
+
+    if limit is None:
+        return opened(candidates)
+    found, offset, size = [], 0, max(limit, 100)
+    while len(found) < limit:
+        batch = list(candidates[offset : offset + size])
+        found += opened(batch)
+        if len(batch) < size:
+            break
+        offset += size
+    return found[:limit]
 
 
 def count_without_destination(enrolments, today: date) -> int:
