@@ -19,6 +19,12 @@ from cohorts.months import phase
 # The case-management system's exports are small; this is far above any academy's.
 MAX_AUDIT_BYTES = 2 * 1024 * 1024
 
+# More workers than a drop-down is usable for (a group manager's whole service): the
+# request form then finds the worker by name or staff ID first, and its page costs the same
+# for a service of 300 or 3,000 (issue 17).
+LONG_WORKER_LIST = 60
+FOUND_WORKERS = 25  # matches shown for one search
+
 
 def _date_input():
     # An HTML date input reads and writes ISO dates whatever the locale's format is.
@@ -64,10 +70,12 @@ class WorkerChoiceField(forms.ModelChoiceField):
     widget = LongSelect
     on = None  # today, unless `offer` names the day
 
-    def offer(self, enrolments, *, on: date) -> None:
+    def offer(self, enrolments, *, on: date, shown=None) -> None:
+        """Accept any of `enrolments`; list those of `shown` (by default all of them)."""
         self.queryset = enrolments
         self.on = on
-        self.choices = [("", self.empty_label), *worker_choices(enrolments, on)]
+        listed = enrolments if shown is None else shown
+        self.choices = [("", self.empty_label), *worker_choices(listed, on)]
 
     def to_python(self, value):
         enrolment = super().to_python(value)
@@ -170,6 +178,8 @@ class AllocationRequestForm(forms.Form):
         help_text="For the practice manager: why this worker, and any support planned.",
     )
 
+    FOUND_WORKERS = FOUND_WORKERS  # for the find page's "only the first ..." line
+
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
         super().__init__(*args, **kwargs)
@@ -180,12 +190,36 @@ class AllocationRequestForm(forms.Form):
             .prefetch_related("extensions")
             .order_by("person__full_name", "pk")
         )
-        self.fields["worker"].offer(current, on=timezone.localdate())
+        self.current = current
+        self.on = timezone.localdate()
+        self.long_list = current[: LONG_WORKER_LIST + 1].count() > LONG_WORKER_LIST
+        shown = None
+        if self.long_list:
+            chosen = str(self.data.get("worker") or self.initial.get("worker") or "")
+            shown = current.filter(pk=chosen) if chosen.isdigit() else current.none()
+        self.fields["worker"].offer(current, on=self.on, shown=shown)
         self.fields["companion"].queryset = experienced_workers(user)
 
     @property
     def has_workers(self) -> bool:
         return len(self.fields["worker"].choices) > 1  # more than the empty choice
+
+    @property
+    def needs_worker(self) -> bool:
+        """A long list with no worker chosen yet: the worker is found first."""
+        return self.long_list and not self.is_bound and not self.has_workers
+
+    def find_workers(self, query: str) -> list[tuple[int, str]]:
+        """(pk, label) of up to FOUND_WORKERS workers the form offers whose name holds
+        `query`, or whose staff ID it is."""
+        query = query.strip()
+        if not query:
+            return []
+        matches = self.current.filter(
+            Q(person__full_name__icontains=query) | Q(person__staff_id__iexact=query)
+        )
+        # Twice as many read: those past their programme are dropped by worker_choices.
+        return worker_choices(matches[: FOUND_WORKERS * 2], self.on)[:FOUND_WORKERS]
 
     def clean(self):
         cleaned = super().clean()

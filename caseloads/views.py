@@ -226,6 +226,10 @@ def request_allocation(request):
         raise Http404("No such page.")
     initial = {"worker": request.GET.get("worker")} if request.GET.get("worker") else {}
     form = AllocationRequestForm(request.POST or None, user=request.user, initial=initial)
+    if form.needs_worker:
+        query = request.GET.get("q", "")
+        context = {"form": form, "query": query, "found": form.find_workers(query)}
+        return render(request, "caseloads/request_find.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             allocation = form.request(requested_by=person)

@@ -155,3 +155,60 @@ def test_the_form_costs_the_same_for_ten_times_the_workers(client, django_assert
         client.get(reverse(URL))
     assert count_queries(client) == few
     assert len(offered(client)) > 30
+
+
+@pytest.fixture
+def long_list(monkeypatch):
+    """A service with more workers than the drop-down shows: three is "long" here."""
+    monkeypatch.setattr("caseloads.forms.LONG_WORKER_LIST", 3)
+
+
+def test_a_long_list_finds_the_worker_by_name_or_staff_id_first(client, team, long_list):
+    other = f.nqsw("CLA")
+    client.force_login(team["group"].group_manager.user)
+    response = client.get(reverse(URL))
+    page = response.content.decode()
+    assert response.templates[0].name == "caseloads/request_find.html"
+    assert '<select name="worker"' not in page
+
+    def found(query):
+        response = client.get(reverse(URL), {"q": query})
+        return [int(pk) for pk in re.findall(r'href="\?worker=(\d+)"', response.content.decode())]
+
+    # Those the form offers and nobody else: not a completed ASYE, not another service's.
+    surname = team["in_asye"].person.full_name.split()[-1]
+    assert found(surname) == [team["in_asye"].pk]
+    assert found(team["trainee"].person.staff_id) == [team["trainee"].pk]
+    assert found(team["completed"].person.full_name) == []
+    assert found(other.person.full_name) == []
+    assert (
+        "No current NQSW or trainee you can see matches"
+        in client.get(reverse(URL), {"q": "nobody at all"}).content.decode()
+    )
+
+
+def test_a_long_list_shows_the_chosen_worker_and_accepts_only_its_own(client, team, long_list):
+    client.force_login(team["group"].group_manager.user)
+    response = client.get(reverse(URL), {"worker": team["extended"].pk})
+    assert response.templates[0].name == "caseloads/request_form.html"
+    page = response.content.decode()
+    select = page[page.index('<select name="worker"') : page.index("</select>")]
+    assert re.findall(r'<option value="(\d+)"', select) == [str(team["extended"].pk)]
+    assert "Choose another worker" in page
+    # Another service's worker given by hand is neither listed nor accepted.
+    other = f.nqsw("CLA")
+    listed = client.get(reverse(URL), {"worker": other.pk}).content.decode()
+    assert f'<option value="{other.pk}"' not in listed
+    assert "Select a valid choice" in post(client, other).content.decode()
+    assert post(client, team["completed"]).status_code == 200
+    assert not Allocation.objects.exists()
+    # The chosen one is requested as on a short list.
+    assert post(client, team["extended"]).status_code == 302
+    assert Allocation.objects.get().worker == team["extended"].person
+
+
+def test_a_short_list_is_still_one_drop_down(client, team):
+    client.force_login(team["group"].practice_manager.user)
+    response = client.get(reverse(URL), {"worker": team["in_asye"].pk})
+    assert "Choose another worker" not in response.content.decode()
+    assert len(offered(client)) == 4
