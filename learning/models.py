@@ -738,6 +738,14 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["course__held_on", "enrolment__person__full_name"]
+        indexes = [
+            # The cancellations list starts from the cancelled places (issue 17).
+            models.Index(
+                fields=["enrolment"],
+                condition=Q(status=AttendanceStatus.CANCELLED),
+                name="learning_attendance_cancelled",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=AttendanceStatus.values),

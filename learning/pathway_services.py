@@ -204,8 +204,19 @@ def cancellation_counts(enrolments, today: date | None = None):
     """Enrolments annotated with `cancellations` (pathway cancellations) that reach the
     policy's threshold (3 by default): the Professional Practice list."""
     flag_at = CancellationPolicy.flag_at_on(today or timezone.localdate())
+    # The few enrolments with that many cancellations are found from the cancellations
+    # first: counting every current NQSW's places made the list grow with the academy
+    # (issue 17).
+    reaching = (
+        Attendance.objects.filter(status=Attendance.Status.CANCELLED)
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=flag_at)
+        .values("enrolment")
+    )
     return (
-        enrolments.annotate(
+        enrolments.filter(pk__in=reaching)
+        .annotate(
             cancellations=Count(
                 "pathway_attendances",
                 filter=Q(pathway_attendances__status=Attendance.Status.CANCELLED),
