@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -387,6 +388,10 @@ def concern_step(request, pk, step):
 
 
 MOVE_ON_PER_PAGE = 50
+# A service with more destinations than this gets a page of its own for each NQSW's choice:
+# a drop-down of every group on each of 50 rows made the list grow with the academy
+# (issue 17), and is no way to choose among hundreds anyway.
+INLINE_DESTINATIONS = 30
 
 
 def _move_on_page_of(enrolments, pk) -> int:
@@ -422,15 +427,20 @@ def move_on(request):
         MOVE_ON_PER_PAGE,
     ).get_page(number)
     services_seen = {enrolment.practice_group.service_id for enrolment in page}
-    groups = list(PracticeGroup.objects.filter(service_id__in=services_seen).order_by("name"))
+    sizes = dict(
+        PracticeGroup.objects.filter(service_id__in=services_seen)
+        .values_list("service")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    inline = [service for service, n in sizes.items() if n - 1 <= INLINE_DESTINATIONS]
+    groups = list(PracticeGroup.objects.filter(service_id__in=inline).order_by("name"))
     rows = []
     for enrolment in page:
         opens = services.move_on_opens(enrolment)
+        service = enrolment.practice_group.service_id
         choices = [
-            g
-            for g in groups
-            if g.service_id == enrolment.practice_group.service_id
-            and g.pk != enrolment.practice_group_id
+            g for g in groups if g.service_id == service and g.pk != enrolment.practice_group_id
         ]
         rows.append(
             {
@@ -439,6 +449,7 @@ def move_on(request):
                 "opens": opens,
                 "open": opens <= today,
                 "choices": choices,
+                "inline": service in inline,
             }
         )
     return render(
@@ -454,8 +465,10 @@ def move_on(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def move_on_record(request, pk):
+    """One NQSW's destination: posted from the list's row, or chosen on this page where
+    the service has too many groups for a drop-down on every row."""
     enrolment = get_enrolment_for_user(request.user, pk)
     require(
         request.user,
@@ -463,7 +476,19 @@ def move_on_record(request, pk):
         enrolment,
         "MOVE-ON: a group manager of the NQSW's service records the move.",
     )
-    form = forms.MoveOnForm(request.POST, destinations=services.destinations_for(enrolment))
+    destinations = services.destinations_for(enrolment)
+    if request.method == "GET":
+        move = MoveOn.objects.filter(enrolment=enrolment).first()
+        initial = {"destination": move.destination_id} if move else {}
+        context = {
+            "enrolment": enrolment,
+            "form": forms.MoveOnForm(initial=initial, destinations=destinations),
+            "move": move,
+            "opens": services.move_on_opens(enrolment),
+            "today": timezone.localdate(),
+        }
+        return render(request, "learning/pathway/move_on_record.html", context)
+    form = forms.MoveOnForm(request.POST, destinations=destinations)
     if form.is_valid():
         try:
             services.record_move_on(
@@ -477,4 +502,5 @@ def move_on_record(request, pk):
             messages.success(request, f"{enrolment.person.full_name}'s destination recorded.")
     else:
         messages.error(request, "Choose a practice group of the NQSW's service.")
-    return redirect("learning:move_on")
+    # Back to the list where the NQSW's row is.
+    return redirect(f"{reverse('learning:move_on')}?nqsw={enrolment.pk}")

@@ -121,7 +121,7 @@ EXPECTED = {
     "learning:learning_time":               "L MMMMM MMM MMMMM MM",
     "learning:mine":                        "L OO444 444 44444 44",
     "learning:move_on":                     "L 33333 3O3 33333 OO",
-    "learning:move_on_record":              "L MMMMM MMM MMMMM MM",
+    "learning:move_on_record":              "L 34444 3O3 34334 OO",
     "learning:offer_opportunity":           "L MMMMM MMM MMMMM MM",
     "learning:opportunity_done":            "L O4444 O33 34334 OO",
     "learning:pathway":                     "L OOOOO OOO OOOOO OO",

@@ -308,3 +308,40 @@ def test_the_gm_records_the_destination(client, cast, enrolment, who, status, su
         status = 302 if hasattr(superuser, "person") else 403
     assert response.status_code == status
     assert MoveOn.objects.filter(enrolment=enrolment).exists() == (status == 302)
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [("gm", 200), ("admin", 200), ("superuser", 200)]
+    + [("pm", 403), ("nqsw", 403), ("other_gm", 404), ("assessor", 403), ("chair", 403)],
+)
+def test_the_destination_page_is_the_recording_gms(client, cast, enrolment, who, status, superuser):
+    """Where a service has too many groups for a drop-down on each row, each NQSW's
+    destination is chosen on a page of its own: the same rule as recording it."""
+    destination = factories.PracticeGroupFactory(service=enrolment.practice_group.service)
+    sign_in(client, cast, who, superuser)
+    response = client.get(reverse("learning:move_on_record", args=[enrolment.pk]))
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert f'<option value="{destination.pk}"' in page
+        assert f'<option value="{enrolment.practice_group_id}"' not in page
+
+
+def test_a_service_with_many_groups_chooses_on_the_nqsws_own_page(
+    client, cast, enrolment, monkeypatch
+):
+    destination = factories.PracticeGroupFactory(service=enrolment.practice_group.service)
+    record = reverse("learning:move_on_record", args=[enrolment.pk])
+    sign_in(client, cast, "gm")
+    inline = client.get(reverse("learning:move_on")).content.decode()
+    assert f'action="{record}"' in inline and f'<option value="{destination.pk}"' in inline
+    monkeypatch.setattr("learning.pathway_views.INLINE_DESTINATIONS", 0)
+    linked = client.get(reverse("learning:move_on")).content.decode()
+    assert f'href="{record}"' in linked and "<select" not in linked
+    # Chosen there, and back on the list at the NQSW's row.
+    response = client.post(record, {"destination": destination.pk})
+    assert response["Location"] == f"{reverse('learning:move_on')}?nqsw={enrolment.pk}"
+    assert MoveOn.objects.get(enrolment=enrolment).destination == destination
+    again = client.get(record).content.decode()
+    assert f"Recorded destination: {escape(destination.name)}" in again
