@@ -26,7 +26,7 @@ from academy.access import (
 from academy.models import Person, PracticeGroup
 from academy.navigation import MenuItem, RecordLink
 from caseloads.models import Allocation, Case
-from cohorts.access import leads_enrolment_group, visible_enrolments
+from cohorts.access import known_enrolment_parts, leads_enrolment_group
 from cohorts.models import Enrolment
 
 _LOOK_IT_UP = object()
@@ -39,13 +39,11 @@ def allocation_filter(user) -> Q:
     person = person_of(user)
     if person is None:
         return NOTHING
-    # One IN over the people (issue 17): an OR of `worker = me` with the subquery made
-    # PostgreSQL scan every allocation for the requests page; the OR on the small person
-    # table inside the subquery keeps the allocation side an indexed semi-join.
-    people = Person.objects.filter(
-        Q(pk=person.pk) | Q(pk__in=visible_enrolments(user).values("person_id"))
-    )
-    return Q(worker_id__in=people.values("pk"))
+    # One IN over a UNION ALL of indexed parts (issue 17): an OR of `worker = me` with the
+    # enrolments' subquery made PostgreSQL scan every allocation for the requests page.
+    own = Person.objects.filter(pk=person.pk).values("pk")
+    seen = [part.values("person_id") for part in known_enrolment_parts(person)]
+    return Q(worker_id__in=own.union(*seen, all=True))
 
 
 @rules.predicate
@@ -112,9 +110,14 @@ def decides_filter(user) -> Q:
     person = person_of(user)
     if person is None:
         return NOTHING
+    led = PracticeGroup.objects.filter(practice_manager=person)
+    if not led.exists():
+        # Every arm below needs a team they lead: a group manager leading none decides
+        # nothing, said plainly so that the requests page sorts on an index (issue 17).
+        return NOTHING
     current = Enrolment.objects.current()
     teams = current.filter(practice_group__practice_manager=person).values("person_id")
-    services = PracticeGroup.objects.filter(practice_manager=person).values("service_id")
+    services = led.values("service_id")
     return Q(worker_id__in=teams) | (
         ~Q(worker_id__in=current.values("person_id"))
         & (Q(worker__practice_group__practice_manager=person) | Q(case__service_id__in=services))

@@ -164,7 +164,15 @@ class Allocation(models.Model):
         ordering = ["start_date", "pk"]
         # The default order's index: the admin's list of every allocation reads a page of
         # it instead of sorting the table (issue 17).
-        indexes = [models.Index(fields=["start_date", "id"], name="caseloads_allocation_order")]
+        indexes = [
+            models.Index(fields=["start_date", "id"], name="caseloads_allocation_order"),
+            # The requests page's order for those who decide none of them (issue 17).
+            models.Index(
+                fields=["requested_at", "id"],
+                condition=Q(status="requested"),
+                name="caseloads_allocation_waiting",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "worker"],

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy import csvfiles
-from academy.access import allowed, person_of, staff_member
+from academy.access import NOTHING, allowed, person_of, staff_member
 from academy.models import Person
 from caseloads import audit, charts, services
 from caseloads.access import (
@@ -249,9 +249,8 @@ def request_allocation(request):
     return render(request, "caseloads/request_form.html", {"form": form})
 
 
-def _decides(user):
-    """Whether `user` decides each allocation, as an SQL value (`decides_filter`)."""
-    condition = decides_filter(user)
+def _decides(condition):
+    """Whether the user decides each allocation, as an SQL value (`decides_filter`)."""
     if not condition:  # an administrator decides every request
         return Value(True)
     return Case(
@@ -269,10 +268,14 @@ def requests(request):
     waiting = (
         Allocation.objects.visible_to(request.user)
         .filter(status=Status.REQUESTED)
-        .annotate(decides=_decides(request.user))
         .select_related("case", "worker", "requested_by")
-        .order_by("-decides", "requested_at", "pk")
+        .order_by("requested_at", "pk")
     )
+    condition = decides_filter(request.user)
+    if condition is not NOTHING:  # someone who decides none reads them on the index's order
+        waiting = waiting.annotate(decides=_decides(condition)).order_by(
+            "-decides", "requested_at", "pk"
+        )
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     workers = list({a.worker_id: a.worker for a in shown}.values())
