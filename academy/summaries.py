@@ -51,11 +51,12 @@ def earliest_refresh(summaries, on):
 
 def touched(*enrolment_ids) -> Q:
     """Enrolments among any of these querysets of enrolment ids (each from history rows
-    dated from a moment on: uncorrelated, so each is read once per query)."""
-    found = Q(pk__in=[])
-    for ids in enrolment_ids:
-        found |= Q(pk__in=ids)
-    return found
+    dated from a moment on: uncorrelated, so each is read once per query).
+
+    One IN over their UNION ALL: an OR of INs is a filter PostgreSQL tests every enrolment
+    against, guessing most of them match; the union is a handful of ids looked up by key."""
+    first, *rest = (ids.order_by() for ids in enrolment_ids)
+    return Q(pk__in=first.union(*rest, all=True))
 
 
 def counted_fresh(count, refresh) -> dict:
@@ -67,3 +68,28 @@ def counted_fresh(count, refresh) -> dict:
         refresh()
         totals = count()
     return totals
+
+
+def stale_union(enrolments, *, summary: str, on, inputs, changed: Q):
+    """The pks of `enrolments` whose summary row (reached by the relation `summary`) is
+    stale on `on`: missing, written for another day, written before the last change to one
+    of the `inputs` (rule tables), or matching `changed` (touched since it was written).
+
+    The same conditions as a feature app's `stale_q`, read as a UNION of parts that each
+    use an index (`as_of`, then `refreshed_at`), not as one OR that every visible row is
+    tested against: a group manager's stale check took 15 ms at 10,000 NQSWs (issue 17).
+    Only the missing rows still need a pass over the enrolments, a cheap anti-join."""
+    ids = enrolments.order_by().values_list("pk", flat=True)
+    parts = [
+        ids.filter(**{f"{summary}__isnull": True}),
+        ids.filter(**{f"{summary}__as_of__lt": on}),
+        ids.filter(**{f"{summary}__as_of__gt": on}),
+        *(
+            ids.filter(
+                **{f"{summary}__as_of": on, f"{summary}__refreshed_at__lte": last_change(model)}
+            )
+            for model in inputs
+        ),
+        ids.filter(changed),
+    ]
+    return parts[0].union(*parts[1:]).order_by()

@@ -18,14 +18,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import OuterRef, Q
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from academy.summaries import (
     changed_from,
     changed_since,
     earliest_refresh,
-    last_change,
+    stale_union,
     touched,
 )
 from assessment import checks
@@ -87,6 +87,10 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> None:
         PortfolioDeadline.objects.bulk_create(deadlines)
 
 
+# The tables whose any change makes every row stale (the admin, a new framework).
+INPUTS = (Framework, FrameworkElement, EvidencePolicy)
+
+
 def stale(enrolments, *, on: date):
     """The ids of these enrolments whose summary is stale on `on` (the module docstring);
     only the enrolments touched since today's earliest row was written are compared row by
@@ -100,18 +104,12 @@ def stale(enrolments, *, on: date):
     changed = changed_since(Enrolment, since, id=OuterRef("pk")) | changed_since(
         Extension, since, enrolment_id=OuterRef("pk")
     )
-    return (
-        with_portfolios(enrolments)
-        .filter(
-            Q(portfolio_summary__isnull=True)
-            | ~Q(portfolio_summary__as_of=on)
-            | Q(portfolio_summary__refreshed_at__lte=last_change(Framework))
-            | Q(portfolio_summary__refreshed_at__lte=last_change(FrameworkElement))
-            | Q(portfolio_summary__refreshed_at__lte=last_change(EvidencePolicy))
-            | (touched_ids & changed)
-        )
-        .values_list("pk", flat=True)
-        .order_by()
+    return stale_union(
+        with_portfolios(enrolments),
+        summary="portfolio_summary",
+        on=on,
+        inputs=INPUTS,
+        changed=touched_ids & changed,
     )
 
 

@@ -168,12 +168,17 @@ def _in_board_order(found):
 
 
 def board_queryset(request):
-    """The filtered workers in the board's order, read from their summaries (the CSV);
-    stale summaries of the filtered set are written again first."""
+    """The filtered workers in the order they were enrolled, read from their summaries
+    (the CSV); stale summaries of the filtered set are written again first.
+
+    Not the board's breaches-first order: that is a sort of the whole service before the
+    first row can leave (45 ms at 10,000 NQSWs against 11 at 1,000; by staff ID still 26
+    against 7 for a group manager), while the enrolments' primary key is read in order as
+    it is, and a spreadsheet sorts as its reader wants (issue 17)."""
     today = timezone.localdate()
     filterset, found, wanted = _filtered(request)
     summaries.refresh_stale(on=today, enrolments=found)
-    return filterset, _in_board_order(found.filter(wanted)), today
+    return filterset, found.filter(wanted).order_by("pk"), today
 
 
 def _totals(found, wanted, today):

@@ -35,6 +35,7 @@ from academy.summaries import (
     changed_since,
     earliest_refresh,
     last_change,
+    stale_union,
     touched,
 )
 
@@ -144,10 +145,14 @@ def refresh_case(case_id: int, *, on: date | None = None) -> int:
     return refresh_people(people, on=on)
 
 
-def stale_q(on: date) -> Q:
-    """The condition, on enrolments, that their summary is missing or out of date on `on`
-    (see the module docstring); only the enrolments touched since today's earliest row
-    was written are compared row by row (`academy.summaries`)."""
+# The tables whose any change makes every row stale (the admin, a new effective date).
+INPUTS = (CapRule, RuleSetting)
+
+
+def _changed(on: date) -> Q:
+    """The enrolment, its extensions (EXT-1 absences) or the person changed since the row
+    was written; only the enrolments touched since today's earliest row are compared row
+    by row (`academy.summaries`)."""
     since = OuterRef("caseload_summary__refreshed_at")
     earliest = earliest_refresh(CaseloadSummary.objects.all(), on)
     touched_ids = touched(
@@ -162,20 +167,23 @@ def stale_q(on: date) -> Q:
         | changed_since(Extension, since, enrolment_id=OuterRef("pk"))
         | changed_since(Person, since, id=OuterRef("person_id"))
     )
-    return (
-        Q(caseload_summary__isnull=True)
-        | ~Q(caseload_summary__as_of=on)
-        # The cap table or a rule setting changed since (the admin, a new effective date).
-        | Q(caseload_summary__refreshed_at__lte=last_change(CapRule))
-        | Q(caseload_summary__refreshed_at__lte=last_change(RuleSetting))
-        # The enrolment, its extensions (EXT-1 absences) or the person changed since.
-        | (touched_ids & changed)
-    )
+    return touched_ids & changed
+
+
+def stale_q(on: date) -> Q:
+    """The condition, on enrolments, that their summary is missing or out of date on `on`
+    (see the module docstring), for counting in an aggregate; `stale` lists them."""
+    q = Q(caseload_summary__isnull=True) | ~Q(caseload_summary__as_of=on)
+    for model in INPUTS:
+        q |= Q(caseload_summary__refreshed_at__lte=last_change(model))
+    return q | _changed(on)
 
 
 def stale(enrolments, *, on: date):
     """The pks of the enrolments, of the queryset given, whose summary is stale on `on`."""
-    return enrolments.order_by().filter(stale_q(on)).values_list("pk", flat=True)
+    return stale_union(
+        enrolments, summary="caseload_summary", on=on, inputs=INPUTS, changed=_changed(on)
+    )
 
 
 def refresh_stale(*, on: date, enrolments=None) -> int:

@@ -33,6 +33,7 @@ from academy.summaries import (
     earliest_refresh,
     history_of,
     last_change,
+    stale_union,
     touched,
 )
 from cohorts.models import Enrolment, Extension, Programme
@@ -141,10 +142,15 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> int:
     return written
 
 
-def stale_q(on: date) -> Q:
-    """The condition, on enrolments, that their summary is missing or out of date on `on`
-    (see the module docstring); only the enrolments touched since today's earliest row
-    was written are compared row by row (`academy.summaries`)."""
+# The tables whose any change makes every row stale: the policy or a programme's length
+# (the admin, an effective date).
+INPUTS = (SupervisionPolicy, Programme)
+
+
+def _changed(on: date) -> Q:
+    """The enrolment, its extensions, its register entries, their sessions or its support
+    records changed since the row was written; only the enrolments touched since today's
+    earliest row are compared row by row (`academy.summaries`)."""
     since = OuterRef("supervision_summary__refreshed_at")
     registers = (
         history_of(Attendance).filter(enrolment_id=OuterRef(OuterRef("pk"))).values("session_id")
@@ -167,23 +173,27 @@ def stale_q(on: date) -> Q:
         | changed_since(Session, since, id__in=registers)
         | changed_since(SupportRecord, since, enrolment_id=OuterRef("pk"))
     )
-    return (
-        Q(supervision_summary__isnull=True)
-        | ~Q(supervision_summary__as_of=on)
-        # The policy or a programme's length changed since (the admin, an effective date).
-        | Q(supervision_summary__refreshed_at__lte=last_change(SupervisionPolicy))
-        | Q(supervision_summary__refreshed_at__lte=last_change(Programme))
-        # The enrolment, its extensions, its register entries, their sessions or its
-        # support records changed since.
-        | (touched_ids & changed)
-    )
+    return touched_ids & changed
+
+
+def stale_q(on: date) -> Q:
+    """The condition, on enrolments, that their summary is missing or out of date on `on`
+    (see the module docstring), for counting in an aggregate; `refresh_stale` lists them."""
+    q = Q(supervision_summary__isnull=True) | ~Q(supervision_summary__as_of=on)
+    for model in INPUTS:
+        q |= Q(supervision_summary__refreshed_at__lte=last_change(model))
+    return q | _changed(on)
 
 
 def refresh_stale(*, on: date, enrolments=None) -> int:
     """Write the summaries that are missing or stale among `enrolments` (default: every one
     with a schedule). The daily `refresh_summaries` run calls it with no enrolments."""
     found = with_schedules(Enrolment.objects.all() if enrolments is None else enrolments)
-    ids = list(found.order_by().filter(stale_q(on)).values_list("pk", flat=True))
+    ids = list(
+        stale_union(
+            found, summary="supervision_summary", on=on, inputs=INPUTS, changed=_changed(on)
+        )
+    )
     return refresh(ids, on=on) if ids else 0
 
 

@@ -194,15 +194,24 @@ def test_the_status_filter_pages_and_counts_the_matching_rows_only(client, big_g
     assert "Page 1 of" not in response.text
 
 
-def test_the_csv_streams_every_row_in_the_overviews_order(client, big_group):
+def test_the_csv_streams_every_row_in_the_order_of_enrolment(client, big_group):
+    """In the order the NQSWs were enrolled (the primary key): the overview's order would
+    be a sort of the whole service before the first row leaves (issue 17)."""
     group, enrolments = big_group
     client.force_login(group.practice_manager.user)
     response = client.get(reverse("supervision:overview_csv"))
     assert response.status_code == 200 and response.streaming
     rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 53
-    assert [row["status"].startswith("overdue") for row in rows] == [True] * 50 + [False] * 3
+    by_pk = sorted(enrolments, key=lambda e: e.pk)
+    assert [row["staff_id"] for row in rows] == [e.person.staff_id for e in by_pk]
+    status = {row["staff_id"]: row for row in rows}
     supervised = {e.person.staff_id for e in enrolments[:3]}
-    assert {row["staff_id"] for row in rows[50:]} == supervised
-    assert rows[50]["last_supervision"] == "2026-11-12" and rows[50]["asye_month"] == "3"
-    assert rows[0]["last_supervision"] == "" and rows[0]["next_due"] == "2026-09-01"
+    assert {s for s, row in status.items() if not row["status"].startswith("overdue")} == (
+        supervised
+    )
+    first_supervised = status[enrolments[0].person.staff_id]
+    assert first_supervised["last_supervision"] == "2026-11-12"
+    assert first_supervised["asye_month"] == "3"
+    never = status[enrolments[3].person.staff_id]
+    assert never["last_supervision"] == "" and never["next_due"] == "2026-09-01"
