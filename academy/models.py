@@ -125,6 +125,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["full_name"]
+        # By name a page at a time (the admin's list ties on -pk; enrolments list by name).
+        indexes = [models.Index(fields=["full_name", "-id"], name="academy_person_name")]
         verbose_name_plural = "people"
         constraints = [
             models.CheckConstraint(

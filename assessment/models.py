@@ -545,6 +545,8 @@ class WrittenWork(PortfolioRecord):
 
     class Meta:
         ordering = ["completed_on", "pk"]
+        # The default order, read a page at a time (the admin's list, issue 17).
+        indexes = [models.Index(fields=["completed_on", "id"], name="assessment_writtenwork_order")]
         verbose_name_plural = "written work"
         constraints = [
             models.CheckConstraint(

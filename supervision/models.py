@@ -206,8 +206,12 @@ class Session(models.Model):
                 violation_error_message="A joint supervision names the co-worked case.",
             ),
         ]
-        # In the order the lists read (Meta.ordering); it serves date lookups as well.
-        indexes = [models.Index(fields=["held_on", "start_time"], name="supervision_session_when")]
+        # In the order the lists read (Meta.ordering, read backwards), with the admin's
+        # tie-break on the pk so that its page is read off the index (issue 17); it serves
+        # date lookups as well.
+        indexes = [
+            models.Index(fields=["held_on", "start_time", "id"], name="supervision_session_when")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.held_on:%d/%m/%Y}"
