@@ -126,7 +126,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["full_name"]
         # By name a page at a time (the admin's list ties on -pk; enrolments list by name).
-        indexes = [models.Index(fields=["full_name", "-id"], name="academy_person_name")]
+        indexes = [
+            models.Index(fields=["full_name", "-id"], name="academy_person_name"),
+            # The few of a role among every NQSW: ASWPs in post, experienced workers.
+            models.Index(fields=["role"], name="academy_person_role"),
+        ]
         verbose_name_plural = "people"
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from academy.models import Person
 from aswp import services
 from aswp.models import Application, AswpPolicy, NamedSupervisor, Round, Stage
-from caseloads.models import Allocation, CapRule
+from caseloads.models import CapRule, counting_q
 
 
 def quarter_start(day: date) -> date:
@@ -90,7 +90,7 @@ def build(today: date) -> dict:
         .annotate(
             cases=Count(
                 "allocations__case",
-                filter=Q(allocations__in=Allocation.objects.counting_on(today)),
+                filter=counting_q(today, through="allocations__"),
                 distinct=True,
             ),
             consultations=Count(

@@ -93,13 +93,17 @@ class AllocationStatus(models.TextChoices):
 LIVE_ALLOCATION_STATUSES = (AllocationStatus.REQUESTED, AllocationStatus.APPROVED)
 
 
-def counting_q(on: date) -> Q:
+def counting_q(on: date, through: str = "") -> Q:
     """ALLOC-APPROVE, CAP-COUNT as a condition (`AllocationQuerySet.counting_on`): approved or
-    ended allocations started by `on` whose last day, if any, is `on` or later."""
+    ended allocations started by `on` whose last day, if any, is `on` or later. `through`
+    is the path to the allocations from another model ("allocations__" from a person), so
+    that an aggregate there filters its join instead of testing an IN over every one."""
     return Q(
-        Q(end_date__isnull=True) | Q(end_date__gte=on),
-        status__in=[AllocationStatus.APPROVED, AllocationStatus.ENDED],
-        start_date__lte=on,
+        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": on}),
+        **{
+            f"{through}status__in": [AllocationStatus.APPROVED, AllocationStatus.ENDED],
+            f"{through}start_date__lte": on,
+        },
     )
 
 
