@@ -9,7 +9,7 @@ class AcademyConfig(AppConfig):
         # Each app registers its own object permissions with `rules` (academy/access.py).
         from django.contrib.auth.signals import user_logged_in
 
-        from academy import access
+        from academy import access, lookups  # noqa: F401 - registers __in_array
         from academy.middleware import refreshed_at_sign_in
 
         access.register()

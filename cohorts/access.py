@@ -35,36 +35,20 @@ def known_enrolment_filter(person: Person) -> Q:
     team): moderation uses this to keep a portfolio's code from a moderator who knows whose
     it is (MOD-ANON), and the Professional Practice team may resolve codes anyway.
     """
-    # The teams are named by a subquery on the enrolment's own column, not by conditions
-    # across the join to the group: an OR across the join makes PostgreSQL scan every
-    # enrolment (issue 17), an OR of the enrolment's indexed columns does not. (As a UNION
-    # of `known_enrolment_parts` it was slower here: a listing's nine joins are past
+    # The teams are named on the enrolment's own column, not by conditions across the join
+    # to the group: an OR across the join makes PostgreSQL scan every enrolment (issue 17),
+    # an OR of the enrolment's indexed columns does not. (As a UNION of
+    # `known_enrolment_parts` it was slower here: a listing's nine joins are past
     # PostgreSQL's join_collapse_limit, so it joins every enrolment before the semi-join.)
     return Q(person=person) | Q(assessor=person) | _of_teams(person)
 
 
 def _of_teams(person: Person) -> Q:
-    """Enrolments in the teams `person` leads or manages.
-
-    For practice and group managers the teams' ids are read first (once per person object,
-    so once per request): as a subquery inside the OR they kept PostgreSQL from its
-    indexes, and a PM's eight NQSWs were found by scanning every enrolment (4 ms at 10,000
-    NQSWs, issue 17); as values the OR is one BitmapOr of indexes. Anyone else leads a
-    team rarely if ever, and keeps the subquery rather than pay a query for nothing."""
-    if person.role in (Person.Role.PRACTICE_MANAGER, Person.Role.GROUP_MANAGER):
-        return Q(practice_group_id__in=team_ids(person))
-    return Q(practice_group__in=PracticeGroup.objects.filter(_teams(person)).values("pk"))
-
-
-def team_ids(person: Person) -> list[int]:
-    """The ids of the practice groups whose enrolments `person` sees as their PM or group
-    manager. Kept on the person object: a request's person is read for that request, and
-    its pages ask this many times."""
-    found = person.__dict__.get("_team_ids")
-    if found is None:
-        found = list(PracticeGroup.objects.filter(_teams(person)).values_list("pk", flat=True))
-        person.__dict__["_team_ids"] = found
-    return found
+    """Enrolments in the teams `person` leads or manages, as an ARRAY read once
+    (`academy.lookups`): as an IN over a subquery inside the OR, PostgreSQL used no index
+    and found a PM's eight NQSWs by scanning every enrolment (4 ms at 10,000, issue 17)."""
+    teams = PracticeGroup.objects.filter(_teams(person)).values("pk")
+    return Q(practice_group_id__in_array=teams)
 
 
 def _teams(person: Person) -> Q:
