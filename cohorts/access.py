@@ -72,7 +72,11 @@ def known_enrolment_parts(person: Person) -> list:
     return [
         Enrolment.objects.filter(person=person),
         Enrolment.objects.filter(assessor=person),
-        Enrolment.objects.filter(_of_teams(person)),
+        # A plain IN here, not the OR's ARRAY: alone it is a semi-join PostgreSQL estimates
+        # well, and ANY(ARRAY(...)) would be guessed at ten teams for a service's 280.
+        Enrolment.objects.filter(
+            practice_group__in=PracticeGroup.objects.filter(_teams(person)).values("pk")
+        ),
     ]
 
 
