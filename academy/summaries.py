@@ -74,6 +74,15 @@ def counted_fresh(count, refresh) -> dict:
     return totals
 
 
+def stale_condition(*, summary: str, on, inputs, changed: Q) -> Q:
+    """`stale_union`'s conditions as one Q on enrolments, for counting stale rows inside an
+    aggregate that reads every row anyway (a board's or an overview's totals)."""
+    q = Q(**{f"{summary}__isnull": True}) | ~Q(**{f"{summary}__as_of": on})
+    for model in inputs:
+        q |= Q(**{f"{summary}__refreshed_at__lte": last_change(model)})
+    return q | changed
+
+
 def stale_union(enrolments, *, summary: str, on, inputs, changed: Q):
     """The pks of `enrolments` whose summary row (reached by the relation `summary`) is
     stale on `on`: missing, written for another day, written before the last change to one

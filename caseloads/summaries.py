@@ -34,7 +34,7 @@ from academy.summaries import (
     changed_from,
     changed_since,
     earliest_refresh,
-    last_change,
+    stale_condition,
     stale_union,
     touched,
 )
@@ -173,10 +173,7 @@ def _changed(on: date) -> Q:
 def stale_q(on: date) -> Q:
     """The condition, on enrolments, that their summary is missing or out of date on `on`
     (see the module docstring), for counting in an aggregate; `stale` lists them."""
-    q = Q(caseload_summary__isnull=True) | ~Q(caseload_summary__as_of=on)
-    for model in INPUTS:
-        q |= Q(caseload_summary__refreshed_at__lte=last_change(model))
-    return q | _changed(on)
+    return stale_condition(summary="caseload_summary", on=on, inputs=INPUTS, changed=_changed(on))
 
 
 def stale(enrolments, *, on: date):

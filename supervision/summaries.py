@@ -32,7 +32,7 @@ from academy.summaries import (
     changed_since,
     earliest_refresh,
     history_of,
-    last_change,
+    stale_condition,
     stale_union,
     touched,
 )
@@ -179,10 +179,9 @@ def _changed(on: date) -> Q:
 def stale_q(on: date) -> Q:
     """The condition, on enrolments, that their summary is missing or out of date on `on`
     (see the module docstring), for counting in an aggregate; `refresh_stale` lists them."""
-    q = Q(supervision_summary__isnull=True) | ~Q(supervision_summary__as_of=on)
-    for model in INPUTS:
-        q |= Q(supervision_summary__refreshed_at__lte=last_change(model))
-    return q | _changed(on)
+    return stale_condition(
+        summary="supervision_summary", on=on, inputs=INPUTS, changed=_changed(on)
+    )
 
 
 def refresh_stale(*, on: date, enrolments=None) -> int:
