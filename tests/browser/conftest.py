@@ -95,6 +95,13 @@ def browser_server(chromium, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         shared = connections[DEFAULT_DB_ALIAS]
         shared.inc_thread_sharing()
+    # Django closes "old" connections around each request, and inside a test's transaction
+    # that closes the shared connection under the test. Not for the whole session: a request
+    # the browser sent just before a test ended is still answered after it, while the next
+    # module loads its rows, and closing then broke that module's every test (seen on CI).
+    # The test client is unaffected: it disconnects these itself for each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     server = SharedConnectionServer(
         "localhost", StaticFilesHandler, connections_override={DEFAULT_DB_ALIAS: shared}
     )
@@ -105,15 +112,6 @@ def browser_server(chromium, django_db_setup, django_db_blocker):
         raise server.error
     yield f"http://localhost:{server.port}"
     server.terminate()
-
-
-@pytest.fixture
-def _connection_kept_open():
-    """Django closes "old" connections around each request; inside a test's transaction
-    that would close the shared connection under the test, so not during browser tests."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -125,7 +123,7 @@ def console_problems():
 
 
 @pytest.fixture
-def page(chromium, browser_server, _connection_kept_open, console_problems):
+def page(chromium, browser_server, console_problems):
     context = chromium.new_context(base_url=browser_server, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
