@@ -4,15 +4,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from academy import invitations
 from academy.forms import AdminSignInForm
 from academy.models import Office, Person, PracticeGroup, Service
+from academy.paging import CappedCountPaginator
 
 # The admin's sign-in refuses over-long usernames too (academy/forms.py).
 admin.site.login_form = AdminSignInForm
 
 # Every admin list, ours and the installed apps' (users, sign-in attempts, tasks), shows 25
 # rows a page, as the app's own lists do, and skips the second, unfiltered count: at national
-# size a 100-row page and a count of every row were most of a list's time (issue 17).
+# size a 100-row page and a count of every row were most of a list's time (issue 17); and
+# counts no further than 10,000 rows (templates/admin/pagination.html says "more than").
 admin.ModelAdmin.list_per_page = 25
 admin.ModelAdmin.show_full_result_count = False
+admin.ModelAdmin.paginator = CappedCountPaginator
 
 
 @admin.register(Service)

@@ -8,6 +8,7 @@ rows six ways to keep 25. Here the sort reads only the ids and what it orders by
 
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
+from django.utils.functional import cached_property
 
 
 def narrow_page(ordered, rows, number, *, per_page: int, count: int | None = None) -> Page:
@@ -38,3 +39,30 @@ def streamed(queryset, chunk_size: int):
         return
     with transaction.atomic(using=queryset.db):
         yield from queryset.iterator(chunk_size=chunk_size)
+
+
+class CappedCountPaginator(Paginator):
+    """Counts no further than `cap` rows: "more than 10,000" instead of a count of every row.
+
+    The admin counts a list before it shows a page of it, and counting every session at
+    national size (118,000) was what grew on the sessions list (issue 17). Counting the
+    first `cap` + 1 rows costs the same whatever the table's size, and past that many rows
+    an administrator filters or searches rather than pages. The last page reachable is the
+    one that holds the `cap`th row.
+    """
+
+    cap = 10_000
+
+    @cached_property
+    def _counted(self) -> int:
+        # Unordered before the limit, or the database sorts every row to keep the first few.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more rows than `count` says."""
+        return self._counted > self.cap

@@ -2,10 +2,16 @@
 list made one query per row). An enrolment is named by its person and its cohort
 (`Enrolment.__str__`), so every list that shows one selects both."""
 
+import pytest
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from academy.paging import CappedCountPaginator
 from cohorts.models import Enrolment
+from tests.factories import OfficeFactory
 
 
 def test_every_list_that_shows_an_enrolment_selects_its_person_and_cohort():
@@ -48,3 +54,34 @@ def test_every_admin_list_shows_25_rows_and_counts_once():
         for model_admin in admin.site._registry.values()
     }
     assert {name for name, found in pages.items() if found != (25, False)} == set()
+
+
+@pytest.fixture
+def three_at_most(monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+
+
+@pytest.mark.django_db
+def test_a_list_longer_than_the_cap_says_more_than_and_counts_no_further(
+    three_at_most, admin_client
+):
+    offices = OfficeFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse("admin:academy_office_changelist"))
+    page = response.content.decode()
+    assert "More than 3 offices: search or filter to find the rest." in page
+    assert "Select all 3" not in page
+    (count,) = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 4" in count and "ORDER BY" not in count
+    # The rows past the cap are found by searching.
+    found = admin_client.get(
+        reverse("admin:academy_office_changelist"), {"q": offices[-1].name}
+    ).content.decode()
+    assert offices[-1].name in found and "1 result" in found
+
+
+@pytest.mark.django_db
+def test_a_list_within_the_cap_is_counted_exactly(three_at_most, admin_client):
+    OfficeFactory.create_batch(2)
+    page = admin_client.get(reverse("admin:academy_office_changelist")).content.decode()
+    assert "2 offices" in page and "More than" not in page
