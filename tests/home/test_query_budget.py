@@ -107,8 +107,17 @@ def grow_and_count(client, user, people, enrolment, trainee) -> tuple[int, int]:
     return small, queries(client, user)
 
 
+@pytest.fixture(autouse=True)
+def _on_today():
+    """TODAY with a ticking clock from before the other fixtures (see `queries`): a row a
+    fixture wrote at the real time is newer than any summary written on TODAY once TODAY is
+    past, and stays stale (this failed from 5 December 2026, the day TODAY names). A test
+    that travels further (the move-on one, to July) travels from here."""
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
 @pytest.mark.parametrize("role", ["nqsw", "trainee", "pm", "gm", "assessor", "chair", "admin"])
-@time_machine.travel(TODAY, tick=True)
 def test_each_home_page_in_at_most_15_queries_whatever_the_rows(client, people, enrolment, role):
     trainee = factories.TraineeEnrolmentFactory(practice_group=enrolment.practice_group)
     user = trainee.person.user if role == "trainee" else people[role].user
@@ -118,7 +127,6 @@ def test_each_home_page_in_at_most_15_queries_whatever_the_rows(client, people, 
     assert large == small, f"{role}: {small} queries, then {large} with 10x the rows"
 
 
-@time_machine.travel(TODAY, tick=True)
 def test_a_superusers_home_page_too(client, people, enrolment, superuser):
     trainee = factories.TraineeEnrolmentFactory(practice_group=enrolment.practice_group)
     small, large = grow_and_count(client, superuser, people, enrolment, trainee)
