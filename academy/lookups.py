@@ -17,9 +17,10 @@ class InSubqueryArray(Lookup):
     lookup_name = "in_array"
 
     def get_prep_lookup(self):
-        # The queryset arrives as its Query, compiled as a subquery: its order is moot.
+        # The queryset arrives as its Query, compiled as a subquery: its order is moot,
+        # unless it is sliced (its first 26 by name are not any 26).
         query = self.rhs.clone()
-        query.clear_ordering(force=True)
+        query.clear_ordering()
         return query
 
     def as_sql(self, compiler, connection):

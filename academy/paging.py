@@ -25,6 +25,17 @@ def narrow_page(ordered, rows, number, *, per_page: int, count: int | None = Non
     return page
 
 
+def narrow_first(ordered, rows, count: int) -> list:
+    """The first `count` of `ordered` (a queryset in the list's order) as instances read
+    from `rows` (the same records with what a row shows), in one query: the sort reads only
+    the ids and what it orders by (a subquery), and only those rows are read with their
+    joins. A home page's "first 25 of the service" joined 3,350 enrolments six ways to keep
+    26 at 10,000 NQSWs (issue 17)."""
+    first = ordered.values("pk")[:count]
+    order = ordered.query.order_by or ordered.model._meta.ordering
+    return list(rows.filter(pk__in_array=first).order_by(*order))
+
+
 def streamed(queryset, chunk_size: int):
     """A queryset's rows a chunk at a time, for a streamed export (a CSV of a whole service).
 

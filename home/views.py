@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from academy.access import allowed, person_of, sees_every_cohort
 from academy.models import Person, PracticeGroup
+from academy.paging import narrow_first
 from caseloads.states import worker_states
 from cohorts.models import Cohort, Enrolment
 from home import overview, waiting, year
@@ -119,7 +120,9 @@ def home(request):
         listed = [e for e in team if e.person_id != person.pk][: HOME_LIMIT + 1]
     else:
         absences = [list(absences_awaiting_gm(request.user).only("status"))] if is_gm else []
-        listed = list(enrolments.exclude(person=person)[: HOME_LIMIT + 1])
+        listed = narrow_first(
+            enrolments.exclude(person=person), Enrolment.objects.for_listing(), HOME_LIMIT + 1
+        )
     ctx["enrolments"], ctx["more"] = listed[:HOME_LIMIT], len(listed) > HOME_LIMIT
     # Assessors and managers always see their list (empty or not); others only when they
     # can see someone.

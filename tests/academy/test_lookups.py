@@ -30,3 +30,12 @@ def test_in_array_is_in_over_a_subquery():
         assert "= ANY(ARRAY(SELECT" in sql and "ORDER BY" not in sql.split("ARRAY")[1]
     else:
         assert " IN (SELECT" in sql
+
+
+def test_a_sliced_subquery_keeps_its_order():
+    """Its first two by name are not any two (academy.paging.narrow_first)."""
+    for name in ["Cara", "Abe", "Eve", "Bea"]:
+        factories.EnrolmentFactory(person__full_name=name)
+    first = Enrolment.objects.order_by("person__full_name").values("pk")[:2]
+    found = Enrolment.objects.filter(pk__in_array=first)
+    assert sorted(e.person.full_name for e in found) == ["Abe", "Bea"]
