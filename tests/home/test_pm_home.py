@@ -41,15 +41,6 @@ def lowered_cap():
 
 
 @pytest.fixture
-def ticking_clock():
-    """TODAY with a clock that ticks, from before the other fixtures: the summary rows
-    (issue 17) tell a change from a later refresh by the time, so a query count of the
-    steady state needs the fixtures' writes dated before the views' refreshes."""
-    with time_machine.travel(TODAY, tick=True):
-        yield
-
-
-@pytest.fixture
 def team(people, enrolment):
     """In the PM's teams: the NQSW over the cap with a request waiting, a second at the
     cap, a CLA NQSW under the minimum, and one whose ASYE starts in three days."""

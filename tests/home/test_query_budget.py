@@ -19,7 +19,10 @@ from tests.caseloads import factories as f
 from tests.home.test_overview_homes import extra_seats
 from tests.moderation.conftest import finished_start, make_panel
 
-pytestmark = pytest.mark.django_db
+# Before the other fixtures (tests/home/conftest.py): from 5 December 2026, the day TODAY
+# names, rows the fixtures wrote at the real time kept one summary stale on every request.
+# A test that travels further (the move-on one, to July) travels from there.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ticking_clock")]
 
 BUDGET = 15
 TODAY = date(2026, 12, 5)
@@ -105,16 +108,6 @@ def grow_and_count(client, user, people, enrolment, trainee) -> tuple[int, int]:
     more_nqsws(enrolment, 9)
     mash_days(enrolment, date(2027, 1, 11), weeks=4)
     return small, queries(client, user)
-
-
-@pytest.fixture(autouse=True)
-def _on_today():
-    """TODAY with a ticking clock from before the other fixtures (see `queries`): a row a
-    fixture wrote at the real time is newer than any summary written on TODAY once TODAY is
-    past, and stays stale (this failed from 5 December 2026, the day TODAY names). A test
-    that travels further (the move-on one, to July) travels from here."""
-    with time_machine.travel(TODAY, tick=True):
-        yield
 
 
 @pytest.mark.parametrize("role", ["nqsw", "trainee", "pm", "gm", "assessor", "chair", "admin"])
