@@ -13,6 +13,7 @@ Policy refusal or a JavaScript error.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import WSGIServer
-from django.core.signals import request_finished, request_started
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
@@ -95,16 +95,21 @@ def browser_server(chromium, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         shared = connections[DEFAULT_DB_ALIAS]
         shared.inc_thread_sharing()
-    # Django closes "old" connections around each request, and inside a test's transaction
-    # that closes the shared connection under the test. Not for the whole session: a request
-    # the browser sent just before a test ended is still answered after it, while the next
-    # module loads its rows, and closing then broke that module's every test (seen on CI).
-    # The test client is unaffected: it disconnects these itself for each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     server = SharedConnectionServer(
         "localhost", StaticFilesHandler, connections_override={DEFAULT_DB_ALIAS: shared}
     )
+    # Django closes "old" connections around each request, and inside a test's transaction
+    # that closes the shared connection under the test (and every later test on the worker).
+    # Disconnecting that clean-up from the request signals does not hold: the test client
+    # connects it again after each of its requests. So the shared connection ignores a close
+    # asked for on the server's own thread; the test thread and pytest-django still close it.
+    close = shared.close
+
+    def close_unless_serving():
+        if threading.current_thread() is not server:
+            close()
+
+    shared.close = close_unless_serving
     server.daemon = True
     server.start()
     server.is_ready.wait()
@@ -112,8 +117,10 @@ def browser_server(chromium, django_db_setup, django_db_blocker):
         raise server.error
     yield f"http://localhost:{server.port}"
     server.terminate()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    del shared.close
+    # What the server's thread would have closed as it stopped (the test thread holds other
+    # connection objects by now: PostgreSQL could not drop the test database past it).
+    shared.close()
 
 
 @pytest.fixture

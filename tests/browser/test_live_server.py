@@ -8,10 +8,14 @@ from academy.models import Person
 
 
 @pytest.mark.django_db
-def test_a_request_answered_outside_a_browser_test_leaves_the_connection_open(browser_server):
-    # What CI saw: a request the browser sent at the end of one module was answered while
-    # the next module loaded its rows, and Django's per-request clean-up closed the shared
-    # connection inside the test transaction, so every test in that module failed.
+def test_a_request_answered_after_the_test_client_leaves_the_connection_open(
+    browser_server, client
+):
+    # What CI saw: the test client puts Django's per-request clean-up back after each of its
+    # requests, so disconnecting it for the session did not hold; the next request the live
+    # server answered closed the shared connection inside the test transaction, and every
+    # later browser test on that worker failed.
+    assert client.get("/accounts/login/").status_code == 200
     with urllib.request.urlopen(f"{browser_server}/accounts/login/") as response:
         assert response.status == 200
     assert Person.objects.count() == 0
