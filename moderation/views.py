@@ -281,10 +281,12 @@ def panel_detail(request, pk):
         "list of NQSWs.",
     )
     today = timezone.localdate()
-    due = services.due_list(panel) if panel.is_open else []
     # Everyone due at the meeting grows with the academy (issue 17): a page of them at a
     # time, all ticked; once entered they leave the list and the next ones move up.
-    due_page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    if panel.is_open:
+        due_page = services.due_list(panel).page(request.GET.get("page"), PAGE_SIZE)
+    else:
+        due_page = Paginator([], PAGE_SIZE).get_page(1)
     return render(
         request,
         "moderation/panel_detail.html",
@@ -294,7 +296,7 @@ def panel_detail(request, pk):
             "missing_seats": services.missing_seats(panel),
             "rows": _manager_rows(panel, today),
             "date_changes": panel.date_changes.select_related("changed_by"),
-            "enter_form": forms.EnterForm(due=due_page.object_list) if due else None,
+            "enter_form": forms.EnterForm(due=due_page.object_list) if due_page else None,
             "page": due_page,
             "today": today,
             "chairs": chairs_panel(request.user, panel),
@@ -331,7 +333,9 @@ def panel_pdfs(request, pk):
 def panel_enter(request, pk):
     panel = get_panel_for_user(request.user, pk)
     require(request.user, "moderation.change_panel", panel, "You cannot enter NQSWs.")
-    form = forms.EnterForm(request.POST, due=services.due_list(panel))
+    # Only the ticked NQSWs are looked up: the form refuses any of them no longer due.
+    ticked = [int(pk) for pk in request.POST.getlist("enrolments") if pk.isdigit()]
+    form = forms.EnterForm(request.POST, due=services.due_list(panel, among=ticked))
     if not form.is_valid():
         messages.error(request, "Choose the NQSWs to enter from the ones due.")
         return redirect("moderation:panel_detail", pk=panel.pk)

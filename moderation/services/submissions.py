@@ -1,14 +1,18 @@
 """Who is due for a panel (MOD-POINTS) and submitting their portfolio (MOD-SUBMIT, MOD-ANON)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from academy.models import Person
+from academy.paging import counted_page
 from academy.validators import years_after
 from assessment.models import Recommendation
 from cohorts.models import Enrolment, Extension
@@ -57,52 +61,149 @@ class Due:
     reached: date
 
 
-def due_list(panel: Panel, among=None) -> list[Due]:
+def due_list(panel: Panel, among=None) -> "DueList":
     """NQSWs due for this panel and not entered (MOD-POINTS), with the day they got there,
     in name order; only those among the enrolment ids `among`, when given (an assessor's
     own NQSWs: their home's list then costs the same in any size of academy, issue 17).
 
-    A fixed number of queries: the candidates are narrowed by their ASYE start (a point
-    lies 6 to 12 months after it, 24 for a two-year ECDP (issue 14), plus extensions: the
-    3 years looked back cover both) and by the panels they stand at already, then each
-    point is derived from the start and the extensions. Read as plain values, not
-    instances: everyone due grows with the academy, and building each enrolment with its
-    person, team, programme and extensions made the panel page grow with it (issue 17).
+    Everyone due grows with the academy, so the database picks them (issue 17: the panel
+    page worked out the point of every candidate in Python, 2,000 of them at 10,000 NQSWs,
+    to show 50). The candidates are narrowed by their ASYE start (a point lies 6 to 12
+    months after it, 24 for a two-year ECDP (issue 14), plus extensions: the 3 years looked
+    back cover both) and by the panels they stand at already. Without an extension an
+    NQSW's point depends only on the month they started in (and their programme's length):
+    the months whose point falls in the panel's window are worked out here, with the same
+    functions, and the database matches the start month against them. The few with
+    extensions are judged one by one in Python, from the same functions.
     """
     policy = ModerationPolicy.in_force(panel.held_on)
     month = points.point_month(panel.kind)
     months_in = 11 if month is None else month - 1
-    earliest = years_after(panel.held_on, -3)
-    latest = add_days(panel.held_on, -months_in * 28)
-    candidates = list(
+    candidates = (
         Enrolment.objects.current()
-        .filter(kind=Enrolment.Kind.ASYE, asye_start__gte=earliest, asye_start__lte=latest)
+        .filter(
+            kind=Enrolment.Kind.ASYE,
+            asye_start__gte=years_after(panel.held_on, -3),
+            # A point can come as soon as 30 days short of whole 28-day months after the
+            # start: months are counted from the 1st of the start's month (month 7 of a
+            # start on 26 July is 1 January). Leaving those out lost them their panel.
+            asye_start__lte=add_days(panel.held_on, 31 - months_in * 28),
+        )
         .filter(_runs_the_point(panel.kind))
         .exclude(moderation_submissions__panel=panel)
         .exclude(_moderated_already(panel.kind, exclude_panel=panel))
         .filter(Q() if among is None else Q(pk__in=among))
-        .order_by("person__full_name", "pk")
-        .values_list(
-            "pk",
-            "asye_start",
-            "cohort__programme__length_months",
-            "person__full_name",
-            "practice_group__name",
-        )
     )
-    shifts = Extension.shifts_by_enrolment(row[0] for row in candidates)
-    due = []
-    for pk, start, length, name, team in candidates:
-        moved = shifts[pk]
-        # What Enrolment.month_starts_on and planned_end give, from the plain values.
-        reached = points.point(
-            panel.kind,
-            lambda month, start=start, moved=moved: first_day_of_month(start, month, moved),
-            asye_last_day(start, moved, length),
+    extended = defaultdict(list)
+    programme = {}
+    for extension in (
+        Extension.objects.filter(enrolment__in=candidates.values("pk"))
+        .select_related("enrolment__cohort__programme")
+        .only(
+            "enrolment_id",
+            "first_day",
+            "months",
+            "enrolment__asye_start",
+            "enrolment__cohort__programme__length_months",
         )
-        if points.is_due(reached, panel.held_on, policy.due_window_days):
-            due.append(Due(pk, name, team, reached))
-    return due
+    ):
+        extended[extension.enrolment_id].append(extension.shift())
+        enrolment = extension.enrolment
+        programme[enrolment.pk] = (enrolment.asye_start, enrolment.cohort.programme.length_months)
+    extended_due = [
+        pk
+        for pk, shifts in extended.items()
+        if points.is_due(
+            _reached(panel.kind, *programme[pk], shifts), panel.held_on, policy.due_window_days
+        )
+    ]
+    due = candidates.filter(
+        (~Q(pk__in=list(extended)) & _unextended_due(panel.kind, panel.held_on, policy))
+        | Q(pk__in=extended_due)
+    )
+    return DueList(due.order_by("person__full_name", "pk"), panel.kind, extended)
+
+
+def _reached(kind: str, start: date, length: int, shifts=()) -> date:
+    """The day an NQSW who started on `start` reaches the point a panel of `kind`
+    moderates: what Enrolment.month_starts_on and planned_end give, from plain values."""
+    return points.point(
+        kind,
+        lambda month: first_day_of_month(start, month, shifts),
+        asye_last_day(start, shifts, length),
+    )
+
+
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_starting(number: int) -> date:
+    return date(number // 12, number % 12 + 1, 1)
+
+
+def _unextended_due(kind: str, held_on: date, policy: ModerationPolicy) -> Q:
+    """Whether an enrolment without extensions reaches the point within the panel's window.
+
+    Such a point falls in a month fixed by the start's month: the start's month number plus
+    the point's month less one (`first_day_of_month`), or plus the programme's length less
+    one for the final (`asye_last_day`). Each month near the panel is tried with the point's
+    own function, from a start in the month that leads to it, and the database keeps the
+    enrolments whose start's month leads to one of the months found due.
+    """
+    month = points.point_month(kind)
+    if month is not None and month <= 1:  # the point is the start itself
+        return Q(asye_start__gt=add_days(held_on, -policy.due_window_days), asye_start__lte=held_on)
+    started = ExtractYear("asye_start") * 12 + ExtractMonth("asye_start") - 1
+    if month is None:
+        lands = started + F("cohort__programme__length_months") - 1
+
+        def reached(number):
+            return _reached(kind, _month_starting(number), 1)
+    else:
+        lands = started + (month - 1)
+
+        def reached(number):
+            return _reached(kind, _month_starting(number - (month - 1)), month)
+
+    # A point lies inside its month, so only the months from the window's first day's to
+    # the meeting's can hold one that is due (one more each side costs nothing).
+    tried = range(
+        _month_number(add_days(held_on, -policy.due_window_days)) - 1, _month_number(held_on) + 2
+    )
+    months = [n for n in tried if points.is_due(reached(n), held_on, policy.due_window_days)]
+    return Q(In(lands, months)) if months else Q(pk__in=[])
+
+
+class DueList:
+    """Who is due for a panel (`due_list`), read as `Due` rows: a page at a time with its
+    count (`page`), or all of them (iterating)."""
+
+    COLUMNS = (
+        "pk",
+        "asye_start",
+        "cohort__programme__length_months",
+        "person__full_name",
+        "practice_group__name",
+    )
+
+    def __init__(self, enrolments, kind: str, shifts: dict):
+        self.enrolments = enrolments.values_list(*self.COLUMNS)
+        self.kind = kind
+        self.shifts = shifts
+
+    def _due(self, row) -> Due:
+        pk, start, length, name, team = row
+        return Due(pk, name, team, _reached(self.kind, start, length, self.shifts.get(pk, ())))
+
+    def __iter__(self):
+        return (self._due(row) for row in self.enrolments)
+
+    def page(self, number, per_page: int):
+        """Page `number` (as Paginator.get_page takes it) with the count of them all."""
+        page = counted_page(self.enrolments, number, per_page=per_page)
+        page.object_list = [self._due(row) for row in page.object_list]
+        return page
 
 
 def due_enrolments(ids: Iterable[int]) -> list[Enrolment]:
@@ -114,7 +215,7 @@ def due_enrolments(ids: Iterable[int]) -> list[Enrolment]:
 
 def due_for_panel(panel: Panel, among=None) -> list[tuple[Enrolment, date]]:
     """`due_list` with each NQSW's enrolment, as `enter_for_panel` takes them."""
-    due = due_list(panel, among)
+    due = list(due_list(panel, among))
     found = {e.pk: e for e in due_enrolments(d.enrolment_id for d in due)}
     return [(found[d.enrolment_id], d.reached) for d in due if d.enrolment_id in found]
 
