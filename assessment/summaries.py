@@ -26,7 +26,7 @@ from academy.summaries import (
     changed_since,
     earliest_refresh,
     stale_union,
-    touched,
+    touched_first,
 )
 from assessment import checks
 from assessment import portfolio as portfolios
@@ -97,7 +97,7 @@ def stale(enrolments, *, on: date):
     row (`academy.summaries`)."""
     since = OuterRef("portfolio_summary__refreshed_at")
     earliest = earliest_refresh(PortfolioSummary.objects.all(), on)
-    touched_ids = touched(
+    touched_ids = touched_first(
         changed_from(Enrolment, earliest).values("id"),
         changed_from(Extension, earliest).values("enrolment_id"),
     )

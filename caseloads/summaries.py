@@ -37,6 +37,7 @@ from academy.summaries import (
     stale_condition,
     stale_union,
     touched,
+    touched_first,
 )
 
 # A module import: the board reads the summaries this module writes from its rows.
@@ -149,37 +150,49 @@ def refresh_case(case_id: int, *, on: date | None = None) -> int:
 INPUTS = (CapRule, RuleSetting)
 
 
-def _changed(on: date) -> Q:
-    """The enrolment, its extensions (EXT-1 absences) or the person changed since the row
-    was written; only the enrolments touched since today's earliest row are compared row
-    by row (`academy.summaries`)."""
-    since = OuterRef("caseload_summary__refreshed_at")
+def _touched(on: date) -> tuple:
+    """The enrolments whose enrolment, extensions (EXT-1 absences) or person changed since
+    today's earliest row was written: only these are compared row by row
+    (`academy.summaries`)."""
     earliest = earliest_refresh(CaseloadSummary.objects.all(), on)
-    touched_ids = touched(
+    return (
         changed_from(Enrolment, earliest).values("id"),
         changed_from(Extension, earliest).values("enrolment_id"),
         Enrolment.objects.filter(person_id__in=changed_from(Person, earliest).values("id")).values(
             "pk"
         ),
     )
-    changed = (
+
+
+def _changed() -> Q:
+    """The enrolment, its extensions or the person changed since the row was written."""
+    since = OuterRef("caseload_summary__refreshed_at")
+    return (
         changed_since(Enrolment, since, id=OuterRef("pk"))
         | changed_since(Extension, since, enrolment_id=OuterRef("pk"))
         | changed_since(Person, since, id=OuterRef("person_id"))
     )
-    return touched_ids & changed
 
 
 def stale_q(on: date) -> Q:
     """The condition, on enrolments, that their summary is missing or out of date on `on`
     (see the module docstring), for counting in an aggregate; `stale` lists them."""
-    return stale_condition(summary="caseload_summary", on=on, inputs=INPUTS, changed=_changed(on))
+    return stale_condition(
+        summary="caseload_summary",
+        on=on,
+        inputs=INPUTS,
+        changed=touched(*_touched(on)) & _changed(),
+    )
 
 
 def stale(enrolments, *, on: date):
     """The pks of the enrolments, of the queryset given, whose summary is stale on `on`."""
     return stale_union(
-        enrolments, summary="caseload_summary", on=on, inputs=INPUTS, changed=_changed(on)
+        enrolments,
+        summary="caseload_summary",
+        on=on,
+        inputs=INPUTS,
+        changed=touched_first(*_touched(on)) & _changed(),
     )
 
 

@@ -35,6 +35,7 @@ from academy.summaries import (
     stale_condition,
     stale_union,
     touched,
+    touched_first,
 )
 from cohorts.models import Enrolment, Extension, Programme
 from supervision import schedule as sched
@@ -147,16 +148,12 @@ def refresh(enrolment_ids: Iterable[int], *, on: date) -> int:
 INPUTS = (SupervisionPolicy, Programme)
 
 
-def _changed(on: date) -> Q:
-    """The enrolment, its extensions, its register entries, their sessions or its support
-    records changed since the row was written; only the enrolments touched since today's
-    earliest row are compared row by row (`academy.summaries`)."""
-    since = OuterRef("supervision_summary__refreshed_at")
-    registers = (
-        history_of(Attendance).filter(enrolment_id=OuterRef(OuterRef("pk"))).values("session_id")
-    )
+def _touched(on: date) -> tuple:
+    """The enrolments whose enrolment, extensions, register entries, their sessions or
+    support records changed since today's earliest row was written: only these are
+    compared row by row (`academy.summaries`)."""
     earliest = earliest_refresh(SupervisionSummary.objects.all(), on)
-    touched_ids = touched(
+    return (
         changed_from(Enrolment, earliest).values("id"),
         changed_from(Extension, earliest).values("enrolment_id"),
         changed_from(Attendance, earliest).values("enrolment_id"),
@@ -166,21 +163,32 @@ def _changed(on: date) -> Q:
         .values("enrolment_id"),
         changed_from(SupportRecord, earliest).values("enrolment_id"),
     )
-    changed = (
+
+
+def _changed() -> Q:
+    """The enrolment, its extensions, its register entries, their sessions or its support
+    records changed since the row was written."""
+    since = OuterRef("supervision_summary__refreshed_at")
+    registers = (
+        history_of(Attendance).filter(enrolment_id=OuterRef(OuterRef("pk"))).values("session_id")
+    )
+    return (
         changed_since(Enrolment, since, id=OuterRef("pk"))
         | changed_since(Extension, since, enrolment_id=OuterRef("pk"))
         | changed_since(Attendance, since, enrolment_id=OuterRef("pk"))
         | changed_since(Session, since, id__in=registers)
         | changed_since(SupportRecord, since, enrolment_id=OuterRef("pk"))
     )
-    return touched_ids & changed
 
 
 def stale_q(on: date) -> Q:
     """The condition, on enrolments, that their summary is missing or out of date on `on`
     (see the module docstring), for counting in an aggregate; `refresh_stale` lists them."""
     return stale_condition(
-        summary="supervision_summary", on=on, inputs=INPUTS, changed=_changed(on)
+        summary="supervision_summary",
+        on=on,
+        inputs=INPUTS,
+        changed=touched(*_touched(on)) & _changed(),
     )
 
 
@@ -190,7 +198,11 @@ def refresh_stale(*, on: date, enrolments=None) -> int:
     found = with_schedules(Enrolment.objects.all() if enrolments is None else enrolments)
     ids = list(
         stale_union(
-            found, summary="supervision_summary", on=on, inputs=INPUTS, changed=_changed(on)
+            found,
+            summary="supervision_summary",
+            on=on,
+            inputs=INPUTS,
+            changed=touched_first(*_touched(on)) & _changed(),
         )
     )
     return refresh(ids, on=on) if ids else 0
