@@ -334,7 +334,7 @@ def panel_enter(request, pk):
     panel = get_panel_for_user(request.user, pk)
     require(request.user, "moderation.change_panel", panel, "You cannot enter NQSWs.")
     # Only the ticked NQSWs are looked up: the form refuses any of them no longer due.
-    ticked = [int(pk) for pk in request.POST.getlist("enrolments") if pk.isdigit()]
+    ticked = [int(value) for value in request.POST.getlist("enrolments") if value.isdigit()]
     form = forms.EnterForm(request.POST, due=services.due_list(panel, among=ticked))
     if not form.is_valid():
         messages.error(request, "Choose the NQSWs to enter from the ones due.")

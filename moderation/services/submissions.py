@@ -149,11 +149,10 @@ def _unextended_due(kind: str, held_on: date, policy: ModerationPolicy) -> Q:
     the point's month less one (`first_day_of_month`), or plus the programme's length less
     one for the final (`asye_last_day`). Each month near the panel is tried with the point's
     own function, from a start in the month that leads to it, and the database keeps the
-    enrolments whose start's month leads to one of the months found due.
+    enrolments whose start's month leads to one of the months found due. (A programme's
+    moderated points lie from month 2 on, ProgrammePoint's constraint: never the start day.)
     """
     month = points.point_month(kind)
-    if month is not None and month <= 1:  # the point is the start itself
-        return Q(asye_start__gt=add_days(held_on, -policy.due_window_days), asye_start__lte=held_on)
     started = ExtractYear("asye_start") * 12 + ExtractMonth("asye_start") - 1
     if month is None:
         lands = started + F("cohort__programme__length_months") - 1
